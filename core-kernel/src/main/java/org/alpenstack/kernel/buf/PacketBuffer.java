@@ -1,0 +1,172 @@
+package org.alpenstack.kernel.buf;
+
+/**
+ * A packet in one byte array, with headroom in front so that lower layers can prepend their
+ * headers without copying (the role of Linux's sk_buff data/head pointers).
+ *
+ * <p>The valid bytes are {@code array()[start() .. end())}. Headers are read and written through
+ * the static view classes in {@code org.alpenstack.kernel.wire}, which take {@code (array, offset)};
+ * no object is made per header.
+ *
+ * <p>Ownership: a pooled buffer has exactly one owner at a time. Whoever is handed a buffer
+ * either passes it on or calls {@link #release()}. A buffer made by {@link #wrap} borrows
+ * somebody else's array (a frame in an RX batch); it is valid only during the call it was
+ * passed into, and anything the stack keeps beyond that call is copied into its own buffers.
+ */
+public final class PacketBuffer {
+    private byte[] array;
+    private int start;
+    private int end;
+    private final BufferPool pool;
+    /** Index of the size class in {@link #pool}, or -1 for a borrowed buffer. */
+    final int sizeClass;
+    /** 0 while the buffer sits in its pool; 1 while somebody owns it. */
+    int refs;
+    /** Where the buffer was acquired, kept only with leak detection on. */
+    Throwable acquiredAt;
+
+    PacketBuffer(BufferPool pool, int sizeClass, int capacity) {
+        this.pool = pool;
+        this.sizeClass = sizeClass;
+        this.array = new byte[capacity];
+    }
+
+    private PacketBuffer(byte[] array, int offset, int length) {
+        this.pool = null;
+        this.sizeClass = -1;
+        this.refs = 1;
+        rewrap(array, offset, length);
+    }
+
+    /** A borrowed view of {@code array[offset, offset+length)}; {@link #release()} is a no-op. */
+    public static PacketBuffer wrap(byte[] array, int offset, int length) {
+        return new PacketBuffer(array, offset, length);
+    }
+
+    /** Points a borrowed buffer at another frame, so one wrapper can serve a whole RX batch. */
+    public PacketBuffer rewrap(byte[] array, int offset, int length) {
+        if (pool != null) {
+            throw new IllegalStateException("only a borrowed buffer can be rewrapped");
+        }
+        if (offset < 0 || length < 0 || offset + length > array.length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " length " + length + " array " + array.length);
+        }
+        this.array = array;
+        this.start = offset;
+        this.end = offset + length;
+        return this;
+    }
+
+    public byte[] array() {
+        return array;
+    }
+
+    /** Offset of the first valid byte. */
+    public int start() {
+        return start;
+    }
+
+    /** Offset one past the last valid byte. */
+    public int end() {
+        return end;
+    }
+
+    public int length() {
+        return end - start;
+    }
+
+    public int capacity() {
+        return array.length;
+    }
+
+    public int headroom() {
+        return start;
+    }
+
+    public int tailroom() {
+        return array.length - end;
+    }
+
+    public boolean isPooled() {
+        return pool != null;
+    }
+
+    /** Empties the buffer and leaves {@code headroom} bytes in front. */
+    public PacketBuffer reset(int headroom) {
+        if (headroom < 0 || headroom > array.length) {
+            throw new IndexOutOfBoundsException("headroom " + headroom + " capacity " + array.length);
+        }
+        start = headroom;
+        end = headroom;
+        return this;
+    }
+
+    /** Grows the packet by {@code n} bytes at the front; returns the new {@link #start()}. */
+    public int prepend(int n) {
+        if (n < 0 || n > start) {
+            throw new IndexOutOfBoundsException("prepend " + n + " with headroom " + start);
+        }
+        start -= n;
+        return start;
+    }
+
+    /** Grows the packet by {@code n} bytes at the end; returns the offset of the first new byte. */
+    public int append(int n) {
+        if (n < 0 || n > array.length - end) {
+            throw new IndexOutOfBoundsException("append " + n + " with tailroom " + (array.length - end));
+        }
+        int at = end;
+        end += n;
+        return at;
+    }
+
+    /** Copies {@code len} bytes to the end of the packet. */
+    public void append(byte[] src, int srcOff, int len) {
+        int at = append(len);
+        System.arraycopy(src, srcOff, array, at, len);
+    }
+
+    /** Drops {@code n} bytes from the front (a layer consumed its header). */
+    public void trimFront(int n) {
+        if (n < 0 || n > length()) {
+            throw new IndexOutOfBoundsException("trimFront " + n + " of " + length());
+        }
+        start += n;
+    }
+
+    /** Cuts the packet to {@code n} bytes (link padding, IP total length). */
+    public void truncate(int n) {
+        if (n < 0 || n > length()) {
+            throw new IndexOutOfBoundsException("truncate to " + n + " of " + length());
+        }
+        end = start + n;
+    }
+
+    /** Sets the valid window directly; for parsers that walk a frame. */
+    public void setBounds(int start, int end) {
+        if (start < 0 || end < start || end > array.length) {
+            throw new IndexOutOfBoundsException("bounds " + start + ".." + end + " capacity " + array.length);
+        }
+        this.start = start;
+        this.end = end;
+    }
+
+    /** Hands a pooled buffer back to its pool; a borrowed buffer ignores this. */
+    public void release() {
+        if (pool != null) {
+            pool.release(this);
+        }
+    }
+
+    /** A pooled copy of the valid bytes, with {@code headroom} in front. */
+    public PacketBuffer copy(BufferPool into, int headroom) {
+        PacketBuffer c = into.acquire(headroom, length());
+        c.append(array, start, length());
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "PacketBuffer[" + start + ".." + end + " of " + array.length + (pool == null ? ", borrowed]" : "]");
+    }
+}
