@@ -1,0 +1,31 @@
+package org.alpenstack.kernel.ip;
+
+/**
+ * The IP-level facts about a packet that the network layer hands to a transport protocol with
+ * its payload. One instance per stack is reused for every packet (no allocation per packet):
+ * a transport copies what it keeps.
+ */
+public final class IpPacketInfo {
+    /** Source address (IPv4 as int). */
+    public int source;
+    /** Destination address as it appeared in the header (may be broadcast/multicast). */
+    public int destination;
+    public int protocol;
+    public int ttl;
+    /** The whole TOS byte (DSCP and the two ECN bits, RFC 3168). */
+    public int tos;
+    /** Index of the interface the packet arrived on. */
+    public int interfaceIndex;
+    /** The packet was addressed to a broadcast or multicast address, not to one of ours. */
+    public boolean linkBroadcast;
+
+    public void clear() {
+        source = 0;
+        destination = 0;
+        protocol = 0;
+        ttl = 0;
+        tos = 0;
+        interfaceIndex = 0;
+        linkBroadcast = false;
+    }
+}
