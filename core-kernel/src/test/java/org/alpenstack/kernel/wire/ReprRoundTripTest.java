@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.Size;
  * the view's check and checksum. Emit writes into a buffer that is exactly as long as the
  * packet, so writing one byte too many throws.
  */
-class ReprRoundTripProperties {
+class ReprRoundTripTest {
     static final long MAC_MAX = 0xffff_ffff_ffffL;
 
     @Property(tries = 1000)

@@ -19,7 +19,7 @@ import org.alpenstack.kernel.stack.DropReason;
  * Some fields are patched toward plausible values so that the checks pass often enough for
  * the accessors to be exercised, not just the rejections.
  */
-class ParsersNeverThrowProperties {
+class ParsersNeverThrowTest {
 
     static byte[] atEnd(int off, byte[] packet) {
         byte[] a = new byte[off + packet.length];

@@ -8,7 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class ChecksumProperties {
+class ChecksumPropertyTest {
 
     @Property(tries = 1000)
     void fastSumEqualsTheWordByWordReference(@ForAll @Size(max = 300) byte[] data, @ForAll @IntRange(max = 9) int off) {
