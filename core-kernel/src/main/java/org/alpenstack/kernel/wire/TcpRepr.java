@@ -69,16 +69,8 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequenceNumber, i
      * pseudo-header.
      */
     public void emit(byte[] a, int off, int sourceIp, int destinationIp) {
-        int headerLen = bufferLen();
-        TcpHeader.sourcePort(a, off, sourcePort);
-        TcpHeader.destinationPort(a, off, destinationPort);
-        TcpHeader.sequenceNumber(a, off, sequenceNumber);
-        TcpHeader.acknowledgmentNumber(a, off, acknowledgmentNumber);
-        TcpHeader.headerLengthAndFlags(a, off, headerLen, flags);
-        TcpHeader.window(a, off, window);
-        TcpHeader.urgentPointer(a, off, urgentPointer);
-        options.emit(a, off + TcpHeader.OPTIONS);
-        TcpHeader.fillChecksum(a, off, headerLen + payloadLength, sourceIp, destinationIp);
+        TcpHeader.emit(a, off, sourcePort, destinationPort, sequenceNumber, acknowledgmentNumber, flags, window,
+                urgentPointer, options, payloadLength, sourceIp, destinationIp);
     }
 
     @Override

@@ -81,6 +81,19 @@ class TcpHeaderTest {
     }
 
     @Test
+    void hotPathEmitWithoutOptionsWritesATwentyByteHeader() {
+        byte[] a = new byte[20 + 2];
+        a[20] = 'o';
+        a[21] = 'k';
+        int headerLen = TcpHeader.emit(a, 0, 80, 40000, 1001, 2002, TcpFlags.ACK | TcpFlags.FIN, 1024, 0, null, 2, IP_B, IP_A);
+        assertEquals(20, headerLen);
+        assertNull(TcpHeader.check(a, 0, a.length));
+        assertTrue(TcpHeader.verifyChecksum(a, 0, a.length, IP_B, IP_A));
+        assertEquals(new TcpRepr(80, 40000, 1001, 2002, TcpFlags.ACK | TcpFlags.FIN, 1024, 0, null, 2),
+                TcpRepr.parse(a, 0, a.length));
+    }
+
+    @Test
     void ecnAndNsFlagsLiveBesideTheDataOffset() {
         int all = TcpFlags.ALL;
         byte[] a = new byte[20];
