@@ -21,10 +21,9 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequenceNumber, i
         if ((flags & ~TcpFlags.ALL) != 0 || window < 0 || window > 0xffff || urgentPointer < 0 || urgentPointer > 0xffff) {
             throw new IllegalArgumentException("flags, window or urgent pointer out of range");
         }
+        // A received header may pack its options tighter than Linux's NOP-padded layout, so the
+        // options need not fit emit's layout; emit then sends only the SACK blocks that fit.
         options = options == null ? new TcpOptions() : new TcpOptions().copyFrom(options);
-        if (options.sackBlocksThatFit() != options.sackBlockCount()) {
-            throw new IllegalArgumentException("SACK blocks do not fit beside the other options: " + options);
-        }
         if (payloadLength < 0 || payloadLength > 0xffff) {
             throw new IllegalArgumentException("payload length " + payloadLength);
         }
