@@ -24,7 +24,7 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequenceNumber, i
         // A received header may pack its options tighter than Linux's NOP-padded layout, so the
         // options need not fit emit's layout; emit then sends only the SACK blocks that fit.
         options = options == null ? new TcpOptions() : new TcpOptions().copyFrom(options);
-        if (payloadLength < 0 || payloadLength > 0xffff) {
+        if (payloadLength < 0) {
             throw new IllegalArgumentException("payload length " + payloadLength);
         }
     }
