@@ -84,9 +84,9 @@ public final class EthernetFrame {
         return etherType(a, off) == EtherType.VLAN;
     }
 
-    /** The tag control information of a tagged frame; only meaningful if {@link #isVlanTagged}. */
+    /** The tag control information of a tagged frame, or {@link EthernetRepr#NO_VLAN} (-1) if untagged. */
     public static int vlanTci(byte[] a, int off) {
-        return Bytes.u16(a, off + VLAN_TCI);
+        return isVlanTagged(a, off) ? Bytes.u16(a, off + VLAN_TCI) : EthernetRepr.NO_VLAN;
     }
 
     /** The 12-bit VLAN identifier of a tag control information value (0 means priority-tagged only). */

@@ -38,8 +38,8 @@ public record EthernetRepr(long destination, long source, int etherType, int vla
         if (type == EtherType.VLAN) {
             return null;
         }
-        int tci = EthernetFrame.isVlanTagged(a, off) ? EthernetFrame.vlanTci(a, off) : NO_VLAN;
-        return new EthernetRepr(EthernetFrame.destination(a, off), EthernetFrame.source(a, off), type, tci);
+        return new EthernetRepr(EthernetFrame.destination(a, off), EthernetFrame.source(a, off), type,
+                EthernetFrame.vlanTci(a, off));
     }
 
     public boolean isVlanTagged() {

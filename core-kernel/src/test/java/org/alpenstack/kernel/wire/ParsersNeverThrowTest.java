@@ -53,9 +53,8 @@ class ParsersNeverThrowTest {
         EthernetFrame.destination(a, off);
         EthernetFrame.source(a, off);
         int type = EthernetFrame.payloadEtherType(a, off);
-        if (EthernetFrame.isVlanTagged(a, off)) {
-            EthernetFrame.vlanTci(a, off);
-        }
+        int tci = EthernetFrame.vlanTci(a, off);
+        assertEquals(EthernetFrame.isVlanTagged(a, off), tci != EthernetRepr.NO_VLAN);
         if (repr != null) {
             assertEquals(type, repr.etherType());
         }
