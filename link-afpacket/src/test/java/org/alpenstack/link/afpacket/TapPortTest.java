@@ -198,4 +198,30 @@ class TapPortTest {
             host.pool.assertNoLeaks();
         }
     }
+
+    @Test
+    void deviceIoctlsSetAndReadMtuMacAndFlags() {
+        String name = Testbed.uniqueDeviceName("alpt");
+        MacAddress mac = MacAddress.parse("02:a1:00:00:01:99");
+        try (TapPort port = openTap(name, false)) {
+            NetNamespace.run(ns, () -> {
+                try (NetDevice d = NetDevice.open()) {
+                    d.setMtu(name, 1400);
+                    d.down(name);
+                    d.setMac(name, mac);
+                    assertFalse(d.isUp(name));
+                    d.up(name);
+                    assertEquals(1400, d.mtu(name));
+                    assertEquals(mac, d.mac(name));
+                    assertTrue(d.isUp(name));
+                    assertTrue(d.ifindex(name) > 1);
+                }
+            });
+            String link = Sh.ok("ip", "-n", ns, "link", "show", name);
+            assertTrue(link.contains("mtu 1400"), link);
+            assertTrue(link.contains(mac.toString()), link);
+            assertEquals(NetNamespace.call(ns, () -> NetDevice.ifindexOf(name)),
+                    Integer.parseInt(link.substring(0, link.indexOf(':')).trim()));
+        }
+    }
 }
