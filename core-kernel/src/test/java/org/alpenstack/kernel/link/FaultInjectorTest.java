@@ -313,4 +313,36 @@ class FaultInjectorTest {
         assertThrows(IllegalArgumentException.class, () -> c.jitterNanos(-1));
         assertEquals(0.0, c.lossRate());
     }
+
+    @Test
+    void steadyDamagedTrafficAllocatesNothingPerFrame() {
+        BufferPool quiet = new BufferPool(4096, false);
+        LoopbackLink lo = new LoopbackLink();
+        FaultInjector f = new FaultInjector(lo, clock, quiet, 77);
+        f.transmit().lossRate(0.1).duplicateRate(0.1).reorderRate(0.1).corruptRate(0.1).delayNanos(MS).jitterNanos(MS / 2);
+        f.receive().lossRate(0.1).duplicateRate(0.1).reorderRate(0.1).corruptRate(0.1).delayNanos(MS);
+        long[] seen = new long[1];
+        f.attach(frame -> seen[0]++);
+        Runnable burst = () -> {
+            for (int i = 0; i < 100; i++) {
+                f.transmit(frame(quiet, A, A, i));
+                clock.advance(20_000);
+                lo.poll(clock.nanos());
+                f.poll(clock.nanos());
+            }
+        };
+        for (int i = 0; i < 300; i++) {
+            burst.run();
+        }
+        long allocated = org.alpenstack.kernel.sim.AllocationMeter.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 50; i++) {
+                burst.run();
+            }
+        });
+        assertTrue(allocated < 5_000, "allocated " + allocated + " bytes for 5000 frames");
+        assertTrue(seen[0] > 0);
+        f.discardPending();
+        lo.discardQueued();
+        quiet.assertNoLeaks();
+    }
 }
