@@ -158,15 +158,6 @@ public final class Reassembler {
             }
             d = create(src, dst, proto, id, now);
         }
-        if (!mf) {
-            if ((d.totalLength >= 0 && d.totalLength != end) || (d.rangeCount > 0 && d.ranges[2 * d.rangeCount - 1] > end)) {
-                // Two different "last" fragments, or data beyond the end: inconsistent.
-                return discard(d, DropReason.IPV4_FRAG_BAD_OFFSET);
-            }
-            d.totalLength = end;
-        } else if (d.totalLength >= 0 && end > d.totalLength) {
-            return discard(d, DropReason.IPV4_FRAG_BAD_OFFSET);
-        }
         for (int i = 0; i < d.rangeCount; i++) {
             int rs = d.ranges[2 * i];
             int re = d.ranges[2 * i + 1];
@@ -176,6 +167,15 @@ public final class Reassembler {
                 }
                 return discard(d, DropReason.IPV4_FRAG_OVERLAP);
             }
+        }
+        if (!mf) {
+            if ((d.totalLength >= 0 && d.totalLength != end) || (d.rangeCount > 0 && d.ranges[2 * d.rangeCount - 1] > end)) {
+                // Two different "last" fragments, or data beyond the end: inconsistent.
+                return discard(d, DropReason.IPV4_FRAG_BAD_OFFSET);
+            }
+            d.totalLength = end;
+        } else if (d.totalLength >= 0 && end > d.totalLength) {
+            return discard(d, DropReason.IPV4_FRAG_BAD_OFFSET);
         }
         if (!ensureCapacity(d, HEADER_ROOM + end)) {
             return discard(d, DropReason.IPV4_FRAG_MEMORY_LIMIT);
