@@ -162,7 +162,8 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
         boolean broadcast;
         if (dst == Ipv4Address.BROADCAST || iface.isDirectedBroadcast(dst) || dst == ALL_SYSTEMS) {
             broadcast = true;
-        } else if (iface.isLoopback() ? interfaces.isLocal(dst) : interfaces.owner(dst) != null) {
+        } else if (iface.isLoopback() ? interfaces.isLocal(dst) : (!Ipv4Address.isLoopback(dst) && interfaces.owner(dst) != null)) {
+            // 127/8 from the wire is a martian destination (RFC 1122 3.2.1.3 (g)).
             // Weak host model (RFC 1122 3.3.4.2, Linux): any of our addresses on any interface.
             broadcast = false;
         } else {
