@@ -333,4 +333,54 @@ class UdpSocketTest {
         assertEquals(-Errno.EINVAL, ping.sendTo(notEcho, 0, 8, 0, new InetEndpoint(LO, 0)), "ping sockets send echo requests only");
         assertEquals(-Errno.EINVAL, ping.sendTo(echo, 0, 4, 0, new InetEndpoint(LO, 0)), "shorter than an ICMP header");
     }
+
+    @Test
+    void broadcastsReachEverySocketOnThePortThatIsNotBoundElsewhere() {
+        UdpSocket a = stack.openUdp();
+        UdpSocket b = stack.openUdp();
+        UdpSocket specific = stack.openUdp();
+        for (UdpSocket s : List.of(a, b, specific)) {
+            s.setOption(SOL_SOCKET, SO_REUSEADDR, 1);
+        }
+        assertEquals(0, a.bind(new InetEndpoint(0, 6000)));
+        assertEquals(0, b.bind(new InetEndpoint(0, 6000)));
+        assertEquals(0, specific.bind(new InetEndpoint(OURS, 6000)));
+        int peer = parse("10.0.0.2");
+        link.inject(org.alpenstack.kernel.stack.Frames.udpFrame(MacAddress.BROADCAST.bits(), 0x020000000002L, peer,
+                parse("10.0.0.255"), 68, 6000, bytes("hello")));
+        assertEquals("hello", recv(a));
+        assertEquals(parse("10.0.0.255"), meta.destinationAddress);
+        assertEquals("hello", recv(b));
+        assertEquals(-Errno.EAGAIN, specific.recv(buf, 0, 10, 0), "a socket bound to a unicast address gets no broadcasts");
+        assertEquals(0, link.drain().size(), "and nobody answers a broadcast with ICMP");
+    }
+
+    @Test
+    void reuseportGroupsSpreadFlowsButKeepEachFlowOnOneSocket() {
+        UdpSocket a = stack.openUdp();
+        UdpSocket b = stack.openUdp();
+        a.setOption(SOL_SOCKET, SO_REUSEPORT, 1);
+        b.setOption(SOL_SOCKET, SO_REUSEPORT, 1);
+        assertEquals(0, a.bind(new InetEndpoint(LO, 6000)));
+        assertEquals(0, b.bind(new InetEndpoint(LO, 6000)));
+        List<UdpSocket> clients = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            UdpSocket c = stack.openUdp();
+            clients.add(c);
+            sendTo(c, "x", LO, 6000);
+            sendTo(c, "y", LO, 6000);
+        }
+        deliver();
+        int na = a.queuedDatagrams();
+        int nb = b.queuedDatagrams();
+        assertEquals(32, na + nb);
+        assertTrue(na > 0 && nb > 0, "both members get flows: " + na + "/" + nb);
+        while (a.queuedDatagrams() > 0) {
+            String first = recv(a);
+            int port = meta.sourcePort;
+            assertEquals("x", first);
+            assertEquals("y", recv(a), "the same flow went to the same socket");
+            assertEquals(port, meta.sourcePort);
+        }
+    }
 }
