@@ -220,13 +220,17 @@ public final class NetStack implements Pollable {
         return 0;
     }
 
-    /** Adds "a.b.c.d/len" to an interface. */
+    /** Adds "a.b.c.d/len" to an interface; -EINVAL if the text is not such an address. */
     public int addAddress(String ifName, String cidr) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            return addAddress(ifName, Ipv4Address.parse(cidr), 32);
+        try {
+            int slash = cidr.indexOf('/');
+            if (slash < 0) {
+                return addAddress(ifName, Ipv4Address.parse(cidr), 32);
+            }
+            return addAddress(ifName, Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
+        } catch (IllegalArgumentException e) {
+            return -Errno.EINVAL;
         }
-        return addAddress(ifName, Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
     }
 
     /** {@code ip addr del}: removes the address and, if it was the last of its subnet there, the connected route. */
@@ -275,17 +279,21 @@ public final class NetStack implements Pollable {
 
     /** {@code ip route add cidr via gateway metric m} ("default" for 0.0.0.0/0). */
     public int addRoute(String cidr, String gateway, int metric) {
-        int dst = 0;
-        int len = 0;
-        if (!cidr.equals("default")) {
-            int slash = cidr.indexOf('/');
-            dst = Ipv4Address.parse(slash < 0 ? cidr : cidr.substring(0, slash));
-            len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
-        }
-        if ((dst & Ipv4Address.mask(len)) != dst) {
+        try {
+            int dst = 0;
+            int len = 0;
+            if (!cidr.equals("default")) {
+                int slash = cidr.indexOf('/');
+                dst = Ipv4Address.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+                len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+            }
+            if (len < 0 || len > 32 || metric < 0 || (dst & Ipv4Address.mask(len)) != dst) {
+                return -Errno.EINVAL;
+            }
+            return ip.routes().add(new Route(dst, len, Ipv4Address.parse(gateway), 0, metric, 0, 0, false));
+        } catch (IllegalArgumentException e) {
             return -Errno.EINVAL;
         }
-        return ip.routes().add(new Route(dst, len, Ipv4Address.parse(gateway), 0, metric, 0, 0, false));
     }
 
     public int setDefaultGateway(int gateway) {

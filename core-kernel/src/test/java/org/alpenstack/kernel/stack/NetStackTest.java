@@ -97,6 +97,10 @@ class NetStackTest {
         assertEquals(0, stack.addRoute("default", "10.0.0.254", 0));
         assertEquals(0, stack.addRoute("172.16.0.0/12", "10.0.0.253", 5));
         assertEquals(-Errno.EINVAL, stack.addRoute("172.16.0.1/12", "10.0.0.253", 5));
+        assertEquals(-Errno.EINVAL, stack.addRoute("172.16.0.0/33", "10.0.0.253", 5));
+        assertEquals(-Errno.EINVAL, stack.addRoute("nonsense", "10.0.0.253", 5));
+        assertEquals(-Errno.EINVAL, stack.addAddress("eth0", "10.0.0.300/24"));
+        assertEquals(-Errno.EINVAL, stack.addAddress("eth0", "10.0.0.3/x"));
         assertEquals(-Errno.ENETUNREACH, stack.addRoute("8.0.0.0/8", "192.0.2.1", 0));
         assertEquals(A, stack.ipOutput().sourceAddressFor(parse("8.8.8.8")));
         assertEquals(2, stack.routes().flush(false));
