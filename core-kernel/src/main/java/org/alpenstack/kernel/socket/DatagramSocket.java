@@ -31,6 +31,8 @@ public abstract class DatagramSocket extends StackSocket {
     private int rcvBuf = DEFAULT_BUFFER;
     private int sndBuf = DEFAULT_BUFFER;
     private int ttl = -1;
+    /** IP_MULTICAST_TTL: 1 by default, so multicast stays on the link (RFC 1112 6.1). */
+    private int multicastTtl = 1;
     private int tos;
 
     protected DatagramSocket(int id, DatagramHost host, int protocol) {
@@ -95,6 +97,9 @@ public abstract class DatagramSocket extends StackSocket {
         }
         if (port < 0 || port > 0xffff) {
             return -Errno.EINVAL;
+        }
+        if (address == Ipv4Address.ANY) {
+            address = binding.localAddress != 0 ? binding.localAddress : Ipv4Address.LOOPBACK;
         }
         IpOutput ip = host.ip();
         int source = binding.localAddress != 0 ? binding.localAddress : ip.sourceAddressFor(address);
@@ -196,6 +201,10 @@ public abstract class DatagramSocket extends StackSocket {
         } else {
             dst = destination.address();
             dport = destination.port();
+            if (dst == Ipv4Address.ANY) {
+                // Linux: a destination of 0.0.0.0 means this host (the loopback).
+                dst = binding.localAddress != 0 ? binding.localAddress : Ipv4Address.LOOPBACK;
+            }
         }
         if (host.isBroadcast(dst) && !broadcast) {
             return -Errno.EACCES;
@@ -318,6 +327,12 @@ public abstract class DatagramSocket extends StackSocket {
                     ttl = value;
                 }
                 case IP_TOS -> tos = value & 0xff;
+                case IP_MULTICAST_TTL -> {
+                    if (value < -1 || value > 255) {
+                        return -Errno.EINVAL;
+                    }
+                    multicastTtl = value == -1 ? 1 : value;
+                }
                 case IP_RECVERR -> recvErr = value != 0;
                 case IP_MTU_DISCOVER -> {
                     if (value < IP_PMTUDISC_DONT || value > 3) {
@@ -357,6 +372,7 @@ public abstract class DatagramSocket extends StackSocket {
             return switch (name) {
                 case IP_TTL -> ttl < 0 ? IpOutput.DEFAULT_TTL : ttl;
                 case IP_TOS -> tos;
+                case IP_MULTICAST_TTL -> multicastTtl;
                 case IP_RECVERR -> recvErr ? 1 : 0;
                 case IP_MTU_DISCOVER -> pmtuDiscover;
                 case IP_MTU -> connected ? host.ip().pathMtu(binding.remoteAddress) : -Errno.ENOTCONN;
@@ -372,7 +388,13 @@ public abstract class DatagramSocket extends StackSocket {
         return e;
     }
 
-    protected int ttl() {
+    /** The TTL for a packet to {@code destination} (0 = the stack's default). */
+    protected int ttl(int destination) {
+        if (Ipv4Address.isMulticast(destination)) {
+            // Linux sends multicast with IP_MULTICAST_TTL, which is 0 only if set so; 0 would mean
+            // "default" to the IP layer, so a host-local multicast goes out with TTL 1 at least.
+            return Math.max(multicastTtl, 1);
+        }
         return ttl < 0 ? 0 : ttl;
     }
 
