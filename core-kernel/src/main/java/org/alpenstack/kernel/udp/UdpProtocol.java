@@ -192,6 +192,8 @@ public final class UdpProtocol implements TransportProtocol {
             counters.drop(DropReason.ICMP_ERROR_NO_SOCKET);
             return;
         }
-        s.icmpError(errno, IcmpErrors.isHard(icmpType, icmpCode));
+        int data = u + UdpPacket.HEADER_LEN;
+        s.icmpError(errno, IcmpErrors.isHard(icmpType, icmpCode), icmpType, icmpCode, nextHopMtu,
+                icmp == null ? 0 : icmp.currentErrorSource(), dst, dport, quoted, data, quotedOffset + quotedLength - data);
     }
 }
