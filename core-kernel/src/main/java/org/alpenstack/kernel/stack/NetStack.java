@@ -197,6 +197,46 @@ public final class NetStack implements Pollable {
         return 0;
     }
 
+    /**
+     * {@code ip link del X}: takes the interface down, drops its routes, neighbours and
+     * addresses. Frames its link still delivers are dropped (INTERFACE_DOWN). -ENODEV if unknown,
+     * -EINVAL for the loopback.
+     */
+    public int removeInterface(String ifName) {
+        NetInterface n = interfaces.byName(ifName);
+        if (n == null) {
+            return -Errno.ENODEV;
+        }
+        if (n.isLoopback()) {
+            return -Errno.EINVAL;
+        }
+        n.setUp(false);
+        ip.routes().removeInterface(n.index());
+        NeighborCache nc = Ipv4Layer.neighbors(n);
+        if (nc != null) {
+            nc.flushAll();
+        }
+        for (InterfaceAddress a : List.copyOf(n.addresses())) {
+            n.removeAddress(a.address());
+        }
+        interfaces.remove(n);
+        return 0;
+    }
+
+    /** {@code ip link set X mtu M}: 68 .. the link's MTU, else -EINVAL. */
+    public int setInterfaceMtu(String ifName, int mtu) {
+        NetInterface n = interfaces.byName(ifName);
+        if (n == null) {
+            return -Errno.ENODEV;
+        }
+        int max = n.link() == null ? NetInterface.LOOPBACK_MTU : n.link().mtu();
+        if (mtu < 68 || mtu > max) {
+            return -Errno.EINVAL;
+        }
+        n.setMtu(mtu);
+        return 0;
+    }
+
     /** {@code ip addr add address/prefix dev X}: the address, its connected route, a gratuitous ARP. */
     public int addAddress(String ifName, int address, int prefixLength) {
         NetInterface n = interfaces.byName(ifName);
