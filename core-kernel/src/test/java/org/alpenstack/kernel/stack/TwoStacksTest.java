@@ -230,6 +230,21 @@ class TwoStacksTest {
     }
 
     @Test
+    void theLargestUdpDatagramCrossesA1500ByteLinkInFragments() {
+        UdpSocket server = b.openUdp();
+        assertEquals(0, server.bind(new InetEndpoint(0, 9001)));
+        UdpSocket c = a.openUdp();
+        byte[] data = new byte[UdpSocket.MAX_PAYLOAD];
+        new Random(11).nextBytes(data);
+        assertEquals(65_507, c.sendTo(data, 0, data.length, 0, new InetEndpoint(B, 9001)));
+        assertEquals(-Errno.EMSGSIZE, c.sendTo(new byte[65_508], 0, 65_508, 0, new InetEndpoint(B, 9001)));
+        assertTrue(sim.runUntil(() -> server.queuedDatagrams() > 0, Clock.seconds(2)));
+        assertEquals(65_507, server.recv(buf, 0, buf.length, 0));
+        assertArrayEquals(data, Arrays.copyOf(buf, 65_507));
+        assertEquals(45, a.counters().get(StackCounter.IP_FRAG_CREATES), "65,515 bytes of IP payload in 1480-byte pieces");
+    }
+
+    @Test
     void thePcapOfAConversationOpensInTcpdump(@TempDir Path dir) throws Exception {
         ping(a, B, 1);
         echoServer(7);
