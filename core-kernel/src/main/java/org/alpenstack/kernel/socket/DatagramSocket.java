@@ -35,6 +35,9 @@ public abstract class DatagramSocket extends StackSocket {
     private boolean addressLocked;
     private boolean portLocked;
     private boolean closed;
+    /** shutdown(2) state: SHUT_RD and/or SHUT_WR seen (Linux sk_shutdown bits). */
+    private boolean readShut;
+    private boolean writeShut;
     private boolean broadcast;
     private boolean recvErr;
     private int pmtuDiscover = IP_PMTUDISC_DONT;
@@ -163,7 +166,7 @@ public abstract class DatagramSocket extends StackSocket {
         return new InetEndpoint(binding.localAddress, binding.isBound() ? binding.localPort : 0);
     }
 
-    /** getpeername(2): the peer, or null (ENOTCONN) when not connected. */
+    /** getpeername(2): the peer, or null when not connected (getpeername answers -ENOTCONN). */
     public InetEndpoint remoteEndpoint() {
         return connected ? new InetEndpoint(binding.remoteAddress, binding.remotePort) : null;
     }
@@ -185,6 +188,9 @@ public abstract class DatagramSocket extends StackSocket {
     public int sendTo(byte[] data, int off, int len, int flags, InetEndpoint destination) {
         if (closed) {
             return -Errno.EBADF;
+        }
+        if (writeShut) {
+            return -Errno.EPIPE;
         }
         int err = takeError();
         if (err != 0) {
@@ -262,7 +268,8 @@ public abstract class DatagramSocket extends StackSocket {
         }
         int full = queue.take(buf, off, len, (flags & MSG_PEEK) != 0, meta);
         if (full < 0) {
-            return -Errno.EAGAIN;
+            // After SHUT_RD an empty queue reads as end of file, as in Linux.
+            return readShut ? 0 : -Errno.EAGAIN;
         }
         notifyReadiness(false);
         return (flags & MSG_TRUNC) != 0 ? full : Math.min(full, len);
@@ -482,14 +489,42 @@ public abstract class DatagramSocket extends StackSocket {
 
     // ------------------------------------------------------------------ lifecycle
 
+    /**
+     * shutdown(2). Linux (inet_shutdown) answers ENOTCONN on an unconnected datagram socket but
+     * records the shutdown anyway; afterwards receive returns 0 (EOF) once the queue is empty and
+     * send fails with EPIPE.
+     */
+    public int shutdown(int how) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (how < SHUT_RD || how > SHUT_RDWR) {
+            return -Errno.EINVAL;
+        }
+        if (how != SHUT_WR) {
+            readShut = true;
+        }
+        if (how != SHUT_RD) {
+            writeShut = true;
+        }
+        notifyReadiness(true);
+        return connected ? 0 : -Errno.ENOTCONN;
+    }
+
     @Override
     public int readiness() {
         if (closed) {
             return Readiness.POLLHUP;
         }
-        int r = Readiness.POLLOUT;
-        if (!queue.isEmpty()) {
+        int r = writeShut ? 0 : Readiness.POLLOUT;
+        if (!queue.isEmpty() || readShut) {
             r |= Readiness.POLLIN;
+        }
+        if (readShut) {
+            r |= Readiness.POLLRDHUP;
+        }
+        if (readShut && writeShut) {
+            r |= Readiness.POLLHUP;
         }
         if (softError != 0 || (errorQueue != null && !errorQueue.isEmpty())) {
             r |= Readiness.POLLERR;

@@ -414,4 +414,20 @@ class UdpSocketTest {
         assertEquals(1, f[14 + 8], "TTL");
         assertEquals(0x01005e010203L, org.alpenstack.kernel.wire.EthernetFrame.destination(f, 0), "RFC 1112 group MAC, no ARP");
     }
+
+    @Test
+    void shutdownFollowsInetShutdown() {
+        UdpSocket s = bound(LO, 7300);
+        assertEquals(-Errno.ENOTCONN, s.shutdown(SHUT_RD), "unconnected: ENOTCONN, but it takes effect");
+        assertEquals(0, s.recv(buf, 0, 10, 0), "EOF instead of EAGAIN");
+        assertTrue((s.readiness() & Readiness.POLLRDHUP) != 0);
+        UdpSocket c = stack.openUdp();
+        assertEquals(0, c.connect(new InetEndpoint(LO, 7300)));
+        assertEquals(0, c.shutdown(SHUT_WR));
+        assertEquals(-Errno.EPIPE, c.send(new byte[1], 0, 1, 0));
+        assertEquals(0, c.readiness() & Readiness.POLLOUT);
+        assertEquals(-Errno.EINVAL, c.shutdown(3));
+        assertEquals(0, c.shutdown(SHUT_RDWR));
+        assertTrue((c.readiness() & Readiness.POLLHUP) != 0);
+    }
 }
