@@ -374,14 +374,4 @@ public final class Reassembler {
             timers.schedule(timer, datagrams.get(0).deadline);
         }
     }
-
-    /** For tests and snapshots: the received ranges of datagram {@code i} as "[0,1480)[2960,4440)". */
-    String describe(int i) {
-        Datagram d = datagrams.get(i);
-        StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < d.rangeCount; k++) {
-            sb.append('[').append(d.ranges[2 * k]).append(',').append(d.ranges[2 * k + 1]).append(')');
-        }
-        return sb.toString();
-    }
 }
