@@ -336,6 +336,33 @@ public final class NetStack implements Pollable {
         }
     }
 
+    /** {@code ip route del cidr [metric m]} (metric -1: whatever metric). -ESRCH if absent, -EINVAL if unparsable. */
+    public int deleteRoute(String cidr, int metric) {
+        try {
+            int dst = 0;
+            int len = 0;
+            if (!cidr.equals("default")) {
+                int slash = cidr.indexOf('/');
+                dst = Ipv4Address.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+                len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+            }
+            if (len < 0 || len > 32) {
+                return -Errno.EINVAL;
+            }
+            return ip.routes().delete(dst, len, metric);
+        } catch (IllegalArgumentException e) {
+            return -Errno.EINVAL;
+        }
+    }
+
+    /**
+     * {@code ip route flush}: the static routes, or every route including the connected ones
+     * (which come back with {@link #addAddress}). Returns how many were removed.
+     */
+    public int flushRoutes(boolean includeConnected) {
+        return ip.routes().flush(includeConnected);
+    }
+
     public int setDefaultGateway(int gateway) {
         return ip.routes().setDefaultGateway(gateway);
     }

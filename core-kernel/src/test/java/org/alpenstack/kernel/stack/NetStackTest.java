@@ -103,7 +103,11 @@ class NetStackTest {
         assertEquals(-Errno.EINVAL, stack.addAddress("eth0", "10.0.0.3/x"));
         assertEquals(-Errno.ENETUNREACH, stack.addRoute("8.0.0.0/8", "192.0.2.1", 0));
         assertEquals(A, stack.ipOutput().sourceAddressFor(parse("8.8.8.8")));
-        assertEquals(2, stack.routes().flush(false));
+        assertEquals(-Errno.ESRCH, stack.deleteRoute("172.16.0.0/12", 6));
+        assertEquals(-Errno.EINVAL, stack.deleteRoute("172.16.0.0/40", -1));
+        assertEquals(0, stack.deleteRoute("172.16.0.0/12", 5));
+        assertEquals(0, stack.addRoute("172.16.0.0/12", "10.0.0.253", 5));
+        assertEquals(2, stack.flushRoutes(false));
         assertEquals(0, stack.ipOutput().sourceAddressFor(parse("8.8.8.8")));
         UdpSocket s = stack.openUdp();
         assertEquals(-Errno.ENETUNREACH, s.sendTo(new byte[1], 0, 1, 0, new InetEndpoint(parse("8.8.8.8"), 53)));
