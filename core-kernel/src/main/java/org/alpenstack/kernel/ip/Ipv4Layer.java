@@ -33,6 +33,8 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
     public static final int ALL_SYSTEMS = 0xe0000001;
     /** IP TOS precedence "internetwork control" that Linux gives the ICMP errors it sends. */
     public static final int TOS_INTERNETWORK_CONTROL = 0xc0;
+    /** Packets waiting for the loopback between polls (Linux's netdev_max_backlog). */
+    public static final int LOOPBACK_BACKLOG = 1000;
 
     private final BufferPool pool;
     private final StackCounters counters;
@@ -388,6 +390,12 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
     /** Hands a finished IP packet to its interface: loopback queue, broadcast, or neighbour cache. */
     private int transmit(NetInterface iface, int nextHop, boolean broadcast, int dst, PacketBuffer p) {
         if (iface.isLoopback()) {
+            if (loopbackQueue.size() >= LOOPBACK_BACKLOG) {
+                p.release();
+                counters.inc(StackCounter.IP_OUT_DISCARDS);
+                counters.drop(DropReason.NO_BUFFER);
+                return -Errno.ENOBUFS;
+            }
             loopbackQueue.addLast(p);
             return 0;
         }
