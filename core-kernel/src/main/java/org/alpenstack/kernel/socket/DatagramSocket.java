@@ -2,6 +2,7 @@ package org.alpenstack.kernel.socket;
 
 import static org.alpenstack.kernel.socket.SocketOptions.*;
 
+import java.util.ArrayDeque;
 import org.alpenstack.kernel.ip.IpOutput;
 import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.wire.Ipv4Address;
@@ -20,6 +21,15 @@ public abstract class DatagramSocket extends StackSocket {
     protected final DatagramHost host;
     protected final PortBinding binding;
     protected final DatagramQueue queue = new DatagramQueue();
+    /** IP_RECVERR's error queue (Linux sk_error_queue), bounded like Linux's by a small count. */
+    private ArrayDeque<QueuedError> errorQueue;
+    /** At most this many errors wait in the error queue; later ones are dropped. */
+    public static final int ERROR_QUEUE_LIMIT = 32;
+
+    private static final class QueuedError {
+        final SockExtendedErr err = new SockExtendedErr();
+        byte[] payload;
+    }
     private boolean connected;
     /** bind() chose the address / the port (Linux SOCK_BINDADDR_LOCK / SOCK_BINDPORT_LOCK). */
     private boolean addressLocked;
@@ -31,6 +41,8 @@ public abstract class DatagramSocket extends StackSocket {
     private int rcvBuf = DEFAULT_BUFFER;
     private int sndBuf = DEFAULT_BUFFER;
     private int ttl = -1;
+    /** IP_MULTICAST_TTL: 1 by default, so multicast stays on the link (RFC 1112 6.1). */
+    private int multicastTtl = 1;
     private int tos;
 
     protected DatagramSocket(int id, DatagramHost host, int protocol) {
@@ -95,6 +107,9 @@ public abstract class DatagramSocket extends StackSocket {
         }
         if (port < 0 || port > 0xffff) {
             return -Errno.EINVAL;
+        }
+        if (address == Ipv4Address.ANY) {
+            address = binding.localAddress != 0 ? binding.localAddress : Ipv4Address.LOOPBACK;
         }
         IpOutput ip = host.ip();
         int source = binding.localAddress != 0 ? binding.localAddress : ip.sourceAddressFor(address);
@@ -196,6 +211,10 @@ public abstract class DatagramSocket extends StackSocket {
         } else {
             dst = destination.address();
             dport = destination.port();
+            if (dst == Ipv4Address.ANY) {
+                // Linux: a destination of 0.0.0.0 means this host (the loopback).
+                dst = binding.localAddress != 0 ? binding.localAddress : Ipv4Address.LOOPBACK;
+            }
         }
         if (host.isBroadcast(dst) && !broadcast) {
             return -Errno.EACCES;
@@ -279,7 +298,7 @@ public abstract class DatagramSocket extends StackSocket {
     /**
      * An ICMP error about a datagram this socket sent. As Linux's udp_err/ping_err: without
      * IP_RECVERR only "hard" errors (port/protocol unreachable ...) on a connected socket are
-     * reported; with it every error is.
+     * reported; with it every error is, and is also queued for recvmsg(MSG_ERRQUEUE).
      */
     public void icmpError(int errno, boolean hard) {
         if (!recvErr && (!hard || !connected)) {
@@ -287,6 +306,65 @@ public abstract class DatagramSocket extends StackSocket {
         }
         softError = errno;
         notifyReadiness(true);
+    }
+
+    /**
+     * An ICMP error with the details IP_RECVERR reports (Linux ip_icmp_error): {@code payload}
+     * is what the offending datagram carried after the transport header the socket owns (the
+     * UDP payload; for a ping socket the whole ICMP message).
+     */
+    public void icmpError(int errno, boolean hard, int type, int code, int info, int offender,
+                          int destination, int destinationPort, byte[] payload, int off, int len) {
+        if (recvErr) {
+            if (errorQueue == null) {
+                errorQueue = new ArrayDeque<>();
+            }
+            if (errorQueue.size() < ERROR_QUEUE_LIMIT) {
+                QueuedError q = new QueuedError();
+                q.err.errno = errno;
+                q.err.origin = SockExtendedErr.SO_EE_ORIGIN_ICMP;
+                q.err.type = type;
+                q.err.code = code;
+                q.err.info = info;
+                q.err.offender = offender;
+                q.err.destinationAddress = destination;
+                q.err.destinationPort = destinationPort;
+                q.payload = java.util.Arrays.copyOfRange(payload, off, off + Math.max(0, len));
+                errorQueue.addLast(q);
+            }
+        }
+        icmpError(errno, hard);
+    }
+
+    /**
+     * recvmsg(MSG_ERRQUEUE): the oldest queued error into {@code err}, the offending payload
+     * into {@code buf} (truncated to {@code len}). Returns the bytes copied or -EAGAIN. As in
+     * Linux (sock_dequeue_err_skb), the pending error becomes that of the next queued entry, or 0.
+     */
+    public int recvError(byte[] buf, int off, int len, SockExtendedErr err) {
+        if (errorQueue == null || errorQueue.isEmpty()) {
+            return -Errno.EAGAIN;
+        }
+        QueuedError q = errorQueue.pollFirst();
+        QueuedError next = errorQueue.peekFirst();
+        softError = next == null ? 0 : next.err.errno;
+        SockExtendedErr e = q.err;
+        err.errno = e.errno;
+        err.origin = e.origin;
+        err.type = e.type;
+        err.code = e.code;
+        err.info = e.info;
+        err.offender = e.offender;
+        err.destinationAddress = e.destinationAddress;
+        err.destinationPort = e.destinationPort;
+        int n = Math.min(len, q.payload.length);
+        System.arraycopy(q.payload, 0, buf, off, n);
+        notifyReadiness(false);
+        return n;
+    }
+
+    public int queuedErrors() {
+        return errorQueue == null ? 0 : errorQueue.size();
     }
 
     // ------------------------------------------------------------------ options
@@ -318,6 +396,12 @@ public abstract class DatagramSocket extends StackSocket {
                     ttl = value;
                 }
                 case IP_TOS -> tos = value & 0xff;
+                case IP_MULTICAST_TTL -> {
+                    if (value < -1 || value > 255) {
+                        return -Errno.EINVAL;
+                    }
+                    multicastTtl = value == -1 ? 1 : value;
+                }
                 case IP_RECVERR -> recvErr = value != 0;
                 case IP_MTU_DISCOVER -> {
                     if (value < IP_PMTUDISC_DONT || value > 3) {
@@ -357,6 +441,7 @@ public abstract class DatagramSocket extends StackSocket {
             return switch (name) {
                 case IP_TTL -> ttl < 0 ? IpOutput.DEFAULT_TTL : ttl;
                 case IP_TOS -> tos;
+                case IP_MULTICAST_TTL -> multicastTtl;
                 case IP_RECVERR -> recvErr ? 1 : 0;
                 case IP_MTU_DISCOVER -> pmtuDiscover;
                 case IP_MTU -> connected ? host.ip().pathMtu(binding.remoteAddress) : -Errno.ENOTCONN;
@@ -372,7 +457,13 @@ public abstract class DatagramSocket extends StackSocket {
         return e;
     }
 
-    protected int ttl() {
+    /** The TTL for a packet to {@code destination} (0 = the stack's default). */
+    protected int ttl(int destination) {
+        if (Ipv4Address.isMulticast(destination)) {
+            // Linux sends multicast with IP_MULTICAST_TTL, which is 0 only if set so; 0 would mean
+            // "default" to the IP layer, so a host-local multicast goes out with TTL 1 at least.
+            return Math.max(multicastTtl, 1);
+        }
         return ttl < 0 ? 0 : ttl;
     }
 
@@ -400,7 +491,7 @@ public abstract class DatagramSocket extends StackSocket {
         if (!queue.isEmpty()) {
             r |= Readiness.POLLIN;
         }
-        if (softError != 0) {
+        if (softError != 0 || (errorQueue != null && !errorQueue.isEmpty())) {
             r |= Readiness.POLLERR;
         }
         return r;
@@ -412,6 +503,9 @@ public abstract class DatagramSocket extends StackSocket {
             return -Errno.EBADF;
         }
         closed = true;
+        if (errorQueue != null) {
+            errorQueue.clear();
+        }
         host.ports().unbind(binding);
         queue.clear();
         host.socketClosed(this);
