@@ -37,6 +37,8 @@ final class TcpConnection {
     int sndWnd;
     int sndWl1;
     int sndWl2;
+    /** End of the last segment shorter than the MSS we sent (Minshall's Nagle variant, Linux snd_sml). */
+    int sndSml;
     /** The largest window the peer ever offered (sender SWS avoidance, RFC 9293 3.8.6.2.1; RFC 5961 5.2). */
     int maxSndWnd;
 

@@ -230,7 +230,7 @@ final class TcpInput {
      * the window" (RFC 9293 3.10.7.4, after the table). Text beyond the window is dropped, and
      * with it a FIN.
      */
-    static void trimToWindow(TcpConnection c, Segment s) {
+    void trimToWindow(TcpConnection c, Segment s) {
         int front = c.rcvNxt - s.seq;
         if (front > 0) {
             if (s.has(TcpFlags.SYN)) {
@@ -239,6 +239,10 @@ final class TcpInput {
                 front--;
             }
             int cut = Math.min(front, s.dataLength);
+            if (cut > 0) {
+                // part of it was a duplicate: the peer may have missed our ACK (RFC 9293 3.10.7.4)
+                c.ackNow = true;
+            }
             s.dataOffset += cut;
             s.dataLength -= cut;
             s.seq += cut;
@@ -250,8 +254,11 @@ final class TcpInput {
         int wnd = Math.max(0, c.rcvAdv - c.rcvNxt);
         int room = c.rcvNxt + wnd - s.seq;
         if (s.dataLength > room) {
+            // beyond the window (a zero-window probe, or a sender ignoring our window): tell it again
             s.dataLength = Math.max(0, room);
             s.flags &= ~TcpFlags.FIN;
+            c.ackNow = true;
+            layer.counters.drop(DropReason.TCP_RECEIVE_BUFFER_FULL);
         }
     }
 

@@ -341,6 +341,7 @@ public final class TcpLayer implements TransportProtocol {
     /** The connection reached ESTABLISHED (either way of opening). */
     void establish(TcpConnection c, long now) {
         c.state = TcpState.ESTABLISHED;
+        c.sndSml = c.sndUna;
         c.sndNxt = SeqNum.max(c.sndNxt, c.sndUna);
         c.sendBuffer.reset(c.iss + 1);
         c.reassembly.reset(c.rcvNxt);

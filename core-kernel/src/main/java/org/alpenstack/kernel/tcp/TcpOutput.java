@@ -86,8 +86,9 @@ final class TcpOutput {
         if (len > 0) {
             if (len == c.sndMss) {
                 send = true;
-            } else if (off + len == buffered && !c.cork && (c.noDelay || c.sndNxt == c.sndUna)) {
-                // Nagle (RFC 896, RFC 9293 3.7.4): a short segment only when nothing is in flight.
+            } else if (off + len == buffered && !c.cork && (c.noDelay || !SeqNum.gt(c.sndSml, c.sndUna))) {
+                // Nagle (RFC 896, RFC 9293 3.7.4) in Minshall's form, as Linux: a short segment may
+                // go unless an earlier short segment is still unacknowledged.
                 send = true;
             } else if (retransmitting) {
                 send = true;
@@ -268,6 +269,9 @@ final class TcpOutput {
             if (consumed > 0 && seq == c.sndNxt) {
                 boolean isRetransmit = SeqNum.lt(seq, c.sndMax);
                 c.sndNxt = seq + consumed;
+                if (len > 0 && len < c.sndMss) {
+                    c.sndSml = c.sndNxt;
+                }
                 if (SeqNum.gt(c.sndNxt, c.sndMax)) {
                     c.sndMax = c.sndNxt;
                 }
@@ -277,7 +281,7 @@ final class TcpOutput {
                     if (c.rttTiming && SeqNum.geq(c.rttSeq, seq)) {
                         c.rttTiming = false;
                     }
-                } else if (!c.rttTiming && !c.timestamps) {
+                } else if (!c.rttTiming && (!c.timestamps || syn)) {
                     c.rttTiming = true;
                     c.rttSeq = seq;
                     c.rttStart = now;

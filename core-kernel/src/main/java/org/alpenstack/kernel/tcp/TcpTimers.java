@@ -29,6 +29,11 @@ final class TcpTimers {
 
     /** The handshake completed; RFC 6298 5 (last paragraph): a retransmitted SYN without sample means RTO 3 s. */
     void handshakeDone(TcpConnection c, long now) {
+        if (c.rttTiming && c.rxtShift == 0) {
+            // The SYN (or SYN-ACK) was not retransmitted: its exchange is a valid first sample (Karn).
+            c.rtt.addSample(now - c.rttStart);
+        }
+        c.rttTiming = false;
         if (c.rxtShift > 0 && !c.rtt.hasSample()) {
             c.rtt.fallbackAfterHandshakeRetransmit();
         } else {

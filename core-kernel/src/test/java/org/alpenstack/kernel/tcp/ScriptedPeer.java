@@ -215,4 +215,92 @@ final class ScriptedPeer implements IpOutput {
     void close() {
         pool.assertNoLeaks();
     }
+
+    // ---- an established connection, peer's view ----
+
+    /** The next sequence number the peer sends, and the next it expects from the stack. */
+    int peerNext;
+    int stackNext;
+    /** Timestamps in use on the scripted connection: the peer's clock and the last TSval seen from the stack. */
+    boolean useTs;
+    int peerTs = 100;
+    int lastStackTs;
+
+    /**
+     * Accepts a connection whose SYN is {@code syn} (seq 1000 unless set) and leaves the
+     * sequence bookkeeping in {@link #peerNext} / {@link #stackNext}.
+     */
+    TcpSocket accepted(Wire syn) {
+        TcpSocket l = listen(16);
+        if (syn.seq == 0) {
+            syn.seq = 1000;
+        }
+        useTs = syn.ts;
+        if (useTs) {
+            syn.tsVal = peerTs;
+        }
+        Wire synAck = handshakeIn(l, syn);
+        if (useTs) {
+            peerTs++;
+            lastStackTs = synAck.tsVal;
+        }
+        peerNext = syn.seq + 1;
+        stackNext = synAck.seq + 1;
+        TcpSocket s = l.accept();
+        assertNotNull(s, "accept after handshake");
+        emitted.clear();
+        return s;
+    }
+
+    /** A plain MSS-1000 connection with no other options: the numbers in tests stay readable. */
+    TcpSocket acceptedPlain() {
+        return accepted(Wire.seg(TcpFlags.SYN).seq(1000).win(65535).mss(1000));
+    }
+
+    /** A segment from the peer at its current sequence, acknowledging {@code ack}. */
+    Wire fromPeer(int flags, int ack) {
+        Wire w = Wire.seg(flags | TcpFlags.ACK).seq(peerNext).ack(ack).win(65535);
+        if (useTs) {
+            w.ts(peerTs++, lastStackTs);
+        }
+        return w;
+    }
+
+    /** Peer sends {@code n} bytes of data (pattern from the sequence number); returns the segment. */
+    Wire sendData(int n) {
+        Wire w = fromPeer(TcpFlags.ACK, stackNext).data(n);
+        send(w);
+        peerNext += n;
+        return w;
+    }
+
+    /** Peer acknowledges up to {@code ack} with window {@code win}. */
+    void sendAck(int ack, int win) {
+        Wire w = fromPeer(TcpFlags.ACK, ack).win(win);
+        send(w);
+    }
+
+    /** Expects a segment, tracking timestamps, and checks it carries exactly {@code len} bytes at stackNext. */
+    Wire expectData(int len) {
+        Wire w = emitted.poll();
+        assertNotNull(w, "expected " + len + " bytes of data but the stack sent nothing");
+        assertEquals(len, w.len(), "length of " + w);
+        assertEquals(Integer.toUnsignedString(stackNext), Integer.toUnsignedString(w.seq), "seq of " + w);
+        stackNext += len;
+        if (w.ts) {
+            lastStackTs = w.tsVal;
+        }
+        return w;
+    }
+
+    /** Expects a pure ACK of {@code ack}. */
+    Wire expectAck(int ack) {
+        Wire w = expect(TcpFlags.ACK);
+        assertEquals(0, w.len(), "pure ACK expected: " + w);
+        assertEquals(Integer.toUnsignedString(ack), Integer.toUnsignedString(w.ack), "ack of " + w);
+        if (w.ts) {
+            lastStackTs = w.tsVal;
+        }
+        return w;
+    }
 }
