@@ -19,12 +19,21 @@ final class TcpTimers {
     // ---- retransmission ----
 
     void startRetransmit(TcpConnection c, long now) {
-        layer.wheel.schedule(c.retransmitTimer, now + c.rtt.rto());
+        layer.wheel.schedule(c.retransmitTimer, retransmitDeadline(c, now));
     }
 
     /** RFC 6298 5.3: an ACK of new data restarts the timer. */
     void restartRetransmit(TcpConnection c, long now) {
-        layer.wheel.schedule(c.retransmitTimer, now + c.rtt.rto());
+        layer.wheel.schedule(c.retransmitTimer, retransmitDeadline(c, now));
+    }
+
+    /** now + RTO, but never past TCP_USER_TIMEOUT once retransmitting (Linux tcp_clamp_rto_to_user_timeout). */
+    private static long retransmitDeadline(TcpConnection c, long now) {
+        long deadline = now + c.rtt.rto();
+        if (c.userTimeout > 0 && c.rxtStart != 0) {
+            deadline = Math.min(deadline, Math.max(now + 1, c.rxtStart + c.userTimeout));
+        }
+        return deadline;
     }
 
     /** The handshake completed; RFC 6298 5 (last paragraph): a retransmitted SYN without sample means RTO 3 s. */
