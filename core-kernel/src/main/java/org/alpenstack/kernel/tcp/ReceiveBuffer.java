@@ -85,7 +85,10 @@ public final class ReceiveBuffer {
         return k;
     }
 
-    /** Appends in-order bytes and makes them readable; returns how many fit. */
+    /**
+     * Appends in-order bytes and makes them readable; returns how many fit. For a buffer fed
+     * without a {@link ReassemblyQueue} (it would overwrite out-of-order bytes the queue holds).
+     */
     public int write(byte[] src, int off, int len) {
         int n = Math.min(len, free());
         writeAt(0, src, off, n);

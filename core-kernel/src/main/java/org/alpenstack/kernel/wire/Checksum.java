@@ -100,6 +100,12 @@ public final class Checksum {
      * The checksum after a 16-bit field changes from {@code oldValue} to {@code newValue}:
      * RFC 1624 equation 3, HC' = ~(~HC + ~m + m'). Equation 3 (not RFC 1141's equation 2) is
      * the one that never produces the wrong zero (0x0000 instead of 0xffff, RFC 1624 section 3).
+     *
+     * <p>One case no incremental formula can get right: if after the change every covered word
+     * is zero, the correct checksum is 0xffff but this returns 0x0000 (the old checksum cannot
+     * tell "all zero" from "sums to 0xffff"). IPv4 headers (version 4) and TCP/UDP (protocol
+     * in the pseudo-header) never are; an ICMP echo reply with zero identifier, sequence and
+     * data would be, so recompute ICMP checksums with {@link #compute}.
      */
     public static int update16(int checksum, int oldValue, int newValue) {
         long sum = (~checksum & 0xffff) + (~oldValue & 0xffff) + (newValue & 0xffff);

@@ -57,7 +57,8 @@ public final class Ipv4Packet {
             return DropReason.IPV4_BAD_HEADER_LENGTH;
         }
         if (headerLen > len) {
-            return DropReason.IPV4_TRUNCATED;
+            // Linux counts a header it cannot pull as a header error (InHdrErrors), not as truncated.
+            return DropReason.IPV4_BAD_HEADER_LENGTH;
         }
         int total = totalLength(a, off);
         if (total > len) {

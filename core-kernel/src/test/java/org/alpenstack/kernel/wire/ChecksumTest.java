@@ -90,11 +90,21 @@ class ChecksumTest {
     }
 
     @Test
+    void incrementalUpdateCannotKnowThatEverythingBecameZero() {
+        // An all-zero ICMP echo request's checksum is ~0x0800; turning it into a reply (type 0)
+        // makes every word zero, whose checksum must be 0xffff. RFC 1624 equation 3 gives 0.
+        assertEquals(0xf7ff, Checksum.compute(new byte[] {8, 0, 0, 0}, 0, 4));
+        assertEquals(0x0000, Checksum.update16(0xf7ff, 0x0800, 0x0000));
+        assertEquals(0xffff, Checksum.compute(new byte[4], 0, 4));
+    }
+
+    @Test
     void incrementalUpdateMatchesRecomputation() {
         Random random = new Random(1624);
         byte[] header = fromHex("45 00 00 54 3a 5c 40 00 40 01 00 00 0a 00 00 01 0a 00 00 02");
         for (int i = 0; i < 2000; i++) {
             random.nextBytes(header);
+            header[0] = 0x45;
             Bytes.u16(header, 10, 0);
             int before = Checksum.compute(header, 0, 20);
             Bytes.u16(header, 10, before);

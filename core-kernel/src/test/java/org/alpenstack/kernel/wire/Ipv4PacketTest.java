@@ -85,7 +85,7 @@ class Ipv4PacketTest {
         assertNull(Ipv4Packet.check(p, 0, 60));
         assertEquals(60, Ipv4Packet.headerLength(p, 0));
         assertEquals(0, Ipv4Packet.payloadLength(p, 0));
-        assertEquals(DropReason.IPV4_TRUNCATED, Ipv4Packet.check(p, 0, 59));
+        assertEquals(DropReason.IPV4_BAD_HEADER_LENGTH, Ipv4Packet.check(p, 0, 59));
     }
 
     @Test
@@ -141,8 +141,11 @@ class Ipv4PacketTest {
         assertEquals(DropReason.IPV4_BAD_VERSION, Ipv4Packet.check(with(p, 0, 0x05), 0, 84));
         assertEquals(DropReason.IPV4_BAD_HEADER_LENGTH, Ipv4Packet.check(with(p, 0, 0x44), 0, 84));
         assertEquals(DropReason.IPV4_BAD_HEADER_LENGTH, Ipv4Packet.check(with(p, 0, 0x40), 0, 84));
-        // IHL says 60 bytes but only 40 arrived.
-        assertEquals(DropReason.IPV4_TRUNCATED, Ipv4Packet.check(with(p, 0, 0x4f), 0, 40));
+        // IHL says 60 bytes but only 40 arrived, whatever the total length says.
+        assertEquals(DropReason.IPV4_BAD_HEADER_LENGTH, Ipv4Packet.check(with(p, 0, 0x4f), 0, 40));
+        byte[] longHeader = with(p, 0, 0x4f);
+        Ipv4Packet.totalLength(longHeader, 0, 40);
+        assertEquals(DropReason.IPV4_BAD_HEADER_LENGTH, Ipv4Packet.check(longHeader, 0, 40));
         // Total length promises more than the link delivered.
         assertEquals(DropReason.IPV4_TRUNCATED, Ipv4Packet.check(p, 0, 83));
         // Total length shorter than the header itself.
