@@ -131,6 +131,15 @@ final class TcpConnection {
     /** The last ICMP soft error (EHOSTUNREACH ...), reported if the connection then times out (RFC 1122 4.2.3.9). */
     int softError;
 
+    // Per-connection statistics for TCP_INFO.
+    long bytesSentTotal;
+    long bytesRetransmitted;
+    long bytesAcked;
+    long bytesReceived;
+    long segmentsOut;
+    long segmentsIn;
+    long totalRetransmits;
+
     TcpSocket socket;
     /** The listener a passively opened connection belongs to until accept() takes it. */
     TcpListener listener;
@@ -138,6 +147,8 @@ final class TcpConnection {
     boolean inAcceptQueue;
 
     SendBuffer sendBuffer;
+    /** The send buffer may grow with cwnd (no SO_SNDBUF; Linux tcp_sndbuf_expand). */
+    boolean sendBufferAutotune;
     /** Readable bytes and, in its free space, out-of-order bytes at their final places. */
     ReceiveBuffer receiveBuffer;
     ReassemblyQueue reassembly;

@@ -11,8 +11,6 @@ import org.alpenstack.kernel.stack.DropReason;
  * no connection in {@link TcpLayer}.
  */
 final class TcpInput {
-    /** RFC 5681 3.2: fast retransmit on the third duplicate ACK. */
-    static final int DUP_THRESH = 3;
     /** RFC 7323 5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT = 24L * 24 * 3600 * 1_000_000_000L;
 
@@ -23,6 +21,7 @@ final class TcpInput {
     }
 
     void segmentArrives(TcpConnection c, Segment s, long now) {
+        c.segmentsIn++;
         if (c.state == TcpState.SYN_SENT) {
             synSent(c, s, now);
             return;
@@ -379,6 +378,7 @@ final class TcpInput {
         int flightBefore = c.flightSize();
         // The send buffer holds data bytes only; an ACK covering our FIN is clamped there.
         int dataAcked = c.sendBuffer.ack(ack);
+        c.bytesAcked += dataAcked;
         c.sndUna = ack;
         if (SeqNum.lt(c.sndNxt, c.sndUna)) {
             c.sndNxt = c.sndUna;
@@ -420,6 +420,11 @@ final class TcpInput {
         } else {
             layer.timers.restartRetransmit(c, now);
         }
+        if (c.sendBufferAutotune && c.sendBuffer.capacity() < c.sendBuffer.maxCapacity()
+                && c.cc.cwnd() * 2 > c.sendBuffer.capacity()) {
+            // Linux tcp_sndbuf_expand: room for two congestion windows, so the window can be used.
+            c.sendBuffer.grow((int) Math.min(c.sendBuffer.maxCapacity(), 2L * c.cc.cwnd() + c.sndMss));
+        }
         if (dataAcked > 0 && c.socket != null) {
             c.socket.sendSpaceFreed();
         }
@@ -442,6 +447,7 @@ final class TcpInput {
         // place (RFC 9293 3.10.7.4 "segments with higher beginning sequence numbers may be held").
         int advanced = c.reassembly.receive(s.seq, s.data, s.dataOffset, len);
         c.rcvNxt += advanced;
+        c.bytesReceived += advanced;
         layer.counters.bytesReceived += advanced;
         if (c.reassembly.lastSegmentOutOfOrder() || c.reassembly.lastSegmentFilledGap()) {
             // RFC 5681 4.2: a duplicate ACK at once for out-of-order data (with SACK, RFC 2018 4),

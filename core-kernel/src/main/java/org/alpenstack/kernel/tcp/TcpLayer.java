@@ -30,6 +30,8 @@ public final class TcpLayer implements TransportProtocol {
     public static final int EPHEMERAL_HIGH = 60999;
     /** Linux TCP_MAX_QUICKACKS: segments ACKed at once at the start of a connection. */
     static final int QUICK_ACKS = 16;
+    /** RFC 5961 7 / Linux tcp_challenge_ack_limit: challenge ACKs per second for the whole stack. */
+    static final int CHALLENGE_ACK_LIMIT = 1000;
 
     final IpOutput ip;
     final BufferPool pool;
@@ -54,8 +56,12 @@ public final class TcpLayer implements TransportProtocol {
     private long challengeAckSecond;
     private int challengeAcksThisSecond;
 
+    /**
+     * @param secretSeed seeds the keyed hashes of ISNs (RFC 6528), SYN cookies and port choice:
+     *                   from {@link java.security.SecureRandom} in production, fixed in simulations
+     */
     public TcpLayer(IpOutput ip, BufferPool pool, TimerWheel wheel, Clock clock, TcpTunables tunables,
-                    IntSupplier socketIds) {
+                    IntSupplier socketIds, long secretSeed) {
         this.ip = ip;
         this.pool = pool;
         this.wheel = wheel;
@@ -66,9 +72,9 @@ public final class TcpLayer implements TransportProtocol {
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         this.recovery = new TcpRecovery(this);
-        this.isnGenerator = new IsnGenerator(tunables.secretSeed());
-        this.synCookies = new SynCookies(tunables.secretSeed() ^ 0x5a5a5a5a5a5a5a5aL);
-        this.nextEphemeralOffset = (int) (tunables.secretSeed() & 0x7fff);
+        this.isnGenerator = new IsnGenerator(secretSeed);
+        this.synCookies = new SynCookies(secretSeed ^ 0x5a5a5a5a5a5a5a5aL);
+        this.nextEphemeralOffset = (int) (secretSeed & 0x7fff);
     }
 
     /** A new, unbound, unconnected TCP socket (socket(AF_INET, SOCK_STREAM, 0)). */
@@ -235,13 +241,19 @@ public final class TcpLayer implements TransportProtocol {
     TcpConnection newConnection(TcpSocket options) {
         TcpConnection c = new TcpConnection(this);
         TcpTunables t = tunables;
-        int sndBuf = options != null && options.sndBuf > 0 ? options.sndBuf : t.sendBufferDefault();
-        int rcvBuf = options != null && options.rcvBuf > 0 ? options.rcvBuf : t.receiveBufferDefault();
-        c.sendBuffer = new SendBuffer(sndBuf, Math.max(sndBuf, t.sendBufferMax()));
-        c.receiveBuffer = new ReceiveBuffer(rcvBuf, Math.max(rcvBuf, t.receiveBufferMax()));
+        int sndBuf = options != null && options.sndBuf > 0 ? options.sndBuf : t.wmemDefault();
+        int rcvBuf = options != null && options.rcvBuf > 0 ? options.rcvBuf : t.rmemDefault();
+        // SO_SNDBUF/SO_RCVBUF lock the size (Linux SOCK_SNDBUF_LOCK); otherwise it may grow to the maximum.
+        boolean sndLocked = options != null && options.sndBuf > 0;
+        boolean rcvLocked = options != null && options.rcvBuf > 0;
+        c.sendBuffer = new SendBuffer(sndBuf, sndLocked ? sndBuf : Math.max(sndBuf, t.wmemMax()));
+        c.sendBufferAutotune = !sndLocked;
+        c.receiveBuffer = new ReceiveBuffer(rcvBuf, rcvLocked ? rcvBuf : Math.max(rcvBuf, t.rmemMax()));
         c.reassembly = new ReassemblyQueue(c.receiveBuffer);
-        c.rtt = new RttEstimator(t.initialRto(), t.minRto(), t.maxRto(), RttEstimator.DEFAULT_GRANULARITY);
+        c.rtt = t.newRttEstimator();
         c.scoreboard = new SackScoreboard(536);
+        c.scoreboard.setDupThresh(t.reordering());
+        c.peerMss = t.defaultMss();
         String ccName = options != null && options.congestion != null ? options.congestion : t.congestionControl();
         c.cc = CongestionControls.create(ccName);
         c.windowScaling = t.windowScaling();
@@ -251,9 +263,10 @@ public final class TcpLayer implements TransportProtocol {
         if (options != null) {
             options.applyTo(c);
         } else {
-            c.keepIdle = t.keepaliveTime();
-            c.keepInterval = t.keepaliveInterval();
+            c.keepIdle = t.keepaliveTimeNanos();
+            c.keepInterval = t.keepaliveIntvlNanos();
             c.keepCount = t.keepaliveProbes();
+            c.noDelay = !t.nagle();
         }
         return c;
     }
@@ -303,7 +316,7 @@ public final class TcpLayer implements TransportProtocol {
      * each option is in force only if both sides sent it.
      */
     void negotiateOptions(TcpConnection c, Segment s, long now) {
-        c.peerMss = s.mss > 0 ? s.mss : 536;
+        c.peerMss = s.mss > 0 ? Math.max(s.mss, tunables.minSndMss()) : tunables.defaultMss();
         c.windowScaling = c.windowScaling && s.windowScale >= 0;
         if (c.windowScaling) {
             c.sndScale = s.windowScale;
@@ -436,7 +449,7 @@ public final class TcpLayer implements TransportProtocol {
             challengeAckSecond = second;
             challengeAcksThisSecond = 0;
         }
-        if (challengeAcksThisSecond >= tunables.challengeAckLimit()) {
+        if (challengeAcksThisSecond >= CHALLENGE_ACK_LIMIT) {
             return false;
         }
         challengeAcksThisSecond++;

@@ -57,7 +57,7 @@ final class TcpListener {
         }
         if (s.has(TcpFlags.ACK)) {
             // Second: an ACK here either completes a SYN cookie handshake or gets <SEQ=SEG.ACK><CTL=RST>.
-            if (!s.has(TcpFlags.SYN) && layer.tunables.synCookies() && cookieAck(s, now)) {
+            if (!s.has(TcpFlags.SYN) && layer.tunables.syncookies() != 0 && cookieAck(s, now)) {
                 return;
             }
             layer.counters.drop(s.has(TcpFlags.SYN) ? DropReason.TCP_UNEXPECTED_SEGMENT : DropReason.TCP_BAD_SYN_COOKIE);
@@ -73,8 +73,11 @@ final class TcpListener {
             layer.counters.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
             return;
         }
-        if (synQueueLength >= Math.max(backlog, 1)) {
-            if (layer.tunables.synCookies()) {
+        // Linux inet_csk_reqsk_queue_is_full: the SYN queue holds at most backlog half-open
+        // connections (so backlog 0 answers every SYN with a cookie); tcp_syncookies=2 always does.
+        int synLimit = Math.min(backlog, layer.tunables.maxSynBacklog());
+        if (synQueueLength >= synLimit || layer.tunables.syncookies() == 2) {
+            if (layer.tunables.syncookies() != 0) {
                 sendCookieSynAck(s, now);
             } else {
                 layer.counters.drop(DropReason.TCP_SYN_QUEUE_FULL);

@@ -70,6 +70,12 @@ final class TcpOutput {
 
         int buffered = c.sendBuffer.length();
         int off = c.sndNxt - c.sndUna;
+        if (off == 0 && buffered > 0 && c.sndUna == c.sndMax && layer.tunables.slowStartAfterIdle()
+                && c.lastSent != 0 && now - c.lastSent > c.rtt.rto()) {
+            // RFC 5681 4.1 / RFC 7661: after an idle period longer than the RTO, restart the window.
+            c.cc.onIdleRestart(now);
+            c.lastSent = now;
+        }
         int window = Math.min(c.sndWnd, c.cc.cwnd());
         int len = Math.min(buffered - off, window - off);
         if (len < 0) {
@@ -277,6 +283,8 @@ final class TcpOutput {
                 }
                 if (isRetransmit) {
                     layer.counters.retransmittedSegments++;
+                    c.totalRetransmits++;
+                    c.bytesRetransmitted += len;
                     // Karn's rule (RFC 6298 3): no sample from a segment that was retransmitted.
                     if (c.rttTiming && SeqNum.geq(c.rttSeq, seq)) {
                         c.rttTiming = false;
@@ -305,6 +313,8 @@ final class TcpOutput {
             }
         }
         c.lastSent = now;
+        c.segmentsOut++;
+        c.bytesSentTotal += len;
         layer.counters.segmentsOut++;
         if ((flags & TcpFlags.RST) != 0) {
             layer.counters.resetsSent++;

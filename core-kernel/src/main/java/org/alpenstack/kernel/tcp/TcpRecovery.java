@@ -39,11 +39,11 @@ final class TcpRecovery {
             }
             return;
         }
-        if (!c.sackPermitted && c.dupAcks == TcpInput.DUP_THRESH && SeqNum.gt(s.ack, c.recover)) {
+        if (!c.sackPermitted && c.dupAcks == layer.tunables.reordering() && SeqNum.gt(s.ack, c.recover)) {
             // RFC 6582 3.2 step 2: only if this ACK covers more than the last recovery point,
             // so one loss episode does not cut the window twice.
             enterRecovery(c, now);
-            for (int i = 0; i < TcpInput.DUP_THRESH; i++) {
+            for (int i = 0; i < c.dupAcks; i++) {
                 c.cc.onDupAckInRecovery();
             }
             layer.output.retransmitAt(c, c.sndUna, c.sndMss, now);
@@ -59,7 +59,7 @@ final class TcpRecovery {
         // RFC 6675 5: DupThresh duplicates or IsLost(HighACK+1) start recovery; as in RFC 6582,
         // not again before SND.UNA passes the previous recovery point.
         if (!c.inRecovery && c.sndMax != c.sndUna && SeqNum.gt(c.sndUna, c.recover)
-                && (c.scoreboard.shouldEnterRecovery() || c.dupAcks >= TcpInput.DUP_THRESH)) {
+                && (c.scoreboard.shouldEnterRecovery() || c.dupAcks >= layer.tunables.reordering())) {
             enterRecovery(c, now);
             c.scoreboard.enterRecovery();
             layer.counters.fastRetransmits++;

@@ -83,9 +83,10 @@ public final class TcpSocket extends StackSocket {
         super(id);
         this.layer = layer;
         TcpTunables t = layer.tunables;
-        this.keepIdle = t.keepaliveTime();
-        this.keepInterval = t.keepaliveInterval();
+        this.keepIdle = t.keepaliveTimeNanos();
+        this.keepInterval = t.keepaliveIntvlNanos();
         this.keepCount = t.keepaliveProbes();
+        this.noDelay = !t.nagle();
     }
 
     private TcpSocket(TcpLayer layer, int id, TcpConnection accepted, TcpSocket parent) {
@@ -511,14 +512,14 @@ public final class TcpSocket extends StackSocket {
                 case SO_SNDBUF:
                     // Linux doubles the value to account for bookkeeping and reports the double.
                     sndBuf = Math.max(MIN_SNDBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
-                    sndBuf = Math.min(sndBuf, layer.tunables.sendBufferMax());
+                    sndBuf = Math.min(sndBuf, layer.tunables.wmemMax() * 2);
                     if (c != null) {
                         c.sendBuffer.grow(sndBuf);
                     }
                     return 0;
                 case SO_RCVBUF:
                     rcvBuf = Math.max(MIN_RCVBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
-                    rcvBuf = Math.min(rcvBuf, layer.tunables.receiveBufferMax());
+                    rcvBuf = Math.min(rcvBuf, layer.tunables.rmemMax() * 2);
                     if (c != null) {
                         c.receiveBuffer.grow(rcvBuf);
                     }
@@ -627,9 +628,9 @@ public final class TcpSocket extends StackSocket {
                 case SO_KEEPALIVE:
                     return keepAlive ? 1 : 0;
                 case SO_SNDBUF:
-                    return c != null ? c.sendBuffer.capacity() : sndBuf > 0 ? sndBuf : layer.tunables.sendBufferDefault();
+                    return c != null ? c.sendBuffer.capacity() : sndBuf > 0 ? sndBuf : layer.tunables.wmemDefault();
                 case SO_RCVBUF:
-                    return c != null ? c.receiveBuffer.capacity() : rcvBuf > 0 ? rcvBuf : layer.tunables.receiveBufferDefault();
+                    return c != null ? c.receiveBuffer.capacity() : rcvBuf > 0 ? rcvBuf : layer.tunables.rmemDefault();
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -709,7 +710,7 @@ public final class TcpSocket extends StackSocket {
 
     /** TCP_INFO: a snapshot of the connection (null when there is none). */
     public TcpInfo info() {
-        return conn == null ? null : TcpInfo.of(conn, now());
+        return conn == null ? null : TcpInfos.snapshot(conn);
     }
 
     // ---- addresses and state ----

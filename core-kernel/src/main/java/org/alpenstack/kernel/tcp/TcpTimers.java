@@ -101,7 +101,7 @@ final class TcpTimers {
 
     /** Linux tcp_probe0_when: the backed-off RTO, at most TCP_RTO_MAX. */
     void startPersist(TcpConnection c, long now) {
-        long base = Math.max(c.rtt.rto(), t().persistMin());
+        long base = Math.max(c.rtt.rto(), t().minRtoNanos());
         long when = Math.min(base << Math.min(c.persistShift, 20), c.rtt.maxRto());
         layer.wheel.schedule(c.persistTimer, now + when);
     }
@@ -136,7 +136,7 @@ final class TcpTimers {
 
     void startDelayedAck(TcpConnection c, long now) {
         if (!c.delayedAckTimer.isScheduled()) {
-            layer.wheel.schedule(c.delayedAckTimer, now + t().delayedAck());
+            layer.wheel.schedule(c.delayedAckTimer, now + t().delayedAckNanos());
         }
     }
 
@@ -195,13 +195,13 @@ final class TcpTimers {
 
     /** RFC 9293 3.6: wait 2*MSL (Linux: a fixed 60 s, TCP_TIMEWAIT_LEN) before forgetting the connection. */
     void startTimeWait(TcpConnection c, long now) {
-        layer.wheel.schedule(c.closeTimer, now + t().timeWait());
+        layer.wheel.schedule(c.closeTimer, now + t().timeWaitNanos());
     }
 
     /** An orphaned FIN-WAIT-2 (the socket is closed) waits tcp_fin_timeout for the peer's FIN. */
     void finWait2Entered(TcpConnection c, long now) {
         if (c.socket == null || c.socket.isClosed()) {
-            layer.wheel.schedule(c.closeTimer, now + t().finTimeout());
+            layer.wheel.schedule(c.closeTimer, now + t().finTimeoutNanos());
         }
     }
 

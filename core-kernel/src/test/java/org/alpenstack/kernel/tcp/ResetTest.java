@@ -103,7 +103,7 @@ class ResetTest {
     @Test
     void challengeAcksAreRateLimited() {
         peer.acceptedPlain();
-        int limit = peer.tunables.challengeAckLimit();
+        int limit = TcpLayer.CHALLENGE_ACK_LIMIT;
         for (int i = 0; i < limit + 50; i++) {
             peer.send(Wire.seg(RST).seq(peer.peerNext + 1 + i));
         }

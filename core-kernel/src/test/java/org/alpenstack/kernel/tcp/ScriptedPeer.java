@@ -43,7 +43,7 @@ final class ScriptedPeer implements IpOutput {
 
     ScriptedPeer(TcpTunables tunables) {
         this.tunables = tunables;
-        this.tcp = new TcpLayer(this, pool, wheel, clock, tunables, ids::getAndIncrement);
+        this.tcp = new TcpLayer(this, pool, wheel, clock, tunables, ids::getAndIncrement, 42L);
     }
 
     // ---- IpOutput: what the stack sends ----
