@@ -535,6 +535,13 @@ public final class TcpLayer implements TransportProtocol {
         listeners.remove(ConnectionTable.hi(l.localAddress, 0), ConnectionTable.lo(l.localPort, 0), l);
     }
 
+    /** Every connection's {@link TcpConnection#debugState()}, one per line (tests and debugging). */
+    String debugDump() {
+        StringBuilder sb = new StringBuilder();
+        connections.forEach(c -> sb.append(c.debugState()).append('\n'));
+        return sb.toString();
+    }
+
     /** All connections, for snapshots (allocates; not for the data path). */
     public List<TcpConnectionInfo> connectionsSnapshot() {
         List<TcpConnectionInfo> out = new ArrayList<>();

@@ -231,6 +231,12 @@ final class TcpOutput {
      */
     void emit(TcpConnection c, int seq, int flags, int len, long now) {
         boolean syn = (flags & TcpFlags.SYN) != 0;
+        if (len == 0 && (flags & (TcpFlags.SYN | TcpFlags.FIN)) == 0 && seq == c.sndNxt) {
+            // FreeBSD tcp_output: while retransmitting, SND.NXT lags behind; a pure ACK (or RST)
+            // must carry the first unsent octet, SND.MAX, or the peer finds it left of its window
+            // and answers with an ACK of its own, and two such peers loop.
+            seq = c.sndMax;
+        }
         // The SACK blocks are taken once: a pending D-SACK is consumed by reading it (RFC 2883 4).
         int blocks = syn ? 0 : sackBlocksToSend(c, flags);
         int optLen = syn ? synOptionsLength(c) : dataOptionsLength(c, blocks);
