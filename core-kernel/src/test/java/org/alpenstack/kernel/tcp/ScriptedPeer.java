@@ -100,6 +100,22 @@ final class ScriptedPeer implements IpOutput {
         }
     }
 
+    /** Injects raw bytes as a TCP segment from the peer (fuzzing: no checks, no checksum fixing). */
+    void sendRaw(byte[] bytes) {
+        PacketBuffer b = pool.acquire(Math.max(bytes.length, 1));
+        b.append(bytes, 0, bytes.length);
+        info.clear();
+        info.source = PEER_ADDR;
+        info.destination = STACK_ADDR;
+        info.protocol = 6;
+        info.ttl = 64;
+        try {
+            tcp.receive(info, b);
+        } finally {
+            b.release();
+        }
+    }
+
     /** The next segment the stack sent, which must carry exactly {@code flags}. */
     Wire expect(int flags) {
         Wire w = emitted.poll();
