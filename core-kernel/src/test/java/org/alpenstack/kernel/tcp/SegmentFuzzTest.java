@@ -99,7 +99,7 @@ class SegmentFuzzTest {
         switch (kind) {
             case 0 -> {
                 // in-window garbage with a broken checksum
-                byte[] seg = peer.fromPeer(ACK, peer.stackNext).seq(rcvNxt).data(garbage(rnd, 100)).encode(ScriptedPeer.PEER_ADDR, ScriptedPeer.STACK_ADDR);
+                byte[] seg = peer.fromPeer(ACK, peer.stackNext).seq(rcvNxt).ports(peer.peerPort, peer.stackPort).data(garbage(rnd, 100)).encode(ScriptedPeer.PEER_ADDR, ScriptedPeer.STACK_ADDR);
                 seg[16] ^= (byte) (1 + rnd.nextInt(255));
                 peer.sendRaw(seg);
             }
@@ -109,7 +109,7 @@ class SegmentFuzzTest {
             case 4 -> peer.send(Wire.seg(RST).seq(rcvNxt + 1 + rnd.nextInt(60_000)));
             case 5 -> peer.send(Wire.seg(SYN).seq(rcvNxt + rnd.nextInt(60_000)).data(garbage(rnd, 50)));
             case 6 -> peer.send(peer.fromPeer(ACK, peer.stackNext - 200_000 - rnd.nextInt(1 << 20)).seq(rcvNxt).data(garbage(rnd, 100)));
-            case 7 -> peer.sendRaw(Arrays.copyOf(peer.fromPeer(ACK, peer.stackNext).seq(rcvNxt).data(garbage(rnd, 30))
+            case 7 -> peer.sendRaw(Arrays.copyOf(peer.fromPeer(ACK, peer.stackNext).seq(rcvNxt).ports(peer.peerPort, peer.stackPort).data(garbage(rnd, 30))
                     .encode(ScriptedPeer.PEER_ADDR, ScriptedPeer.STACK_ADDR), rnd.nextInt(20)));
             case 8 -> {
                 // garbage options (no timestamp kind: a forged in-window TSval is a known PAWS weakness
