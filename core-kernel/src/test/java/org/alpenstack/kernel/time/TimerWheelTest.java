@@ -349,4 +349,40 @@ class TimerWheelTest {
         assertThrows(IllegalArgumentException.class, () -> new TimerWheel(1000, 24));
         assertThrows(IllegalArgumentException.class, () -> new TimerWheel(1000, 1));
     }
+
+    @Test
+    void schedulingCancellingAndFiringAllocateNothing() {
+        TimerWheel w = new TimerWheel();
+        Timer[] timers = new Timer[1000];
+        long[] fires = new long[1];
+        for (int i = 0; i < timers.length; i++) {
+            Timer[] self = new Timer[1];
+            int id = i;
+            self[0] = new Timer(now -> {
+                fires[0]++;
+                w.schedule(self[0], now + (id % 7 + 1) * MS + id);
+            });
+            timers[i] = self[0];
+            w.schedule(timers[i], i * 1000L);
+        }
+        long[] now = {0};
+        Runnable work = () -> {
+            for (int step = 0; step < 2000; step++) {
+                Timer t = timers[step % timers.length];
+                w.cancel(t);
+                w.schedule(t, now[0] + 5_000 * MS); // into the overflow list and back
+                w.schedule(t, now[0] + 2 * MS);
+                now[0] += 100_000;
+                w.poll(now[0]);
+                w.nextDeadline();
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            work.run(); // warm up the JIT
+        }
+        long allocated = org.alpenstack.kernel.sim.AllocationMeter.bytesAllocatedBy(work);
+        // 8000 operations: one object per operation would be at least 16 bytes each.
+        assertTrue(allocated < 4_000, "allocated " + allocated + " bytes");
+        assertTrue(fires[0] > 1000);
+    }
 }
