@@ -69,6 +69,10 @@ final class LossyPath {
 
         @Override
         public int send(PacketBuffer payload, int source, int destination, int protocol, int tos, int ttl, boolean df) {
+            if (payload.length() + 20 > 1500) {
+                payload.release();
+                throw new AssertionError("segment of " + payload.length() + " bytes exceeds the 1500-byte MTU");
+            }
             byte[] bytes = new byte[payload.length()];
             System.arraycopy(payload.array(), payload.start(), bytes, 0, bytes.length);
             payload.release();

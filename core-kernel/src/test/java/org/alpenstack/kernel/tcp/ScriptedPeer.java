@@ -53,6 +53,9 @@ final class ScriptedPeer implements IpOutput {
         try {
             assertEquals(6, protocol);
             assertEquals(STACK_ADDR, source);
+            if (payload.length() + 20 > mtu) {
+                fail("segment of " + payload.length() + " bytes exceeds the path MTU " + mtu);
+            }
             emitted.add(Wire.decode(payload.array(), payload.start(), payload.length(), source, destination));
         } finally {
             payload.release();
