@@ -105,6 +105,9 @@ final class TcpConnection {
     /** Consecutive zero-window probes (persist timer backoff). */
     int persistShift;
 
+    /** The persist timer expired with a small window open: send what fits (SWS override, Linux tcp_write_wakeup). */
+    boolean forceSend;
+
     // ACK generation (RFC 9293 3.8.6.3, RFC 5681 4.2, RFC 1122 4.2.3.2).
     boolean ackNow;
     /** Full-sized segments received since our last ACK. */
@@ -148,6 +151,13 @@ final class TcpConnection {
     boolean passiveOpen;
     boolean inAcceptQueue;
 
+    // Buffer sizes, known from the start; the buffers themselves exist only from ESTABLISHED on
+    // (allocateBuffers) and are dropped when an orphaned connection no longer needs them, so
+    // half-open connections and TIME-WAIT cost a few hundred bytes, not rmem + wmem.
+    int sndBufSize;
+    int sndBufMax;
+    int rcvBufSize;
+    int rcvBufMax;
     SendBuffer sendBuffer;
     /** The send buffer may grow with cwnd (no SO_SNDBUF; Linux tcp_sndbuf_expand). */
     boolean sendBufferAutotune;
@@ -172,6 +182,28 @@ final class TcpConnection {
         this.delayedAckTimer = new Timer(now -> timers.delayedAckExpired(this, now));
         this.keepaliveTimer = new Timer(now -> timers.keepaliveExpired(this, now));
         this.closeTimer = new Timer(now -> timers.closeTimerExpired(this, now));
+    }
+
+    void allocateBuffers() {
+        if (sendBuffer == null) {
+            sendBuffer = new SendBuffer(sndBufSize, sndBufMax);
+            receiveBuffer = new ReceiveBuffer(rcvBufSize, rcvBufMax);
+            reassembly = new ReassemblyQueue(receiveBuffer);
+        }
+    }
+
+    void releaseBuffers() {
+        sendBuffer = null;
+        receiveBuffer = null;
+        reassembly = null;
+    }
+
+    int sendBuffered() {
+        return sendBuffer == null ? 0 : sendBuffer.length();
+    }
+
+    int readable() {
+        return receiveBuffer == null ? 0 : receiveBuffer.available();
     }
 
     /** Our FIN has been sent and acknowledged. */

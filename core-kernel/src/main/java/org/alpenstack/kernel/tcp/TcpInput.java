@@ -167,7 +167,7 @@ final class TcpInput {
                     layer.output.retransmitSyn(c, now);
                     return false;
                 }
-                if (c.sackPermitted && s.dataLength > 0 && SeqNum.lt(s.seq, c.rcvNxt)) {
+                if (c.sackPermitted && c.reassembly != null && s.dataLength > 0 && SeqNum.lt(s.seq, c.rcvNxt)) {
                     // A duplicate: let the reassembly queue note it for a D-SACK (RFC 2883 4).
                     c.reassembly.receive(s.seq, s.data, s.dataOffset, s.dataLength);
                 }
@@ -496,7 +496,9 @@ final class TcpInput {
     // ---- Eighth step: FIN ----
 
     private void takeFin(TcpConnection c, long now) {
-        c.reassembly.advanceOverFin();
+        if (c.reassembly != null) {
+            c.reassembly.advanceOverFin();
+        }
         c.rcvNxt++;
         c.finReceived = true;
         c.pendingFin = false;

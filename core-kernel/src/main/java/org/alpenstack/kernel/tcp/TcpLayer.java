@@ -51,6 +51,7 @@ public final class TcpLayer implements TransportProtocol {
     /** Ports bound by bind(), listen() or connect(): port -> sockets holding it. */
     private final Map<Integer, List<TcpSocket>> boundPorts = new HashMap<>();
     private final Segment segment = new Segment();
+    private TcpConnection cookieScratch;
     private final IntSupplier socketIds;
     private java.util.function.Consumer<TcpSocket> socketOpened = s -> { };
     private java.util.function.Consumer<TcpSocket> socketClosed = s -> { };
@@ -259,15 +260,7 @@ public final class TcpLayer implements TransportProtocol {
     TcpConnection newConnection(TcpSocket options) {
         TcpConnection c = new TcpConnection(this);
         TcpTunables t = tunables;
-        int sndBuf = options != null && options.sndBuf > 0 ? options.sndBuf : t.wmemDefault();
-        int rcvBuf = options != null && options.rcvBuf > 0 ? options.rcvBuf : t.rmemDefault();
-        // SO_SNDBUF/SO_RCVBUF lock the size (Linux SOCK_SNDBUF_LOCK); otherwise it may grow to the maximum.
-        boolean sndLocked = options != null && options.sndBuf > 0;
-        boolean rcvLocked = options != null && options.rcvBuf > 0;
-        c.sendBuffer = new SendBuffer(sndBuf, sndLocked ? sndBuf : Math.max(sndBuf, t.wmemMax()));
-        c.sendBufferAutotune = !sndLocked;
-        c.receiveBuffer = new ReceiveBuffer(rcvBuf, rcvLocked ? rcvBuf : Math.max(rcvBuf, t.rmemMax()));
-        c.reassembly = new ReassemblyQueue(c.receiveBuffer);
+        sizeBuffers(c, options);
         c.rtt = t.newRttEstimator();
         c.scoreboard = new SackScoreboard(536);
         c.scoreboard.setDupThresh(t.reordering());
@@ -277,7 +270,7 @@ public final class TcpLayer implements TransportProtocol {
         c.windowScaling = t.windowScaling();
         c.timestamps = t.timestamps();
         c.sackPermitted = t.sack();
-        c.rcvScale = c.windowScaling ? scaleFor(c.receiveBuffer.maxCapacity()) : 0;
+        c.rcvScale = c.windowScaling ? scaleFor(c.rcvBufMax) : 0;
         if (options != null) {
             options.applyTo(c);
         } else {
@@ -286,6 +279,38 @@ public final class TcpLayer implements TransportProtocol {
             c.keepCount = t.keepaliveProbes();
             c.noDelay = !t.nagle();
         }
+        return c;
+    }
+
+    /** SO_SNDBUF/SO_RCVBUF lock the size (Linux SOCK_SNDBUF_LOCK); otherwise it may grow to the maximum. */
+    private void sizeBuffers(TcpConnection c, TcpSocket options) {
+        TcpTunables t = tunables;
+        boolean sndLocked = options != null && options.sndBuf > 0;
+        boolean rcvLocked = options != null && options.rcvBuf > 0;
+        c.sndBufSize = sndLocked ? options.sndBuf : t.wmemDefault();
+        c.rcvBufSize = rcvLocked ? options.rcvBuf : t.rmemDefault();
+        c.sndBufMax = sndLocked ? c.sndBufSize : Math.max(c.sndBufSize, t.wmemMax());
+        c.rcvBufMax = rcvLocked ? c.rcvBufSize : Math.max(c.rcvBufSize, t.rmemMax());
+        c.sendBufferAutotune = !sndLocked;
+    }
+
+    /**
+     * The one control block used to answer SYNs with cookies: stateless means no allocation per
+     * SYN either, so a flood costs no garbage.
+     */
+    TcpConnection cookieConnection(TcpSocket options) {
+        if (cookieScratch == null) {
+            cookieScratch = newConnection(options);
+        }
+        TcpConnection c = cookieScratch;
+        sizeBuffers(c, options);
+        c.windowScaling = tunables.windowScaling();
+        c.timestamps = tunables.timestamps();
+        c.sackPermitted = tunables.sack();
+        c.rcvScale = c.windowScaling ? scaleFor(c.rcvBufMax) : 0;
+        c.sndScale = 0;
+        c.maxSegOption = options != null ? options.maxSegOption() : 0;
+        c.rcvAdv = 0;
         return c;
     }
 
@@ -372,6 +397,7 @@ public final class TcpLayer implements TransportProtocol {
     /** The connection reached ESTABLISHED (either way of opening). */
     void establish(TcpConnection c, long now) {
         c.state = TcpState.ESTABLISHED;
+        c.allocateBuffers();
         c.sndSml = c.sndUna;
         c.sndNxt = SeqNum.max(c.sndNxt, c.sndUna);
         c.sendBuffer.reset(c.iss + 1);
@@ -418,6 +444,8 @@ public final class TcpLayer implements TransportProtocol {
         timers.startTimeWait(c, now);
         if (c.socket != null) {
             c.socket.stateChanged();
+        } else {
+            c.releaseBuffers();
         }
     }
 
@@ -447,6 +475,8 @@ public final class TcpLayer implements TransportProtocol {
         }
         if (c.socket != null) {
             c.socket.connectionClosed(c);
+        } else {
+            c.releaseBuffers();
         }
     }
 

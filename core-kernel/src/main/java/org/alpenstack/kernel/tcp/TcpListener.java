@@ -114,7 +114,7 @@ final class TcpListener {
      * connection runs with none of those options, which RFC 4987 accepts as the cost.
      */
     private void sendCookieSynAck(Segment s, long now) {
-        TcpConnection c = layer.newConnection(socket);
+        TcpConnection c = layer.cookieConnection(socket);
         layer.bindTuple(c, s.dstAddr, localPort, s.srcAddr, s.srcPort);
         c.irs = s.seq;
         c.rcvNxt = s.seq + 1;
@@ -175,7 +175,7 @@ final class TcpListener {
             if (ws >= 0 && layer.tunables.windowScaling()) {
                 c.windowScaling = true;
                 c.sndScale = ws;
-                c.rcvScale = TcpLayer.scaleFor(c.receiveBuffer.maxCapacity());
+                c.rcvScale = TcpLayer.scaleFor(c.rcvBufMax);
             }
         }
         layer.updateSendMss(c, layer.ip.pathMtu(c.remoteAddress));

@@ -96,7 +96,7 @@ final class TcpOutput {
                 // Nagle (RFC 896, RFC 9293 3.7.4) in Minshall's form, as Linux: a short segment may
                 // go unless an earlier short segment is still unacknowledged.
                 send = true;
-            } else if (retransmitting) {
+            } else if (retransmitting || c.forceSend) {
                 send = true;
             } else if (c.maxSndWnd > 0 && len >= c.maxSndWnd / 2) {
                 // Sender SWS avoidance (RFC 9293 3.8.6.2.1): at least half the largest window offered.
@@ -110,11 +110,16 @@ final class TcpOutput {
             send = true;
         }
         if (!send) {
-            if (buffered > off && c.sndWnd == 0 && !c.retransmitTimer.isScheduled() && !c.persistTimer.isScheduled()) {
+            // Data waits with nothing in flight to clock it out: a zero window (probe it), a window
+            // too small for sender SWS avoidance, or TCP_CORK. The persist timer bounds the wait
+            // (RFC 9293 3.8.6.1 and the override timeout of 3.8.6.2.1; Linux's 200 ms cork ceiling).
+            if (buffered > off && c.sndUna == c.sndMax && !c.retransmitTimer.isScheduled()
+                    && !c.persistTimer.isScheduled()) {
                 layer.timers.startPersist(c, now);
             }
             return false;
         }
+        c.forceSend = false;
 
         int flags = TcpFlags.ACK;
         if (fin) {
@@ -159,6 +164,11 @@ final class TcpOutput {
 
     /** Free room in the receive buffer, capped by what the window field can express. */
     static int receiveSpace(TcpConnection c) {
+        if (c.receiveBuffer == null) {
+            // before ESTABLISHED: the buffer to come; an orphan in TIME-WAIT: what it last offered
+            return c.state.haveEstablished() ? Math.max(0, c.rcvAdv - c.rcvNxt)
+                    : Math.max(0, Math.min(c.rcvBufSize, 65535 << c.rcvScale));
+        }
         int space = c.receiveBuffer.free();
         int max = 65535 << c.rcvScale;
         return Math.max(0, Math.min(space, max));
@@ -172,6 +182,9 @@ final class TcpOutput {
     static int windowToAdvertise(TcpConnection c) {
         int offered = Math.max(0, c.rcvAdv - c.rcvNxt);
         int space = receiveSpace(c);
+        if (c.receiveBuffer == null) {
+            return Math.max(space, offered);
+        }
         int threshold = Math.min(c.receiveBuffer.capacity() / 2, c.sndMss);
         if (space - offered < threshold && space < c.receiveBuffer.capacity()) {
             space = offered;
@@ -397,7 +410,7 @@ final class TcpOutput {
     }
 
     private int sackBlocksToSend(TcpConnection c, int flags) {
-        if (!c.sackPermitted || (flags & TcpFlags.RST) != 0
+        if (!c.sackPermitted || (flags & TcpFlags.RST) != 0 || c.reassembly == null
                 || !c.reassembly.hasOutOfOrder() && !c.reassembly.hasPendingDsack()) {
             return 0;
         }

@@ -117,6 +117,10 @@ public final class TcpSocket extends StackSocket {
         }
     }
 
+    int maxSegOption() {
+        return maxSeg;
+    }
+
     /** Copies the socket options into a new connection. */
     void applyTo(TcpConnection c) {
         c.noDelay = noDelay;
@@ -313,7 +317,7 @@ public final class TcpSocket extends StackSocket {
             return 0;
         }
         TcpConnection c = conn;
-        int n = c.receiveBuffer.read(dst, off, len);
+        int n = c.receiveBuffer == null ? 0 : c.receiveBuffer.read(dst, off, len);
         if (n > 0) {
             if (!c.state.isClosed()) {
                 // The window may open far enough to tell the peer (RFC 9293 3.8.6.2.2).
@@ -371,12 +375,12 @@ public final class TcpSocket extends StackSocket {
 
     /** Bytes readable now (FIONREAD / SIOCINQ). */
     public int available() {
-        return conn == null ? 0 : conn.receiveBuffer.available();
+        return conn == null ? 0 : conn.readable();
     }
 
     /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
     public int unacknowledged() {
-        return conn == null ? 0 : conn.sendBuffer.length();
+        return conn == null ? 0 : conn.sendBuffered();
     }
 
     // ---- shutdown / close ----
@@ -427,7 +431,6 @@ public final class TcpSocket extends StackSocket {
     /** RFC 9293 3.10.4 CLOSE: our FIN goes after the queued data; the state moves at once. */
     private void queueFin(TcpConnection c, long now) {
         switch (c.state) {
-            case SYN_RECEIVED:
             case ESTABLISHED:
                 c.state = TcpState.FIN_WAIT_1;
                 break;
@@ -460,8 +463,9 @@ public final class TcpSocket extends StackSocket {
         }
         TcpConnection c = conn;
         if (c != null && !c.state.isClosed()) {
-            boolean unread = c.receiveBuffer.available() > 0;
-            if (lingerOn && lingerSeconds == 0 || unread) {
+            boolean unread = c.readable() > 0;
+            if (lingerOn && lingerSeconds == 0 || unread || c.state == TcpState.SYN_RECEIVED) {
+                // (an active open caught in SYN-RECEIVED by a simultaneous open is simply reset)
                 c.socket = null;
                 layer.abort(c, 0, now);
             } else if (c.state == TcpState.SYN_SENT) {
@@ -475,6 +479,8 @@ public final class TcpSocket extends StackSocket {
                 c.socket = null;
                 if (c.state == TcpState.FIN_WAIT_2) {
                     layer.timers.finWait2Entered(c, now);
+                } else if (c.state == TcpState.TIME_WAIT) {
+                    c.releaseBuffers();
                 }
             }
         }
@@ -516,14 +522,23 @@ public final class TcpSocket extends StackSocket {
                     sndBuf = Math.max(MIN_SNDBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
                     sndBuf = Math.min(sndBuf, layer.tunables.wmemMax() * 2);
                     if (c != null) {
-                        c.sendBuffer.grow(sndBuf);
+                        c.sndBufSize = Math.max(c.sndBufSize, sndBuf);
+                        c.sndBufMax = Math.max(c.sndBufMax, sndBuf);
+                        c.sendBufferAutotune = false;
+                        if (c.sendBuffer != null) {
+                            c.sendBuffer.grow(sndBuf);
+                        }
                     }
                     return 0;
                 case SO_RCVBUF:
                     rcvBuf = Math.max(MIN_RCVBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
                     rcvBuf = Math.min(rcvBuf, layer.tunables.rmemMax() * 2);
                     if (c != null) {
-                        c.receiveBuffer.grow(rcvBuf);
+                        c.rcvBufSize = Math.max(c.rcvBufSize, rcvBuf);
+                        c.rcvBufMax = Math.max(c.rcvBufMax, rcvBuf);
+                        if (c.receiveBuffer != null) {
+                            c.receiveBuffer.grow(rcvBuf);
+                        }
                     }
                     return 0;
                 case SO_LINGER:
@@ -630,9 +645,11 @@ public final class TcpSocket extends StackSocket {
                 case SO_KEEPALIVE:
                     return keepAlive ? 1 : 0;
                 case SO_SNDBUF:
-                    return c != null ? c.sendBuffer.capacity() : sndBuf > 0 ? sndBuf : layer.tunables.wmemDefault();
+                    return c != null ? (c.sendBuffer != null ? c.sendBuffer.capacity() : c.sndBufSize)
+                            : sndBuf > 0 ? sndBuf : layer.tunables.wmemDefault();
                 case SO_RCVBUF:
-                    return c != null ? c.receiveBuffer.capacity() : rcvBuf > 0 ? rcvBuf : layer.tunables.rmemDefault();
+                    return c != null ? (c.receiveBuffer != null ? c.receiveBuffer.capacity() : c.rcvBufSize)
+                            : rcvBuf > 0 ? rcvBuf : layer.tunables.rmemDefault();
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -768,7 +785,7 @@ public final class TcpSocket extends StackSocket {
             mask |= Readiness.POLLIN | Readiness.POLLRDHUP;
         }
         if (st != TcpState.SYN_SENT && st != TcpState.SYN_RECEIVED) {
-            if (c != null && c.receiveBuffer.available() > 0) {
+            if (c != null && c.readable() > 0) {
                 mask |= Readiness.POLLIN;
             }
             if (!sndShutdown) {
@@ -787,6 +804,9 @@ public final class TcpSocket extends StackSocket {
 
     /** Linux sk_stream_is_writeable: free space at least half of what is queued. */
     private static boolean writable(TcpConnection c) {
+        if (c.sendBuffer == null) {
+            return !c.state.isClosed();
+        }
         int free = c.sendBuffer.free();
         return free > 0 && free >= c.sendBuffer.length() / 2;
     }

@@ -110,9 +110,12 @@ final class TcpTimers {
         if (!c.state.haveEstablished() || c.state == TcpState.TIME_WAIT) {
             return;
         }
-        int unsent = c.sendBuffer.length() - (c.sndNxt - c.sndUna);
+        int unsent = c.sendBuffered() - (c.sndNxt - c.sndUna);
         if (c.sndWnd > 0 || unsent <= 0 && !(c.finQueued && c.sndNxt == c.finSeq)) {
+            // an open (if small) window or corked data: send what fits now
+            c.forceSend = unsent > 0;
             layer.output.output(c, now);
+            c.forceSend = false;
             return;
         }
         if (c.keepaliveProbes >= t().retries2()) {
@@ -170,7 +173,7 @@ final class TcpTimers {
             return;
         }
         long idle = now - c.lastReceived;
-        if (c.sndUna != c.sndMax || c.sendBuffer.length() > 0) {
+        if (c.sndUna != c.sndMax || c.sendBuffered() > 0) {
             // Data in flight: the retransmission timer watches the peer (Linux does the same).
             layer.wheel.schedule(c.keepaliveTimer, now + c.keepIdle);
             return;

@@ -132,6 +132,34 @@ class DataTransferTest {
     }
 
     @Test
+    void aWindowTooSmallForAFullSegmentIsUsedWhenThePersistTimerFires() {
+        TcpSocket s = peer.acceptedPlain();
+        peer.sendAck(peer.stackNext, 500);
+        s.write(new byte[3000], 0, 3000);
+        // sender SWS avoidance (RFC 9293 3.8.6.2.1): 500 bytes is less than an MSS and less than
+        // half the largest window seen, so nothing goes at once ...
+        peer.expectNothing();
+        // ... but the override timeout does not let the data wait forever
+        assertEquals(200, peer.advanceUntilEmitted(10_000));
+        peer.expectData(500);
+        peer.sendAck(peer.stackNext, 65535);
+        peer.expectData(1000);
+        peer.expectData(1000);
+        peer.expectData(500);
+    }
+
+    @Test
+    void corkedDataLeavesWithinTheCeiling() {
+        TcpSocket s = peer.acceptedPlain();
+        s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_CORK, 1);
+        s.write(new byte[300], 0, 300);
+        peer.expectNothing();
+        // Linux sends a corked partial segment after 200 ms
+        assertEquals(200, peer.advanceUntilEmitted(10_000));
+        peer.expectData(300);
+    }
+
+    @Test
     void zeroWindowIsProbedWithBackoffUntilItOpens() {
         TcpSocket s = peer.acceptedPlain();
         peer.sendAck(peer.stackNext, 0);
