@@ -681,6 +681,84 @@ public final class TcpSocket extends StackSocket {
         }
     }
 
+    /** Linux TCP_CA_NAME_MAX: the size of a TCP_CONGESTION name buffer. */
+    public static final int CA_NAME_MAX = 16;
+    private static final java.lang.invoke.VarHandle HOST_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * setsockopt(2) with the value as the bytes a Linux program passes (host byte order,
+     * little-endian): an int for the integer options, {@code struct linger} for SO_LINGER, a
+     * name for TCP_CONGESTION. Returns 0 or -errno (-EINVAL when {@code len} is too short).
+     */
+    public int setOption(int level, int name, byte[] val, int off, int len) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (len < 0 || off < 0 || off + len > val.length) {
+            return -Errno.EFAULT;
+        }
+        if (level == SOL_SOCKET && name == SO_LINGER) {
+            if (len < 8) {
+                return -Errno.EINVAL;
+            }
+            return setLinger((int) HOST_INT.get(val, off) != 0, (int) HOST_INT.get(val, off + 4));
+        }
+        if (level == SOL_TCP && name == TCP_CONGESTION) {
+            int n = 0;
+            while (n < Math.min(len, CA_NAME_MAX - 1) && val[off + n] != 0) {
+                n++;
+            }
+            return setCongestion(new String(val, off, n, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        if (level == SOL_TCP && name == TCP_INFO) {
+            return -Errno.ENOPROTOOPT;
+        }
+        if (len < 4) {
+            return -Errno.EINVAL;
+        }
+        return setOption(level, name, (int) HOST_INT.get(val, off));
+    }
+
+    /**
+     * getsockopt(2) into {@code out} as Linux lays the value out (host byte order): writes at
+     * most {@code len} bytes and returns how many (the new optlen), or -errno. TCP_INFO is
+     * Linux's {@code struct tcp_info} (see {@link #TCP_INFO_SIZE}).
+     */
+    public int getOption(int level, int name, byte[] out, int off, int len) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (len < 0 || off < 0 || off + len > out.length) {
+            return len < 0 ? -Errno.EINVAL : -Errno.EFAULT;
+        }
+        byte[] v;
+        if (level == SOL_SOCKET && name == SO_LINGER) {
+            v = new byte[8];
+            HOST_INT.set(v, 0, lingerOn ? 1 : 0);
+            HOST_INT.set(v, 4, lingerSeconds);
+        } else if (level == SOL_TCP && name == TCP_INFO) {
+            return TcpInfoStruct.encode(conn, state(), now(), out, off, len);
+        } else if (level == SOL_TCP && name == TCP_CONGESTION) {
+            v = new byte[CA_NAME_MAX];
+            byte[] nm = congestion().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(nm, 0, v, 0, Math.min(nm.length, CA_NAME_MAX - 1));
+        } else {
+            int r = getOption(level, name);
+            if (r < 0) {
+                return r;
+            }
+            v = new byte[4];
+            HOST_INT.set(v, 0, r);
+        }
+        int n = Math.min(len, v.length);
+        System.arraycopy(v, 0, out, off, n);
+        return n;
+    }
+
+    /** The size of the {@code struct tcp_info} prefix TCP_INFO returns (through tcpi_snd_wnd). */
+    public static final int TCP_INFO_SIZE = TcpInfoStruct.SIZE;
+
     /** SO_LINGER: {@code on} with {@code seconds} (0 means "reset on close"); -EINVAL for negative seconds. */
     public int setLinger(boolean on, int seconds) {
         if (closed) {
