@@ -117,6 +117,8 @@ final class TcpConnection {
     /** When we last received anything: keepalive idle and delayed-ACK decisions. */
     long lastReceived;
     long lastSent;
+    /** When data (not a bare ACK) last left: the idle restart of RFC 5681 4.1 (Linux lsndtime). */
+    long lastDataSent;
     /** When we last answered an out-of-window pure ACK (rate limit, Linux tcp_oow_rate_limited). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     int keepaliveProbes;
@@ -204,6 +206,11 @@ final class TcpConnection {
 
     int readable() {
         return receiveBuffer == null ? 0 : receiveBuffer.available();
+    }
+
+    /** Established by a listener and not yet accepted: not an orphan although it has no socket. */
+    boolean passiveOpenPending() {
+        return listener != null;
     }
 
     /** Our FIN has been sent and acknowledged. */

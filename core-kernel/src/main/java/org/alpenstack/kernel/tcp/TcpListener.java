@@ -64,8 +64,9 @@ final class TcpListener {
             layer.output.sendResetFor(s);
             return;
         }
-        if (!s.has(TcpFlags.SYN)) {
-            // Fourth: "any other control or text-bearing segment ... drop it and return".
+        if (!s.has(TcpFlags.SYN) || s.has(TcpFlags.FIN)) {
+            // Fourth: "any other control or text-bearing segment ... drop it and return"; Linux
+            // also discards SYN|FIN, a scanner's probe rather than a connection request.
             layer.counters.drop(DropReason.TCP_UNEXPECTED_SEGMENT);
             return;
         }

@@ -71,10 +71,10 @@ final class TcpOutput {
         int buffered = c.sendBuffer.length();
         int off = c.sndNxt - c.sndUna;
         if (off == 0 && buffered > 0 && c.sndUna == c.sndMax && layer.tunables.slowStartAfterIdle()
-                && c.lastSent != 0 && now - c.lastSent > c.rtt.rto()) {
+                && c.lastDataSent != 0 && now - c.lastDataSent > c.rtt.rto()) {
             // RFC 5681 4.1 / RFC 7661: after an idle period longer than the RTO, restart the window.
             c.cc.onIdleRestart(now);
-            c.lastSent = now;
+            c.lastDataSent = now;
         }
         int window = Math.min(c.sndWnd, c.cc.cwnd());
         int len = Math.min(buffered - off, window - off);
@@ -306,6 +306,9 @@ final class TcpOutput {
                 }
                 if (SeqNum.gt(c.sndNxt, c.sndMax)) {
                     c.sndMax = c.sndNxt;
+                    if (c.sackPermitted) {
+                        c.scoreboard.setSndMax(c.sndMax);
+                    }
                 }
                 if (isRetransmit) {
                     layer.counters.retransmittedSegments++;
@@ -339,6 +342,9 @@ final class TcpOutput {
             }
         }
         c.lastSent = now;
+        if (len > 0) {
+            c.lastDataSent = now;
+        }
         c.segmentsOut++;
         c.bytesSentTotal += len;
         layer.counters.segmentsOut++;

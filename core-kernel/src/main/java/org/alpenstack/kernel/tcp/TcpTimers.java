@@ -63,7 +63,8 @@ final class TcpTimers {
             c.rxtStart = now - c.rtt.rto();
         }
         int limit = st == TcpState.SYN_SENT ? t.synRetries()
-                : st == TcpState.SYN_RECEIVED ? t.synAckRetries() : t.retries2();
+                : st == TcpState.SYN_RECEIVED ? t.synAckRetries()
+                : c.socket == null && !c.passiveOpenPending() ? orphanRetries(t) : t.retries2();
         boolean userTimedOut = c.userTimeout > 0 && now - c.rxtStart >= c.userTimeout;
         if (c.rxtShift >= limit || userTimedOut) {
             // Linux tcp_write_err: the soft error (an ICMP unreachable seen meanwhile) if any, else ETIMEDOUT.
@@ -95,6 +96,12 @@ final class TcpTimers {
         if (!c.retransmitTimer.isScheduled() && c.sndUna != c.sndMax) {
             startRetransmit(c, now);
         }
+    }
+
+    /** Linux tcp_orphan_retries: 0 means 8; an orphan (closed socket) gives up sooner. */
+    private static int orphanRetries(TcpTunables t) {
+        int r = t.orphanRetries();
+        return Math.min(r == 0 ? 8 : r, t.retries2());
     }
 
     // ---- persist (zero window) ----

@@ -154,6 +154,23 @@ class CloseTest {
     }
 
     @Test
+    void anOrphanGivesUpAfterTcpOrphanRetries() {
+        TcpSocket s = peer.acceptedPlain();
+        s.write(new byte[100], 0, 100);
+        peer.expectData(100);
+        s.close();
+        peer.expect(FIN | ACK);
+        int retransmissions = 0;
+        while (peer.tcp.connectionCount() > 0 && peer.nowMs() < 2_000_000) {
+            peer.advance(1000);
+            retransmissions += peer.emitted.size();
+            peer.emitted.clear();
+        }
+        assertEquals(0, peer.tcp.connectionCount());
+        assertEquals(8, retransmissions, "Linux tcp_orphan_retries=0 means 8 for a closed socket, not tcp_retries2");
+    }
+
+    @Test
     void orphanedFinWait2TimesOut() {
         TcpSocket s = peer.acceptedPlain();
         s.close();

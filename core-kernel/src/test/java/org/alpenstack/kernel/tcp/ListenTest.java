@@ -126,6 +126,14 @@ class ListenTest {
     }
 
     @Test
+    void synWithFinIsDiscardedInListen() {
+        peer.listen(4);
+        peer.send(Wire.seg(SYN | TcpFlags.FIN).ports(4000, 80).seq(1).win(65535));
+        peer.expectNothing();
+        assertEquals(0, peer.tcp.connectionCount());
+    }
+
+    @Test
     void bindRules() {
         TcpSocket a = peer.socket();
         assertEquals(0, a.bind(new InetEndpoint(0, 8080)));
