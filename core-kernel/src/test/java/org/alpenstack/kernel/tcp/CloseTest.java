@@ -210,6 +210,27 @@ class CloseTest {
     }
 
     @Test
+    void timeWaitWithTimestampsAcceptsASynWithANewerTimestamp() {
+        TcpSocket l = peer.listen(4);
+        peer.send(Wire.seg(SYN).seq(1000).win(65535).mss(1000).ts(100, 0));
+        Wire synAck = peer.expect(SYN | ACK);
+        peer.send(Wire.seg(ACK).seq(1001).ack(synAck.seq + 1).win(65535).ts(101, synAck.tsVal));
+        TcpSocket s = l.accept();
+        s.close();
+        Wire fin = peer.expect(FIN | ACK);
+        peer.send(Wire.seg(FIN | ACK).seq(1001).ack(fin.seq + 1).win(65535).ts(102, fin.tsVal));
+        peer.expect(ACK);
+        assertEquals(TcpState.TIME_WAIT, s.state());
+        // RFC 6191: same 4-tuple, a sequence number BELOW the old one, but a newer timestamp
+        peer.send(Wire.seg(SYN).seq(5).win(65535).mss(1000).ts(200, 0));
+        Wire synAck2 = peer.expect(SYN | ACK);
+        assertEquals(6, synAck2.ack);
+        peer.send(Wire.seg(ACK).seq(6).ack(synAck2.seq + 1).win(65535).ts(201, synAck2.tsVal));
+        TcpSocket s2 = l.accept();
+        assertTrue(s2 != null && s2.state() == TcpState.ESTABLISHED);
+    }
+
+    @Test
     void shutdownOnAnUnconnectedSocketIsENotConn() {
         TcpSocket s = peer.socket();
         assertEquals(-Errno.ENOTCONN, s.shutdown(TcpSocket.SHUT_RDWR));

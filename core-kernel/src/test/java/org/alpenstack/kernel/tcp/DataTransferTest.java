@@ -243,6 +243,41 @@ class DataTransferTest {
     }
 
     @Test
+    void karnsRuleTakesNoSampleFromARetransmittedSegment() {
+        TcpSocket s = peer.acceptedPlain();
+        long srttAfterHandshake = s.info().srttNanos();
+        s.write(new byte[100], 0, 100);
+        peer.expectData(100);
+        assertEquals(200, peer.advanceUntilEmitted(1000));
+        peer.expect(ACK | PSH);
+        peer.advance(300);
+        peer.sendAck(peer.stackNext, 65535);
+        // RFC 6298 3: the ACK is ambiguous (first send or retransmission?), so no sample
+        assertEquals(srttAfterHandshake, s.info().srttNanos());
+        s.write(new byte[100], 0, 100);
+        peer.expectData(100);
+        peer.advance(50);
+        peer.sendAck(peer.stackNext, 65535);
+        assertTrue(s.info().srttNanos() > srttAfterHandshake, "a clean segment is timed");
+        assertEquals(0, s.info().backoff(), "the backoff is cleared by new data acknowledged");
+    }
+
+    @Test
+    void shutdownReadKeepsBufferedDataThenReportsEndOfStream() {
+        TcpSocket s = peer.acceptedPlain();
+        peer.sendData(10);
+        peer.expectAck(peer.peerNext);
+        assertEquals(0, s.shutdown(TcpSocket.SHUT_RD));
+        peer.expectNothing();
+        byte[] b = new byte[100];
+        assertEquals(10, s.read(b, 0, 100), "Linux: queued data stays readable after SHUT_RD");
+        assertEquals(0, s.read(b, 0, 100));
+        assertTrue((s.readiness() & Readiness.POLLRDHUP) != 0);
+        assertEquals(3, s.write(new byte[3], 0, 3), "the sending side is untouched");
+        peer.expectData(3);
+    }
+
+    @Test
     void peerFinMeansEndOfStreamAfterTheData() {
         TcpSocket s = peer.acceptedPlain();
         peer.sendData(10);

@@ -137,6 +137,32 @@ class ResetTest {
     }
 
     @Test
+    void resetInListenIsIgnored() {
+        TcpSocket l = peer.listen(4);
+        peer.send(Wire.seg(RST).seq(1234));
+        peer.send(Wire.seg(RST | ACK).seq(1234).ack(99));
+        peer.expectNothing();
+        assertEquals(TcpState.LISTEN, l.state());
+        assertEquals(2, peer.tcp.counters().drops(DropReason.TCP_RST_IGNORED));
+    }
+
+    @Test
+    void exactResetEndsTimeWaitAsInLinux() {
+        TcpSocket s = peer.acceptedPlain();
+        s.close();
+        peer.expect(FIN | ACK);
+        peer.stackNext++;
+        peer.sendAck(peer.stackNext, 65535);
+        peer.send(peer.fromPeer(FIN, peer.stackNext));
+        peer.peerNext++;
+        peer.expectAck(peer.peerNext);
+        assertEquals(1, peer.tcp.connectionCount());
+        // Linux (tcp_rfc1337=0) lets a reset end TIME-WAIT; RFC 1337 would ignore it
+        peer.send(Wire.seg(RST).seq(peer.peerNext));
+        assertEquals(0, peer.tcp.connectionCount());
+    }
+
+    @Test
     void ackInSynReceivedThatIsNotForOurSynIsReset() {
         peer.listen(4);
         peer.send(Wire.seg(SYN).seq(1000).mss(1000));
