@@ -98,10 +98,9 @@ final class TcpTimers {
         }
     }
 
-    /** Linux tcp_orphan_retries: 0 means 8; an orphan (closed socket) gives up sooner. */
+    /** Linux tcp_orphan_retries (the getter maps 0 to 8): an orphan (closed socket) gives up sooner. */
     private static int orphanRetries(TcpTunables t) {
-        int r = t.orphanRetries();
-        return Math.min(r == 0 ? 8 : r, t.retries2());
+        return Math.min(t.orphanRetries(), t.retries2());
     }
 
     // ---- persist (zero window) ----
