@@ -349,8 +349,14 @@ public final class TcpLayer implements TransportProtocol {
         return connections.get(localAddress, localPort, remoteAddress, remotePort) != null;
     }
 
+    /** Tests only: a fixed ISS instead of RFC 6528's (to exercise sequence-number wraparound). */
+    java.util.function.IntSupplier issOverride;
+
     /** Our ISS for a connection (RFC 6528, RFC 9293 3.4.1). */
     int isn(TcpConnection c, long now) {
+        if (issOverride != null) {
+            return issOverride.getAsInt();
+        }
         return isnGenerator.isn(c.localAddress, c.localPort, c.remoteAddress, c.remotePort, now);
     }
 
