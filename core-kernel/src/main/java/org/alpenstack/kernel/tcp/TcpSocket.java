@@ -373,6 +373,35 @@ public final class TcpSocket extends StackSocket {
         return n;
     }
 
+    /**
+     * recv(2) with MSG_PEEK: like {@link #read} but the bytes stay queued (and the window does not
+     * move). A pending error is reported and cleared, as by Linux's sock_error().
+     */
+    public int peek(byte[] dst, int off, int len) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (listener != null || conn == null) {
+            return -Errno.ENOTCONN;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        TcpConnection c = conn;
+        int n = c.receiveBuffer == null ? 0 : c.receiveBuffer.peek(dst, off, len);
+        if (n > 0) {
+            return n;
+        }
+        int e = takeError();
+        if (e != 0) {
+            return -e;
+        }
+        if (shutRead || c.finReceived || connectionDone) {
+            return 0;
+        }
+        return -Errno.EAGAIN;
+    }
+
     /** Bytes readable now (FIONREAD / SIOCINQ). */
     public int available() {
         return conn == null ? 0 : conn.readable();

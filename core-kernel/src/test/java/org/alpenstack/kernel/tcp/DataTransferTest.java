@@ -43,6 +43,21 @@ class DataTransferTest {
     }
 
     @Test
+    void peekLeavesTheDataQueued() {
+        TcpSocket s = peer.acceptedPlain();
+        int seq = peer.peerNext;
+        peer.sendData(50);
+        peer.expectAck(seq + 50);
+        byte[] a = new byte[100];
+        byte[] b = new byte[100];
+        assertEquals(50, s.peek(a, 0, 100));
+        assertEquals(50, s.available());
+        assertEquals(50, s.read(b, 0, 100));
+        assertArrayEquals(a, b);
+        assertEquals(-Errno.EAGAIN, s.peek(a, 0, 100));
+    }
+
+    @Test
     void afterQuickAckModeSmallSegmentsAreAckedByTheDelayedAckTimer() {
         peer.acceptedPlain();
         for (int i = 0; i < TcpLayer.QUICK_ACKS; i++) {
