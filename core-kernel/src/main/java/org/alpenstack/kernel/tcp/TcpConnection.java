@@ -163,6 +163,14 @@ final class TcpConnection {
     SendBuffer sendBuffer;
     /** The send buffer may grow with cwnd (no SO_SNDBUF; Linux tcp_sndbuf_expand). */
     boolean sendBufferAutotune;
+    /** The receive buffer may grow with the application's drain rate (no SO_RCVBUF; tcp_moderate_rcvbuf). */
+    boolean receiveBufferAutotune;
+    /** Receiver-side RTT estimate from echoed timestamps (Linux rcv_rtt_est), 0 until measured. */
+    long rcvRtt;
+    /** Dynamic right-sizing (Linux rcvq_space): bytes the application read in the current RTT, and since when. */
+    long rcvSpaceStart;
+    int rcvSpaceCopied;
+    int rcvSpace;
     /** Readable bytes and, in its free space, out-of-order bytes at their final places. */
     ReceiveBuffer receiveBuffer;
     ReassemblyQueue reassembly;

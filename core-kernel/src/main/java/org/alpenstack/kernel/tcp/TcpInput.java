@@ -448,6 +448,14 @@ final class TcpInput {
 
     private void receiveText(TcpConnection c, Segment s, long now) {
         int len = s.dataLength;
+        if (c.timestamps && s.hasTimestamp && s.tsEcr != 0) {
+            // Linux tcp_rcv_rtt_measure_ts: the echo of our TSval times the round trip for the receiver.
+            long ms = (long) (TcpOutput.tsVal(c, now) - s.tsEcr);
+            if (ms >= 0 && ms < 3_600_000L) {
+                long sample = Math.max(1, ms) * 1_000_000L;
+                c.rcvRtt = c.rcvRtt == 0 || sample < c.rcvRtt ? sample : c.rcvRtt + (sample - c.rcvRtt) / 8;
+            }
+        }
         if (len > c.rcvMss) {
             c.rcvMss = Math.min(len, Math.max(c.advertisedMss, 536));
         }

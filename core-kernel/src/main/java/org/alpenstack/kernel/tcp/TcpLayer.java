@@ -292,6 +292,7 @@ public final class TcpLayer implements TransportProtocol {
         c.sndBufMax = sndLocked ? c.sndBufSize : Math.max(c.sndBufSize, t.wmemMax());
         c.rcvBufMax = rcvLocked ? c.rcvBufSize : Math.max(c.rcvBufSize, t.rmemMax());
         c.sendBufferAutotune = !sndLocked;
+        c.receiveBufferAutotune = !rcvLocked && t.moderateRcvbuf();
     }
 
     /**
@@ -412,6 +413,8 @@ public final class TcpLayer implements TransportProtocol {
         c.cc.init(c.sndMss, now);
         c.scoreboard.reset(c.sndUna);
         c.quickAcks = QUICK_ACKS;
+        // Linux tcp_init_buffer_space: DRS starts from the initial window's worth per RTT.
+        c.rcvSpace = Math.min(c.rcvBufSize, 10 * c.advertisedMss);
         c.lastReceived = now;
         timers.startKeepalive(c, now);
         if (c.socket != null) {

@@ -138,12 +138,44 @@ final class TcpOutput {
      * Only reads trigger this, as in Linux's tcp_cleanup_rbuf: other segments carry the current
      * window anyway.
      */
-    void afterRead(TcpConnection c, long now) {
+    void afterRead(TcpConnection c, int copied, long now) {
+        adjustReceiveSpace(c, copied, now);
         if (c.state.haveEstablished() && c.state != TcpState.TIME_WAIT && windowUpdateDue(c)) {
             c.ackNow = true;
             layer.counters.windowUpdates++;
         }
         output(c, now);
+    }
+
+    /**
+     * Dynamic right-sizing (Linux tcp_rcv_space_adjust, after Fisk and Feng): once per receiver
+     * RTT, if the application read more than before, size the receive buffer to twice that plus
+     * sixteen segments, so the window offered can keep up with a sender still in slow start.
+     */
+    private static void adjustReceiveSpace(TcpConnection c, int copied, long now) {
+        if (!c.receiveBufferAutotune || c.receiveBuffer == null) {
+            return;
+        }
+        c.rcvSpaceCopied += copied;
+        long rtt = c.rcvRtt > 0 ? c.rcvRtt : c.rtt.hasSample() ? c.rtt.srtt() : 0;
+        if (c.rcvSpaceStart == 0) {
+            c.rcvSpaceStart = now;
+            return;
+        }
+        if (rtt <= 0 || now - c.rcvSpaceStart < rtt) {
+            return;
+        }
+        int perRtt = c.rcvSpaceCopied;
+        c.rcvSpaceCopied = 0;
+        c.rcvSpaceStart = now;
+        if (perRtt <= c.rcvSpace) {
+            return;
+        }
+        c.rcvSpace = perRtt;
+        long want = 2L * perRtt + 16L * c.advertisedMss;
+        if (want > c.receiveBuffer.capacity()) {
+            c.receiveBuffer.grow((int) Math.min(want, c.rcvBufMax));
+        }
     }
 
     /**

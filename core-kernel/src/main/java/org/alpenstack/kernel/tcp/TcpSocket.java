@@ -321,7 +321,7 @@ public final class TcpSocket extends StackSocket {
         if (n > 0) {
             if (!c.state.isClosed()) {
                 // The window may open far enough to tell the peer (RFC 9293 3.8.6.2.2).
-                layer.output.afterRead(c, now());
+                layer.output.afterRead(c, n, now());
             }
             notifyReadiness(false);
             return n;
@@ -563,6 +563,7 @@ public final class TcpSocket extends StackSocket {
                     rcvBuf = Math.max(MIN_RCVBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
                     rcvBuf = Math.min(rcvBuf, layer.tunables.rmemMax() * 2);
                     if (c != null) {
+                        c.receiveBufferAutotune = false;
                         c.rcvBufSize = Math.max(c.rcvBufSize, rcvBuf);
                         c.rcvBufMax = Math.max(c.rcvBufMax, rcvBuf);
                         if (c.receiveBuffer != null) {
