@@ -1,0 +1,48 @@
+package org.alpenstack.link.afpacket;
+
+/**
+ * How an {@link AfPacketPort} sets up its socket.
+ *
+ * @param blockSize bytes per RX ring block, a power of two; it bounds the largest frame the ring
+ *     can hold whole, so it must exceed the largest GSO super-frame a peer may send (64 KiB by
+ *     default on Linux) plus 128 bytes of headers
+ * @param blockCount blocks in the RX ring (memory = blockSize x blockCount, locked in the kernel)
+ * @param blockTimeoutMillis how long the kernel waits before handing over a partly filled block;
+ *     this is the receive latency under light load (the kernel rounds it up to one jiffy)
+ * @param batchBytes bytes of frames handed to the handler at once
+ * @param batchFrames frames handed to the handler at once
+ * @param txBatchFrames frames a transmitter queues before it sends them with one system call
+ * @param qdiscBypass PACKET_QDISC_BYPASS: transmit straight to the driver
+ */
+public record AfPacketConfig(int blockSize, int blockCount, int blockTimeoutMillis, int batchBytes, int batchFrames,
+        int txBatchFrames, boolean qdiscBypass) {
+
+    public static final AfPacketConfig DEFAULTS = new AfPacketConfig(256 * 1024, 16, 1, 512 * 1024, 1024, 64, false);
+
+    public AfPacketConfig {
+        if (blockSize < 128 * 1024 || Integer.bitCount(blockSize) != 1) {
+            throw new IllegalArgumentException("blockSize must be a power of two >= 128 KiB (a 64 KiB GSO frame must fit), not " + blockSize);
+        }
+        if (blockCount < 2) {
+            throw new IllegalArgumentException("blockCount must be at least 2, not " + blockCount);
+        }
+        if (blockTimeoutMillis < 1) {
+            throw new IllegalArgumentException("blockTimeoutMillis must be at least 1, not " + blockTimeoutMillis);
+        }
+        if (batchBytes < blockSize / 2 || batchFrames < 64) {
+            throw new IllegalArgumentException("a batch must hold a split GSO frame: batchBytes >= blockSize/2, batchFrames >= 64");
+        }
+        if (txBatchFrames < 1) {
+            throw new IllegalArgumentException("txBatchFrames must be at least 1");
+        }
+    }
+
+    public AfPacketConfig withQdiscBypass(boolean on) {
+        return new AfPacketConfig(blockSize, blockCount, blockTimeoutMillis, batchBytes, batchFrames, txBatchFrames, on);
+    }
+
+    public AfPacketConfig withBlocks(int size, int count) {
+        return new AfPacketConfig(size, count, blockTimeoutMillis, Math.max(batchBytes, size / 2), batchFrames, txBatchFrames,
+                qdiscBypass);
+    }
+}

@@ -1,0 +1,46 @@
+package org.alpenstack.link.afpacket;
+
+import org.alpenstack.kernel.wire.MacAddress;
+
+/**
+ * A host network device the server exchanges Ethernet frames with: an {@link AfPacketPort} on a
+ * NIC or veth, or a {@link TapPort}. Receiving is a loop a dedicated thread runs:
+ *
+ * <pre>{@code
+ * while (port.receiveBatch(100, batch -> demux(batch)) >= 0) { }
+ * }</pre>
+ *
+ * Transmitting goes through a {@link FrameTransmitter} per owning thread.
+ */
+public interface FramePort extends AutoCloseable {
+    /**
+     * Waits up to {@code timeoutMillis} for frames (0 polls, negative waits until frames arrive or
+     * {@link #wakeup()}), then lends up to one batch of them to {@code handler}. Returns the number
+     * of frames handed over (0 on timeout or wakeup) or -1 once the port is closed. One thread at
+     * a time.
+     */
+    int receiveBatch(int timeoutMillis, BatchHandler handler);
+
+    /** Makes a blocked or the next {@link #receiveBatch} return at once. Any thread. */
+    void wakeup();
+
+    /** A new transmit path for one owning thread. */
+    FrameTransmitter newTransmitter();
+
+    /** The device's own MAC address (the host's, for a TAP device). */
+    MacAddress mac();
+
+    /** The device MTU: the largest layer-3 packet. */
+    int mtu();
+
+    /** The device name. */
+    String name();
+
+    RxStats rxStats();
+
+    boolean isOpen();
+
+    /** Stops receiving, waits for a receive or transmit in progress to finish, frees the native resources. Any thread. */
+    @Override
+    void close();
+}
