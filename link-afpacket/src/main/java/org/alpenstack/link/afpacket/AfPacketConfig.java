@@ -29,8 +29,11 @@ public record AfPacketConfig(int blockSize, int blockCount, int blockTimeoutMill
         if (blockTimeoutMillis < 1) {
             throw new IllegalArgumentException("blockTimeoutMillis must be at least 1, not " + blockTimeoutMillis);
         }
-        if (batchBytes < blockSize / 2 || batchFrames < 64) {
-            throw new IllegalArgumentException("a batch must hold a split GSO frame: batchBytes >= blockSize/2, batchFrames >= 64");
+        if (batchBytes < blockSize + blockSize / 8 || batchFrames < 64) {
+            // The largest frame the ring holds is one block; split into segments it grows by
+            // their headers (about 10% at the smallest common MSS).
+            throw new IllegalArgumentException("a batch must hold a block-sized GSO frame split into segments:"
+                    + " batchBytes >= 1.125 x blockSize, batchFrames >= 64");
         }
         if (txBatchFrames < 1) {
             throw new IllegalArgumentException("txBatchFrames must be at least 1");
@@ -42,7 +45,7 @@ public record AfPacketConfig(int blockSize, int blockCount, int blockTimeoutMill
     }
 
     public AfPacketConfig withBlocks(int size, int count) {
-        return new AfPacketConfig(size, count, blockTimeoutMillis, Math.max(batchBytes, size / 2), batchFrames, txBatchFrames,
-                qdiscBypass);
+        return new AfPacketConfig(size, count, blockTimeoutMillis, Math.max(batchBytes, size + size / 8), batchFrames,
+                txBatchFrames, qdiscBypass);
     }
 }

@@ -17,7 +17,7 @@ import org.alpenstack.link.afpacket.sys.SockFprog;
  * <p>{@link #builder()} makes the demultiplexing filter of ARCHITECTURE.md "Sharing a NIC": accept
  * a frame if its destination MAC is one of the instances' MACs (MAC mode), if it is group
  * addressed (broadcast or multicast: ARP requests, IPv6 neighbour discovery), if it is ARP, or
- * (IP mode, where instances share the NIC's MAC) if it is IPv4 to one of the instances'
+ * (IP mode, where instances share the NIC's MAC) if it is IPv4 or IPv6 to one of the instances'
  * addresses. The program is immutable; a port re-attaches a new one when the sets change.
  *
  * <p>Every accept is an inline {@code ret}, so conditional jumps only skip a few instructions
@@ -45,6 +45,7 @@ public final class BpfProgram {
 
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int ETHERTYPE_ARP = 0x0806;
+    private static final int ETHERTYPE_IPV6 = 0x86dd;
 
     private final short[] code;
     private final byte[] jt;
@@ -139,6 +140,7 @@ public final class BpfProgram {
     public static final class Builder {
         private final Set<Long> macs = new LinkedHashSet<>();
         private final Set<Integer> ipv4 = new LinkedHashSet<>();
+        private final Set<List<Integer>> ipv6 = new LinkedHashSet<>();
         private boolean groupAddressed = true;
         private boolean arp = true;
 
@@ -168,6 +170,20 @@ public final class BpfProgram {
             for (int a : all) {
                 acceptIpv4Destination(a);
             }
+            return this;
+        }
+
+        /** Accept IPv6 frames to this 16-byte address whatever their MAC (IP mode). */
+        public Builder acceptIpv6Destination(byte[] address) {
+            if (address.length != 16) {
+                throw new IllegalArgumentException("an IPv6 address has 16 bytes, not " + address.length);
+            }
+            List<Integer> words = new ArrayList<>(4);
+            for (int i = 0; i < 16; i += 4) {
+                words.add(((address[i] & 0xff) << 24) | ((address[i + 1] & 0xff) << 16) | ((address[i + 2] & 0xff) << 8)
+                        | (address[i + 3] & 0xff));
+            }
+            ipv6.add(List.copyOf(words));
             return this;
         }
 
@@ -212,6 +228,20 @@ public final class BpfProgram {
                 p.add(ld(W, 14 + 16));
                 for (int a : ipv4) {
                     p.add(jeq(a, 0, 1));
+                    p.add(ret(ACCEPT));
+                }
+            }
+            if (!ipv6.isEmpty()) {
+                p.add(ld(H, 12));
+                p.add(jeq(ETHERTYPE_IPV6, 1, 0));
+                p.add(ja(9 * ipv6.size()));
+                for (List<Integer> words : ipv6) {
+                    // Destination address: offset 24 in the IPv6 header (RFC 8200 section 3),
+                    // compared a 32-bit word at a time; a mismatch skips to the next address.
+                    for (int w = 0; w < 4; w++) {
+                        p.add(ld(W, 14 + 24 + 4 * w));
+                        p.add(jeq(words.get(w), 0, 7 - 2 * w));
+                    }
                     p.add(ret(ACCEPT));
                 }
             }

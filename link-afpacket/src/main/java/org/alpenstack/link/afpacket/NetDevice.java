@@ -1,6 +1,7 @@
 package org.alpenstack.link.afpacket;
 
 import java.nio.ByteBuffer;
+import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
 import org.alpenstack.link.afpacket.sys.Ifreq;
@@ -114,7 +115,7 @@ public final class NetDevice implements AutoCloseable {
         ifr.putShort(Ifreq.SA_FAMILY, (short) LibC.AF_INET);
         if (LibC.ioctl(fd, Ifreq.SIOCGIFADDR, ifrAddress) == -1) {
             int e = LibC.errno();
-            if (e == org.alpenstack.kernel.socket.Errno.EADDRNOTAVAIL) {
+            if (e == Errno.EADDRNOTAVAIL) {
                 return Ipv4Address.ANY;
             }
             throw new NativeException("ioctl(SIOCGIFADDR, " + name + ")", e, null);

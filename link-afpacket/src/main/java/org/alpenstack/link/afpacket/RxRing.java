@@ -55,7 +55,7 @@ final class RxRing implements AutoCloseable {
 
     /** Sets PACKET_RX_RING on {@code socket} (TPACKET_V3 already chosen) and maps it. */
     static RxRing map(PacketSocket socket, int blockSize, int blockCount, int retireTimeoutMillis) {
-        if (blockSize < NOMINAL_FRAME_SIZE || Integer.bitCount(blockSize) != 1) {
+        if (blockSize < 4096 || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("block size must be a power of two of at least 4096, not " + blockSize);
         }
         ByteBuffer req = NativeMemory.allocate(TpacketReq3.SIZE);

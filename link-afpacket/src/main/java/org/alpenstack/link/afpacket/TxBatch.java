@@ -122,6 +122,11 @@ final class TxBatch implements FrameTransmitter {
                     sent += n;
                     continue;
                 }
+                if (n == 0) {
+                    // No progress and no error: do not spin on a stale errno.
+                    stats.droppedError += queued - sent;
+                    break;
+                }
                 int e = LibC.errno();
                 if (e == Errno.EINTR) {
                     continue;

@@ -122,6 +122,8 @@ class AfPacketPortTest {
                     + "\nframes seen: " + host.seen.size());
             assertTrue(host.arpRequests >= 1);
             assertEquals(3, host.echoRequests);
+            assertEquals(0, host.seen.stream().filter(f -> Frames.srcMac(f, 0) == INSTANCE_MAC.bits()).count(),
+                    "PACKET_IGNORE_OUTGOING: our own replies do not come back into the ring");
             String neigh = bed.inPeer("ip", "neigh", "show", Testbed.LOCAL_IP).output();
             assertTrue(neigh.contains(INSTANCE_MAC.toString()), "the peer learned our MAC from the ARP reply: " + neigh);
         }
@@ -352,6 +354,25 @@ class AfPacketPortTest {
                     .findFirst().orElseThrow(() -> new AssertionError("the UDP datagram arrives"));
             assertTrue(Frames.l4ChecksumOk(udp, 0));
             assertEquals(0, port.rxStats().checksumsCompleted(), "the peer computed the checksum itself");
+        }
+    }
+
+    @Test
+    void aVlanTagTheKernelStrippedIsPutBackIntoTheFrame() throws Exception {
+        String vlanDev = "afv" + bed.peerDev.substring(3);
+        Sh.Result add = bed.inPeer("ip", "link", "add", "link", bed.peerDev, "name", vlanDev, "type", "vlan", "id", "5");
+        org.junit.jupiter.api.Assumptions.assumeTrue(add.ok(), "this kernel cannot create 802.1Q devices (8021q): " + add.output());
+        Sh.ok(bed.peerCommand("ip", "link", "set", vlanDev, "up"));
+        bed.inPeer("ip", "addr", "add", "198.51.100.1/24", "dev", vlanDev);
+        try (AfPacketPort port = openLocal(null)) {
+            TinyHost seen = new TinyHost(0, 0);
+            PeerPing ping = PeerPing.start(bed.peer, "198.51.100.2", 1, 200, 800);
+            seen.listenWhile(port, ping);
+            byte[] tagged = seen.seen.stream().filter(f -> Frames.etherType(f, 0) == 0x8100).findFirst()
+                    .orElseThrow(() -> new AssertionError("a tagged ARP request among " + seen.seen.size() + " frames"));
+            assertEquals(5, Bytes.u16(tagged, 14) & 0x0fff, "VLAN id");
+            assertEquals(Frames.ETH_ARP, Bytes.u16(tagged, 16), "inner EtherType");
+            assertEquals(Ipv4Address.parse("198.51.100.2"), Bytes.u32(tagged, 18 + 24), "ARP target behind the tag");
         }
     }
 }

@@ -86,6 +86,42 @@ class BpfProgramTest {
         assertFalse(BpfInterpreter.accepts(p, ipv6), "an IPv6 frame is not IPv4 even if bytes 30..33 match");
     }
 
+    static byte[] ipv6To(MacAddress dst, byte[] dstIp) {
+        byte[] f = new byte[14 + 40 + 8];
+        Frames.ethernet(f, dst.bits(), PEER.bits(), Frames.ETH_IPV6);
+        f[14] = 0x60;
+        f[14 + 6] = 17;
+        System.arraycopy(dstIp, 0, f, 14 + 24, 16);
+        return f;
+    }
+
+    static byte[] v6(String last) {
+        byte[] a = new byte[16];
+        a[0] = 0x20;
+        a[1] = 0x01;
+        a[2] = 0x0d;
+        a[3] = (byte) 0xb8;
+        a[15] = (byte) Integer.parseInt(last, 16);
+        return a;
+    }
+
+    @Test
+    void ipModeAcceptsIpv6ToTheInstancesAddressesOnly() {
+        MacAddress nic = MacAddress.parse("0a:00:00:00:00:99");
+        BpfProgram p = BpfProgram.builder().acceptGroupAddressed(false).acceptIpv6Destination(v6("1"))
+                .acceptIpv6Destination(v6("2")).acceptIpv4Destination(IP1).build();
+        assertTrue(BpfInterpreter.accepts(p, ipv6To(nic, v6("1"))));
+        assertTrue(BpfInterpreter.accepts(p, ipv6To(nic, v6("2"))));
+        assertFalse(BpfInterpreter.accepts(p, ipv6To(nic, v6("3"))));
+        for (int word = 0; word < 4; word++) {
+            byte[] almost = v6("1");
+            almost[word * 4 + 1] ^= 0x40;
+            assertFalse(BpfInterpreter.accepts(p, ipv6To(nic, almost)), "differs in word " + word);
+        }
+        assertTrue(BpfInterpreter.accepts(p, udpTo(nic, IP1)), "IPv4 rules still apply");
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.builder().acceptIpv6Destination(new byte[4]));
+    }
+
     @Test
     void truncatedFramesAreDroppedNotMisread() {
         BpfProgram p = BpfProgram.builder().acceptIpv4Destination(IP1).acceptGroupAddressed(false).build();

@@ -122,6 +122,7 @@ class TapPortTest {
     void creatingATapTwiceWithOneNameFails() {
         String name = Testbed.uniqueDeviceName("alpt");
         try (TapPort port = openTap(name, false)) {
+            assertTrue(port.isOpen());
             NativeException e = assertThrows(NativeException.class,
                     () -> NetNamespace.call(ns, () -> TapDevice.create(name, false)));
             assertEquals(Errno.EBUSY, e.errno(), e.getMessage());
@@ -204,6 +205,7 @@ class TapPortTest {
         String name = Testbed.uniqueDeviceName("alpt");
         MacAddress mac = MacAddress.parse("02:a1:00:00:01:99");
         try (TapPort port = openTap(name, false)) {
+            assertEquals(name, port.name());
             NetNamespace.run(ns, () -> {
                 try (NetDevice d = NetDevice.open()) {
                     d.setMtu(name, 1400);
