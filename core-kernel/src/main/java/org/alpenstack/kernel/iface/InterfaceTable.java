@@ -12,6 +12,7 @@ public final class InterfaceTable {
     private final ArrayList<NetInterface> list = new ArrayList<>();
     private final List<NetInterface> view = Collections.unmodifiableList(list);
     private int nextIndex = 1;
+    private NetInterface loopback;
 
     public int nextIndex() {
         return nextIndex;
@@ -26,6 +27,14 @@ public final class InterfaceTable {
         }
         list.add(i);
         nextIndex++;
+        if (i.isLoopback() && loopback == null) {
+            loopback = i;
+        }
+    }
+
+    /** The loopback interface, or null if there is none. */
+    public NetInterface loopback() {
+        return loopback;
     }
 
     public List<NetInterface> all() {

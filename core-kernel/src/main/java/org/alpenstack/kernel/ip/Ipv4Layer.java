@@ -252,12 +252,7 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
     /** Delivers the packets queued for our own addresses (one round; new ones wait for the next). */
     public void pollLoopback(long now) {
         int n = loopbackQueue.size();
-        NetInterface lo = null;
-        for (NetInterface x : interfaces.all()) {
-            if (x.isLoopback()) {
-                lo = x;
-            }
-        }
+        NetInterface lo = interfaces.loopback();
         for (int k = 0; k < n; k++) {
             PacketBuffer p = loopbackQueue.pollFirst();
             try {

@@ -156,8 +156,9 @@ public final class NeighborCache {
             e.state = NeighborState.REACHABLE;
             e.confirmed = now;
             timers.schedule(e.timer, now + config.reachableTime);
-        } else if (macChanged || !old.isValid()) {
-            // Heard from, not confirmed: usable but to be verified (Linux's NUD_STALE update).
+        } else if (macChanged || old != NeighborState.REACHABLE) {
+            // Heard from, not confirmed: usable but to be verified (Linux's NUD_STALE update,
+            // which also ends a DELAY/PROBE cycle: the neighbour is evidently there).
             e.state = NeighborState.STALE;
             timers.schedule(e.timer, now + config.gcStaleTime);
         }

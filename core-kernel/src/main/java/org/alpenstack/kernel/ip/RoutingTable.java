@@ -143,7 +143,7 @@ public final class RoutingTable {
     public boolean lookup(int destination, RouteResult out) {
         out.clear();
         if (interfaces.isLocal(destination)) {
-            NetInterface lo = loopback();
+            NetInterface lo = interfaces.loopback();
             if (lo != null && lo.isUp()) {
                 out.iface = lo;
                 out.local = true;
@@ -181,15 +181,6 @@ public final class RoutingTable {
             return true;
         }
         return false;
-    }
-
-    private NetInterface loopback() {
-        for (NetInterface n : interfaces.all()) {
-            if (n.isLoopback()) {
-                return n;
-            }
-        }
-        return null;
     }
 
     /** The interface whose connected route holds {@code address} (optionally a given one). */
