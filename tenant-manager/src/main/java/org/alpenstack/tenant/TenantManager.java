@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.alpenstack.kernel.link.FaultInjector;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
 import org.alpenstack.link.afpacket.NetDevice;
@@ -279,9 +280,10 @@ public final class TenantManager {
         boolean ipMode = spec.mode() == InstanceSpec.Mode.IP;
         NicAttachment att = nic.attach(inst, spec.effectiveMac(), ipMode, addrs);
         try {
+            FaultInjector faults = inst.addInterface("eth0", att, att.mac());
             double p = spec.lossPercent() / 100.0;
-            att.setLoss(p, p);
-            inst.addInterface("eth0", att, att.mac());
+            faults.transmit().lossRate(p);
+            faults.receive().lossRate(p);
             for (Cidr c : spec.addresses()) {
                 check(stack.addAddress("eth0", c.address(), c.prefixLength()), "address " + c);
             }
@@ -292,7 +294,7 @@ public final class TenantManager {
                 check(stack.setDefaultGateway(spec.gateway()), "gateway " + Ipv4Address.toString(spec.gateway()));
             }
             List<InstanceService> services = Services.start(inst, spec.services());
-            return new Tenant(spec, inst, att, services);
+            return new Tenant(spec, inst, att, faults, services);
         } catch (RuntimeException e) {
             att.detach();
             throw e;
