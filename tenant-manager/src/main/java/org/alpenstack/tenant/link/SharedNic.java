@@ -248,7 +248,15 @@ public final class SharedNic implements AutoCloseable {
         return unclaimed;
     }
 
+    /** The port's receive counters; on AF_PACKET the kernel's ring counters are added first. Any thread. */
     public org.alpenstack.link.afpacket.RxStats rxStats() {
+        if (afPacket != null && afPacket.isOpen()) {
+            try {
+                afPacket.readKernelStatistics();
+            } catch (RuntimeException ignored) {
+                // closed meanwhile: the counters so far
+            }
+        }
         return port.rxStats();
     }
 
