@@ -101,10 +101,15 @@ public final class ServeCommand {
                 err.println("""
                         alpenstack serve: not running as root, so no TAP device or AF_PACKET socket can be opened
                         (they need CAP_NET_ADMIN and CAP_NET_RAW) and the host cannot reach an instance.
-                        Falling back to the in-memory network: run `bin/alpenstack demo` to see instances talk
-                        to each other over in-memory links, or start as root (sudo bin/alpenstack serve) for the
-                        embedded default: a TAP device with one instance that ping and curl reach.""");
-                return 1;
+                        Falling back to the in-memory network: two instances on an in-memory switch (the demo).
+                        Run as root (sudo bin/alpenstack serve) for the embedded default, a TAP device with one
+                        instance that ping and curl reach.""");
+                try {
+                    return Demo.run(new String[0]);
+                } catch (Exception e) {
+                    err.println("alpenstack serve: the in-memory demo failed: " + e);
+                    return 1;
+                }
             }
             config = EmbeddedDefault.config(netns);
         } else {
