@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.config.Cidr;
@@ -44,6 +45,7 @@ public final class ServeCommand {
      * start and leaves the server running (for tests), see {@link #lastStarted}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean block) {
+        ServerLogging.installManager();
         String configFile = null;
         String stateDir = null;
         String admin = "127.0.0.1:8475";
@@ -144,6 +146,10 @@ public final class ServeCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (!(LogManager.getLogManager() instanceof ServerLogging.ShutdownSafeLogManager)) {
+                // Another LogManager was set up first: re-attach our handler after the JDK's reset.
+                ServerLogging.configure();
+            }
             server.stop();
             stopped.countDown();
         }, "alpenstack-shutdown");
