@@ -79,6 +79,16 @@ public final class SharedNic implements AutoCloseable {
         return nic;
     }
 
+    /**
+     * Shares an already open port (any {@link FramePort}: a test's in-memory port, a port opened
+     * elsewhere). The link takes ownership and closes the port with itself.
+     */
+    public static SharedNic open(String name, FramePort port) {
+        SharedNic nic = new SharedNic(name, port, null);
+        nic.rxThread.start();
+        return nic;
+    }
+
     private static <T> T inNamespace(String netns, java.util.concurrent.Callable<T> body) {
         if (netns == null || netns.isEmpty()) {
             try {
