@@ -112,7 +112,7 @@ public final class SharedNic implements AutoCloseable {
         if (closing) {
             throw new IllegalStateException("link " + name + " is closed");
         }
-        if (ipMode && afPacket == null) {
+        if (ipMode && port instanceof TapPort) {
             throw new IllegalArgumentException("IP mode needs an AF_PACKET link; a TAP link has one peer, use MAC mode");
         }
         MacAddress effective = ipMode ? port.mac() : mac;
@@ -237,7 +237,7 @@ public final class SharedNic implements AutoCloseable {
     }
 
     public boolean isTap() {
-        return afPacket == null;
+        return port instanceof TapPort;
     }
 
     /** The device's own MAC (for a TAP, the host side's). */
