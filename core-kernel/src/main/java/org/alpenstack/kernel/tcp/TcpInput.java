@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * Segment arrival for a connection that exists (RFC 9293 section 3.10.7.3 for SYN-SENT and

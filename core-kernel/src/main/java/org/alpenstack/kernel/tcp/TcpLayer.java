@@ -17,6 +17,7 @@ import org.alpenstack.kernel.tcp.cc.CongestionControls;
 import org.alpenstack.kernel.time.Clock;
 import org.alpenstack.kernel.time.TimerWheel;
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * TCP as the IPv4 layer sees it: demultiplexes arriving segments to connections (4-tuple),

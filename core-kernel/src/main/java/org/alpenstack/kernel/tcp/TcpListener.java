@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import java.util.ArrayDeque;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * A socket in LISTEN (RFC 9293 3.10.7.2) with Linux's two queues: the SYN queue of half-open

@@ -1,7 +1,7 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +11,7 @@ import java.util.Random;
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
