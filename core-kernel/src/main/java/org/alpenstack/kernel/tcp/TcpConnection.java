@@ -148,6 +148,8 @@ final class TcpConnection {
     long totalRetransmits;
 
     TcpSocket socket;
+    /** The port binding, held until the connection is gone (TIME-WAIT included), then released. */
+    org.alpenstack.kernel.socket.PortBinding binding;
     /** The listener a passively opened connection belongs to until accept() takes it. */
     TcpListener listener;
     boolean passiveOpen;

@@ -1,9 +1,7 @@
 package org.alpenstack.kernel.tcp;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntSupplier;
 import org.alpenstack.kernel.buf.BufferPool;
 import org.alpenstack.kernel.buf.PacketBuffer;
@@ -11,6 +9,8 @@ import org.alpenstack.kernel.ip.IpOutput;
 import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.ip.TransportProtocol;
 import org.alpenstack.kernel.socket.Errno;
+import org.alpenstack.kernel.socket.PortBinding;
+import org.alpenstack.kernel.socket.PortTable;
 import org.alpenstack.kernel.stack.DropReason;
 import org.alpenstack.kernel.tcp.cc.CongestionControl;
 import org.alpenstack.kernel.tcp.cc.CongestionControls;
@@ -49,14 +49,13 @@ public final class TcpLayer implements TransportProtocol {
 
     private final ConnectionTable<TcpConnection> connections = new ConnectionTable<>(64);
     private final ConnectionTable<TcpListener> listeners = new ConnectionTable<>(16);
-    /** Ports bound by bind(), listen() or connect(): port -> sockets holding it. */
-    private final Map<Integer, List<TcpSocket>> boundPorts = new HashMap<>();
+    /** The stack's port bindings, shared with UDP and ping sockets (each protocol its own space). */
+    final PortTable ports;
     private final Segment segment = new Segment();
     private TcpConnection cookieScratch;
     private final IntSupplier socketIds;
     private java.util.function.Consumer<TcpSocket> socketOpened = s -> { };
     private java.util.function.Consumer<TcpSocket> socketClosed = s -> { };
-    private int nextEphemeralOffset;
     private long challengeAckSecond;
     private int challengeAcksThisSecond;
 
@@ -66,6 +65,13 @@ public final class TcpLayer implements TransportProtocol {
      */
     public TcpLayer(IpOutput ip, BufferPool pool, TimerWheel wheel, Clock clock, TcpTunables tunables,
                     IntSupplier socketIds, long secretSeed) {
+        this(ip, pool, wheel, clock, tunables, socketIds, secretSeed, new PortTable(secretSeed));
+    }
+
+    /** As above, binding ports in the stack's {@code ports} (NetStack passes its own). */
+    public TcpLayer(IpOutput ip, BufferPool pool, TimerWheel wheel, Clock clock, TcpTunables tunables,
+                    IntSupplier socketIds, long secretSeed, PortTable ports) {
+        this.ports = ports;
         this.ip = ip;
         this.pool = pool;
         this.wheel = wheel;
@@ -78,7 +84,6 @@ public final class TcpLayer implements TransportProtocol {
         this.recovery = new TcpRecovery(this);
         this.isnGenerator = new IsnGenerator(secretSeed);
         this.synCookies = new SynCookies(secretSeed ^ 0x5a5a5a5a5a5a5a5aL);
-        this.nextEphemeralOffset = (int) (secretSeed & 0x7fff);
     }
 
     /** A new, unbound, unconnected TCP socket (socket(AF_INET, SOCK_STREAM, 0)). */
@@ -156,7 +161,7 @@ public final class TcpLayer implements TransportProtocol {
                 return;
             }
         }
-        TcpListener l = findListener(s.dstAddr, s.dstPort);
+        TcpListener l = selectReusePort(findListener(s.dstAddr, s.dstPort), s);
         if (l != null) {
             l.segmentArrives(s, now, issHint);
             return;
@@ -440,6 +445,15 @@ public final class TcpLayer implements TransportProtocol {
         establish(c, now);
         if (c.passiveOpen && c.listener != null) {
             counters.passiveOpens++;
+            // Linux inet_inherit_port: the child shares the listener's port without a conflict check.
+            PortBinding b = new PortBinding(PROTOCOL, c);
+            b.localAddress = c.localAddress;
+            b.localPort = c.localPort;
+            b.remoteAddress = c.remoteAddress;
+            b.remotePort = c.remotePort;
+            b.reuseAddress = c.listener.socket.reuseAddr;
+            ports.inherit(b);
+            c.binding = b;
             c.listener.childEstablished(c);
         }
         return true;
@@ -487,6 +501,9 @@ public final class TcpLayer implements TransportProtocol {
             c.socket.connectionClosed(c);
         } else {
             c.releaseBuffers();
+            // The port stays taken until the connection is really gone (Linux keeps TIME-WAIT in bhash).
+            unbind(c.binding);
+            c.binding = null;
         }
     }
 
@@ -516,81 +533,79 @@ public final class TcpLayer implements TransportProtocol {
 
     // ---- ports and listeners ----
 
-    /** bind(2) rules for TCP: EADDRINUSE unless every holder of the port and the binder agree on SO_REUSEADDR. */
-    int bindPort(TcpSocket s, int address, int port) {
-        if (port == 0) {
-            for (int i = 0; i <= EPHEMERAL_HIGH - EPHEMERAL_LOW; i++) {
-                int p = EPHEMERAL_LOW + Math.floorMod(nextEphemeralOffset + i, EPHEMERAL_HIGH - EPHEMERAL_LOW + 1);
-                if (!boundPorts.containsKey(p)) {
-                    nextEphemeralOffset += i + 1;
-                    boundPorts.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
-                    return p;
-                }
-            }
-            return -Errno.EADDRINUSE;
-        }
-        List<TcpSocket> holders = boundPorts.get(port);
-        if (holders != null) {
-            for (TcpSocket h : holders) {
-                boolean overlap = h.boundAddress() == 0 || address == 0 || h.boundAddress() == address;
-                boolean shareable = s.reuseAddr && h.reuseAddr && !h.isListening();
-                if (overlap && !shareable) {
-                    return -Errno.EADDRINUSE;
-                }
-            }
-        }
-        boundPorts.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
-        return port;
-    }
-
     /**
-     * An ephemeral port for connect() without bind (RFC 6056 algorithm 3 in spirit: a keyed
-     * offset per destination, then a linear search): one whose 4-tuple with this destination is
-     * unused and that no socket bound explicitly. Ports taken this way may be shared by
-     * connections to different destinations, as in Linux.
+     * A port for connect() without bind (Linux __inet_hash_connect, via the stack's
+     * {@link PortTable}): the 4-tuple must be free, TIME-WAIT included, because a connection keeps
+     * its binding until it is gone.
      */
-    int connectPort(TcpSocket s, int localAddress, int remoteAddress, int remotePort) {
-        int range = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
-        // The keyed hash F of RFC 6528 at M = 0 is RFC 6056's F(local, remote, remote port, secret).
-        int offset = isnGenerator.isn(localAddress, 0, remoteAddress, remotePort, 0) + nextEphemeralOffset;
-        for (int i = 0; i < range; i++) {
-            int p = EPHEMERAL_LOW + Math.floorMod(offset + i, range);
-            List<TcpSocket> holders = boundPorts.get(p);
-            boolean explicit = false;
-            if (holders != null) {
-                for (TcpSocket h : holders) {
-                    if (!h.autoBound) {
-                        explicit = true;
-                        break;
-                    }
-                }
-            }
-            if (explicit || tupleInUse(localAddress, p, remoteAddress, remotePort)) {
-                continue;
-            }
-            nextEphemeralOffset += i + 1;
-            boundPorts.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
-            return p;
-        }
-        return -Errno.EADDRNOTAVAIL;
+    int connectPort(PortBinding b, int localAddress, int remoteAddress, int remotePort) {
+        return ports.allocateEphemeralPort(b, localAddress, remoteAddress, remotePort);
     }
 
-    void releasePort(TcpSocket s, int port) {
-        List<TcpSocket> holders = boundPorts.get(port);
-        if (holders != null) {
-            holders.remove(s);
-            if (holders.isEmpty()) {
-                boundPorts.remove(port);
-            }
+    void unbind(PortBinding b) {
+        if (b != null) {
+            ports.unbind(b);
         }
     }
 
+    /** Listeners of one address and port (several only with SO_REUSEPORT) form a chain. */
     void addListener(TcpListener l) {
-        listeners.put(ConnectionTable.hi(l.localAddress, 0), ConnectionTable.lo(l.localPort, 0), l);
+        long hi = ConnectionTable.hi(l.localAddress, 0);
+        long lo = ConnectionTable.lo(l.localPort, 0);
+        TcpListener first = listeners.get(hi, lo);
+        if (first == null) {
+            listeners.put(hi, lo, l);
+        } else {
+            TcpListener last = first;
+            while (last.reusePortNext != null) {
+                last = last.reusePortNext;
+            }
+            last.reusePortNext = l;
+        }
     }
 
     void removeListener(TcpListener l) {
-        listeners.remove(ConnectionTable.hi(l.localAddress, 0), ConnectionTable.lo(l.localPort, 0), l);
+        long hi = ConnectionTable.hi(l.localAddress, 0);
+        long lo = ConnectionTable.lo(l.localPort, 0);
+        TcpListener first = listeners.get(hi, lo);
+        if (first == l) {
+            if (l.reusePortNext == null) {
+                listeners.remove(hi, lo, l);
+            } else {
+                listeners.put(hi, lo, l.reusePortNext);
+            }
+        } else {
+            for (TcpListener p = first; p != null; p = p.reusePortNext) {
+                if (p.reusePortNext == l) {
+                    p.reusePortNext = l.reusePortNext;
+                    break;
+                }
+            }
+        }
+        l.reusePortNext = null;
+    }
+
+    /**
+     * SO_REUSEPORT (Linux reuseport_select_sock): a connection's listener is chosen by a hash of
+     * the peer's address and port, so one client always lands on the same listener and the
+     * load spreads evenly.
+     */
+    private static TcpListener selectReusePort(TcpListener first, Segment s) {
+        if (first == null || first.reusePortNext == null) {
+            return first;
+        }
+        int n = 0;
+        for (TcpListener p = first; p != null; p = p.reusePortNext) {
+            n++;
+        }
+        int h = (s.srcAddr * 0x9E3779B1) ^ (s.srcPort * 0x85EBCA6B);
+        h ^= h >>> 15;
+        int pick = Math.floorMod(h, n);
+        TcpListener p = first;
+        for (int i = 0; i < pick; i++) {
+            p = p.reusePortNext;
+        }
+        return p;
     }
 
     /** Every connection's {@link TcpConnection#debugState()}, one per line (tests and debugging). */

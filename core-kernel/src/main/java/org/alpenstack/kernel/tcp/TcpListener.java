@@ -17,6 +17,8 @@ final class TcpListener {
     final int localAddress;
     final int localPort;
     private int backlog;
+    /** The next listener of the same address and port (SO_REUSEPORT group), or null. */
+    TcpListener reusePortNext;
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     private int synQueueLength;
 
