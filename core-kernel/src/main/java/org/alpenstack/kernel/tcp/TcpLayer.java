@@ -431,9 +431,13 @@ public final class TcpLayer implements TransportProtocol {
     /** SYN-RECEIVED and an acceptable ACK of our SYN (RFC 9293 3.10.7.4 fifth step). */
     boolean synReceivedToEstablished(TcpConnection c, Segment s, long now) {
         if (c.passiveOpen && c.listener != null && !c.listener.hasRoomForChild()) {
-            // Linux (tcp_abort_on_overflow=0): the accept queue is full; ignore the ACK and let
-            // the SYN-ACK be retransmitted, the client's data waits.
+            // Linux: the accept queue is full. By default (tcp_abort_on_overflow=0) ignore the ACK
+            // and let the SYN-ACK be retransmitted, the client's data waits; otherwise reset.
             counters.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
+            if (tunables.abortOnOverflow()) {
+                output.sendResetFor(s);
+                closeConnection(c, 0, now);
+            }
             return false;
         }
         c.sndUna = s.ack;

@@ -114,6 +114,48 @@ class ListenTest {
     }
 
     @Test
+    void aHalfOpenConnectionGivesUpAfterTheSynAckRetriesAndFreesItsPlace() {
+        peer.listen(1);
+        peer.send(syn(3001, 10));
+        peer.expect(SYN | ACK);
+        // Linux tcp_synack_retries = 5: after 1, 2, 4, 8, 16 s; dropped 32 s after the last
+        long[] gaps = {1000, 2000, 4000, 8000, 16000};
+        for (long gap : gaps) {
+            assertEquals(gap, peer.advanceUntilEmitted(100_000));
+            peer.expect(SYN | ACK);
+        }
+        assertEquals(1, peer.tcp.connectionCount());
+        peer.advance(32_000);
+        assertEquals(0, peer.tcp.connectionCount());
+        peer.expectNothing();
+        // the SYN queue has room again: no cookie needed for the next client
+        peer.send(syn(3002, 10));
+        peer.expect(SYN | ACK);
+        assertEquals(0, peer.tcp.counters().synCookiesSent);
+        assertEquals(1, peer.tcp.connectionCount());
+    }
+
+    @Test
+    void abortOnOverflowResetsInsteadOfWaiting() {
+        peer.tunables.set("abortOnOverflow", true);
+        peer.listen(2);
+        Wire[] sa = new Wire[5];
+        for (int i = 1; i <= 4; i++) {
+            peer.send(syn(2000 + i, 10));
+            sa[i] = peer.expect(SYN | ACK);
+            if (i <= 2) {
+                peer.send(Wire.seg(ACK).ports(2000 + i, 80).seq(11).ack(sa[i].seq + 1).win(65535));
+            }
+        }
+        // the accept queue holds backlog + 1 = 3: the third completes, the fourth overflows
+        peer.send(Wire.seg(ACK).ports(2003, 80).seq(11).ack(sa[3].seq + 1).win(65535));
+        peer.expectNothing();
+        peer.send(Wire.seg(ACK).ports(2004, 80).seq(11).ack(sa[4].seq + 1).win(65535));
+        peer.expect(TcpFlags.RST, sa[4].seq + 1, 0);
+        assertEquals(3, peer.tcp.connectionCount());
+    }
+
+    @Test
     void closingAListenerResetsConnectionsNobodyAccepted() {
         TcpSocket l = peer.listen(4);
         peer.send(syn(3001, 10));
