@@ -84,9 +84,9 @@ public final class EthernetFrame {
         return etherType(a, off) == EtherType.VLAN;
     }
 
-    /** The tag control information of a tagged frame; only meaningful if {@link #isVlanTagged}. */
+    /** The tag control information of a tagged frame, or {@link EthernetRepr#NO_VLAN} (-1) if untagged. */
     public static int vlanTci(byte[] a, int off) {
-        return Bytes.u16(a, off + VLAN_TCI);
+        return isVlanTagged(a, off) ? Bytes.u16(a, off + VLAN_TCI) : EthernetRepr.NO_VLAN;
     }
 
     /** The 12-bit VLAN identifier of a tag control information value (0 means priority-tagged only). */
@@ -97,6 +97,24 @@ public final class EthernetFrame {
     /** The EtherType of the payload, looking through an 802.1Q tag. */
     public static int payloadEtherType(byte[] a, int off) {
         return isVlanTagged(a, off) ? Bytes.u16(a, off + VLAN_ETHER_TYPE) : etherType(a, off);
+    }
+
+    /** Writes an untagged header (the hot-path form of {@link EthernetRepr#emit}); returns its length, 14. */
+    public static int emit(byte[] a, int off, long destination, long source, int etherType) {
+        destination(a, off, destination);
+        source(a, off, source);
+        etherType(a, off, etherType);
+        return HEADER_LEN;
+    }
+
+    /** Writes a header with an 802.1Q tag carrying {@code tci}; returns its length, 18. */
+    public static int emitTagged(byte[] a, int off, long destination, long source, int tci, int etherType) {
+        destination(a, off, destination);
+        source(a, off, source);
+        etherType(a, off, EtherType.VLAN);
+        Bytes.u16(a, off + VLAN_TCI, tci);
+        Bytes.u16(a, off + VLAN_ETHER_TYPE, etherType);
+        return VLAN_HEADER_LEN;
     }
 
     /** 14, or 18 with an 802.1Q tag. */

@@ -38,8 +38,8 @@ public record EthernetRepr(long destination, long source, int etherType, int vla
         if (type == EtherType.VLAN) {
             return null;
         }
-        int tci = EthernetFrame.isVlanTagged(a, off) ? EthernetFrame.vlanTci(a, off) : NO_VLAN;
-        return new EthernetRepr(EthernetFrame.destination(a, off), EthernetFrame.source(a, off), type, tci);
+        return new EthernetRepr(EthernetFrame.destination(a, off), EthernetFrame.source(a, off), type,
+                EthernetFrame.vlanTci(a, off));
     }
 
     public boolean isVlanTagged() {
@@ -52,14 +52,10 @@ public record EthernetRepr(long destination, long source, int etherType, int vla
 
     /** Writes the header at {@code off}; the payload follows at {@code off + bufferLen()}. */
     public void emit(byte[] a, int off) {
-        EthernetFrame.destination(a, off, destination);
-        EthernetFrame.source(a, off, source);
         if (isVlanTagged()) {
-            EthernetFrame.etherType(a, off, EtherType.VLAN);
-            Bytes.u16(a, off + EthernetFrame.VLAN_TCI, vlanTci);
-            Bytes.u16(a, off + EthernetFrame.VLAN_ETHER_TYPE, etherType);
+            EthernetFrame.emitTagged(a, off, destination, source, vlanTci, etherType);
         } else {
-            EthernetFrame.etherType(a, off, etherType);
+            EthernetFrame.emit(a, off, destination, source, etherType);
         }
     }
 }

@@ -34,6 +34,18 @@ public final class Icmpv4Packet {
         return len < HEADER_LEN ? DropReason.ICMP_TRUNCATED : null;
     }
 
+    /**
+     * Writes type, code and the rest-of-header word in front of the data already at
+     * {@code off + 8}, and the checksum over the {@code len}-byte message (an echo reply built
+     * in place from a request, an error quoting a datagram).
+     */
+    public static void emit(byte[] a, int off, int type, int code, int restOfHeader, int len) {
+        Bytes.u8(a, off + TYPE, type);
+        Bytes.u8(a, off + CODE, code);
+        Bytes.u32(a, off + IDENTIFIER, restOfHeader);
+        fillChecksum(a, off, len);
+    }
+
     /** The checksum covers the whole message, {@code len} bytes (RFC 792). */
     public static boolean verifyChecksum(byte[] a, int off, int len) {
         return Checksum.verify(a, off, len);

@@ -290,10 +290,7 @@ public sealed interface Icmpv4Repr {
     }
 
     private static void emitMessage(byte[] a, int off, int type, int code, int restOfHeader, byte[] data) {
-        Icmpv4Packet.type(a, off, type);
-        Icmpv4Packet.code(a, off, code);
-        Icmpv4Packet.restOfHeader(a, off, restOfHeader);
         System.arraycopy(data, 0, a, off + Icmpv4Packet.DATA, data.length);
-        Icmpv4Packet.fillChecksum(a, off, Icmpv4Packet.HEADER_LEN + data.length);
+        Icmpv4Packet.emit(a, off, type, code, restOfHeader, Icmpv4Packet.HEADER_LEN + data.length);
     }
 }

@@ -56,16 +56,8 @@ public record Ipv4Repr(int source, int destination, int protocol, int payloadLen
 
     /** Writes the 20-byte header with its checksum at {@code off}; the payload follows it. */
     public void emit(byte[] a, int off) {
-        Ipv4Packet.versionAndHeaderLength(a, off, Ipv4Packet.HEADER_LEN);
-        Ipv4Packet.tos(a, off, tos);
-        Ipv4Packet.totalLength(a, off, totalLength());
-        Ipv4Packet.identification(a, off, identification);
-        Ipv4Packet.flagsAndFragmentOffset(a, off, (dontFragment ? Ipv4Packet.FLAG_DONT_FRAGMENT : 0)
-                | (moreFragments ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (fragmentOffset >>> 3));
-        Ipv4Packet.ttl(a, off, ttl);
-        Ipv4Packet.protocol(a, off, protocol);
-        Ipv4Packet.source(a, off, source);
-        Ipv4Packet.destination(a, off, destination);
-        Ipv4Packet.fillChecksum(a, off);
+        Ipv4Packet.emit(a, off, source, destination, protocol, payloadLength, ttl, tos, identification,
+                (dontFragment ? Ipv4Packet.FLAG_DONT_FRAGMENT : 0)
+                        | (moreFragments ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | (fragmentOffset >>> 3));
     }
 }

@@ -43,6 +43,27 @@ public final class TcpHeader {
         return null;
     }
 
+    /**
+     * Writes the header and {@code options} (null for none) in front of the
+     * {@code payloadLength} bytes already after them, then the checksum over everything: the
+     * hot-path form of {@link TcpRepr#emit}. The payload must start at
+     * {@code off + 20 + options.bufferLen()}. Returns the header length.
+     */
+    public static int emit(byte[] a, int off, int sourcePort, int destinationPort, int seq, int ack, int flags,
+                           int window, int urgentPointer, TcpOptions options, int payloadLength,
+                           int sourceIp, int destinationIp) {
+        int headerLen = HEADER_LEN + (options == null ? 0 : options.emit(a, off + OPTIONS));
+        Bytes.u16(a, off + SOURCE_PORT, sourcePort);
+        Bytes.u16(a, off + DESTINATION_PORT, destinationPort);
+        Bytes.u32(a, off + SEQUENCE_NUMBER, seq);
+        Bytes.u32(a, off + ACKNOWLEDGMENT_NUMBER, ack);
+        headerLengthAndFlags(a, off, headerLen, flags);
+        Bytes.u16(a, off + WINDOW, window);
+        Bytes.u16(a, off + URGENT_POINTER, urgentPointer);
+        fillChecksum(a, off, headerLen + payloadLength, sourceIp, destinationIp);
+        return headerLen;
+    }
+
     /** True if the checksum over the pseudo-header and all {@code len} bytes of the segment is right. */
     public static boolean verifyChecksum(byte[] a, int off, int len, int source, int destination) {
         return Checksum.verify(a, off, len, source, destination, IpProtocol.TCP);

@@ -21,11 +21,10 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequenceNumber, i
         if ((flags & ~TcpFlags.ALL) != 0 || window < 0 || window > 0xffff || urgentPointer < 0 || urgentPointer > 0xffff) {
             throw new IllegalArgumentException("flags, window or urgent pointer out of range");
         }
+        // A received header may pack its options tighter than Linux's NOP-padded layout, so the
+        // options need not fit emit's layout; emit then sends only the SACK blocks that fit.
         options = options == null ? new TcpOptions() : new TcpOptions().copyFrom(options);
-        if (options.sackBlocksThatFit() != options.sackBlockCount()) {
-            throw new IllegalArgumentException("SACK blocks do not fit beside the other options: " + options);
-        }
-        if (payloadLength < 0 || payloadLength > 0xffff) {
+        if (payloadLength < 0) {
             throw new IllegalArgumentException("payload length " + payloadLength);
         }
     }
@@ -69,16 +68,8 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequenceNumber, i
      * pseudo-header.
      */
     public void emit(byte[] a, int off, int sourceIp, int destinationIp) {
-        int headerLen = bufferLen();
-        TcpHeader.sourcePort(a, off, sourcePort);
-        TcpHeader.destinationPort(a, off, destinationPort);
-        TcpHeader.sequenceNumber(a, off, sequenceNumber);
-        TcpHeader.acknowledgmentNumber(a, off, acknowledgmentNumber);
-        TcpHeader.headerLengthAndFlags(a, off, headerLen, flags);
-        TcpHeader.window(a, off, window);
-        TcpHeader.urgentPointer(a, off, urgentPointer);
-        options.emit(a, off + TcpHeader.OPTIONS);
-        TcpHeader.fillChecksum(a, off, headerLen + payloadLength, sourceIp, destinationIp);
+        TcpHeader.emit(a, off, sourcePort, destinationPort, sequenceNumber, acknowledgmentNumber, flags, window,
+                urgentPointer, options, payloadLength, sourceIp, destinationIp);
     }
 
     @Override

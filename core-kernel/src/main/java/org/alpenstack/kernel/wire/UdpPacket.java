@@ -39,6 +39,18 @@ public final class UdpPacket {
     }
 
     /**
+     * Writes the header in front of the {@code payloadLength} bytes already at {@code off + 8}
+     * and the checksum over both: the hot-path form of {@link UdpRepr#emit}.
+     */
+    public static void emit(byte[] a, int off, int sourcePort, int destinationPort, int payloadLength,
+                            int sourceIp, int destinationIp) {
+        Bytes.u16(a, off + SOURCE_PORT, sourcePort);
+        Bytes.u16(a, off + DESTINATION_PORT, destinationPort);
+        Bytes.u16(a, off + LENGTH, HEADER_LEN + payloadLength);
+        fillChecksum(a, off, sourceIp, destinationIp);
+    }
+
+    /**
      * True if the checksum is absent (zero, RFC 768) or correct over the pseudo-header and the
      * {@link #length} bytes of the datagram.
      */

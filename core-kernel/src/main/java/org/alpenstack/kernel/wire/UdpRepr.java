@@ -33,9 +33,6 @@ public record UdpRepr(int sourcePort, int destinationPort, int payloadLength) {
      * {@code off + 8}, and the checksum over both with the IPv4 pseudo-header.
      */
     public void emit(byte[] a, int off, int sourceIp, int destinationIp) {
-        UdpPacket.sourcePort(a, off, sourcePort);
-        UdpPacket.destinationPort(a, off, destinationPort);
-        UdpPacket.length(a, off, UdpPacket.HEADER_LEN + payloadLength);
-        UdpPacket.fillChecksum(a, off, sourceIp, destinationIp);
+        UdpPacket.emit(a, off, sourcePort, destinationPort, payloadLength, sourceIp, destinationIp);
     }
 }

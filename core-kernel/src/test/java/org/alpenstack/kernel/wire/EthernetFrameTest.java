@@ -39,6 +39,9 @@ class EthernetFrameTest {
         assertEquals(EtherType.ARP, EthernetFrame.payloadEtherType(f, 0));
         assertFalse(EthernetFrame.isVlanTagged(f, 0));
         assertEquals(14, EthernetFrame.headerLength(f, 0));
+        assertEquals(EthernetRepr.NO_VLAN, EthernetFrame.vlanTci(f, 0));
+        // Even on a bare 14-byte frame: no read past the header.
+        assertEquals(EthernetRepr.NO_VLAN, EthernetFrame.vlanTci(java.util.Arrays.copyOf(f, 14), 0));
     }
 
     @Test

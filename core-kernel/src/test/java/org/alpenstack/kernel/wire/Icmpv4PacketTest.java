@@ -75,6 +75,15 @@ class Icmpv4PacketTest {
     }
 
     @Test
+    void echoReplyCanBeBuiltInPlaceFromTheRequest() {
+        byte[] m = ECHO_REQUEST.clone();
+        Icmpv4Packet.emit(m, 0, Icmpv4Type.ECHO_REPLY, 0, Icmpv4Packet.restOfHeader(m, 0), m.length);
+        byte[] expected = new byte[64];
+        new Icmpv4Repr.EchoReply(0x1c46, 1, echoData()).emit(expected, 0);
+        assertArrayEquals(expected, m);
+    }
+
+    @Test
     void echoRequestAndReplyWithTheSameFieldsAreDifferentMessages() {
         Icmpv4Repr.EchoRequest request = new Icmpv4Repr.EchoRequest(7, 9, new byte[] {1, 2, 3});
         assertNotEquals(request, request.reply());

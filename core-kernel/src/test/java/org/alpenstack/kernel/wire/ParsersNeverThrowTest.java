@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
@@ -48,9 +53,8 @@ class ParsersNeverThrowTest {
         EthernetFrame.destination(a, off);
         EthernetFrame.source(a, off);
         int type = EthernetFrame.payloadEtherType(a, off);
-        if (EthernetFrame.isVlanTagged(a, off)) {
-            EthernetFrame.vlanTci(a, off);
-        }
+        int tci = EthernetFrame.vlanTci(a, off);
+        assertEquals(EthernetFrame.isVlanTagged(a, off), tci != EthernetRepr.NO_VLAN);
         if (repr != null) {
             assertEquals(type, repr.etherType());
         }
@@ -195,10 +199,8 @@ class ParsersNeverThrowTest {
         }
     }
 
-    @Property(tries = 300)
-    void oneByteOptionSoupWithKnownKindsNeverThrows(@ForAll @Size(max = 40) byte[] noise,
-                                                    @ForAll @Size(max = 40) byte[] kinds) {
-        // Bias toward the kinds and lengths the parser handles specially.
+    /** Noise biased toward the kinds and lengths the option parser handles specially. */
+    static byte[] optionSoup(byte[] noise, byte[] kinds) {
         byte[] options = noise.clone();
         for (int i = 0; i < options.length && i < kinds.length; i++) {
             if ((kinds[i] & 3) == 0) {
@@ -207,6 +209,87 @@ class ParsersNeverThrowTest {
                 options[i] = (byte) new int[] {0, 1, 2, 3, 4, 10, 18, 26}[(kinds[i] >>> 2) & 7];
             }
         }
+        return options;
+    }
+
+    @Property(tries = 500)
+    void tcpSegmentWithOptionSoupParsesOrIsRejectedButNeverThrows(@ForAll @Size(value = 40) byte[] noise,
+                                                                  @ForAll @Size(value = 40) byte[] kinds,
+                                                                  @ForAll @Size(max = 8) byte[] payload) {
+        byte[] segment = new byte[60 + payload.length];
+        segment[12] = (byte) 0xf0;
+        System.arraycopy(optionSoup(noise, kinds), 0, segment, 20, 40);
+        System.arraycopy(payload, 0, segment, 60, payload.length);
+        TcpRepr r = TcpRepr.parse(segment, 0, segment.length);
+        Statistics.collect(r == null ? "bad options" : "ok");
+        if (r != null) {
+            byte[] out = new byte[r.bufferLen() + payload.length];
+            System.arraycopy(payload, 0, out, r.bufferLen(), payload.length);
+            r.emit(out, 0, 1, 2);
+            TcpRepr back = TcpRepr.parse(out, 0, out.length);
+            assertEquals(r.options().sackBlocksThatFit(), back.options().sackBlockCount());
+            assertEquals(r.payloadLength(), back.payloadLength());
+        }
+    }
+
+    /** Well-formed options of every kind, packed without padding, cut to at most 40 bytes. */
+    @Provide
+    Arbitrary<byte[]> packedOptions() {
+        Arbitrary<byte[]> one = Arbitraries.oneOf(List.of(
+                Arbitraries.just(new byte[] {1}),
+                Arbitraries.integers().between(0, 0xffff).map(m -> new byte[] {2, 4, (byte) (m >>> 8), (byte) (int) m}),
+                Arbitraries.integers().between(0, 255).map(w -> new byte[] {3, 3, (byte) (int) w}),
+                Arbitraries.just(new byte[] {4, 2}),
+                Arbitraries.bytes().array(byte[].class).ofSize(8).map(ts -> concat(new byte[] {8, 10}, ts)),
+                Arbitraries.integers().between(1, 4).flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(8 * n)
+                        .map(edges -> concat(new byte[] {5, (byte) (2 + 8 * n)}, edges))),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(6)
+                        .map(data -> concat(new byte[] {(byte) 30, (byte) (2 + data.length)}, data))));
+        return one.list().ofMaxSize(8).map(parts -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (byte[] part : parts) {
+                if (out.size() + part.length > TcpOptions.MAX_LENGTH) {
+                    break;
+                }
+                out.writeBytes(part);
+            }
+            while (out.size() % 4 != 0) {
+                out.write(0);
+            }
+            return out.toByteArray();
+        });
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Property(tries = 1000)
+    void anyWellFormedPackedOptionsParseAndSurviveReEmission(@ForAll("packedOptions") byte[] options) {
+        byte[] segment = new byte[20 + options.length];
+        segment[12] = (byte) ((segment.length / 4) << 4);
+        System.arraycopy(options, 0, segment, 20, options.length);
+        TcpRepr r = TcpRepr.parse(segment, 0, segment.length);
+        assertNotNull(r, () -> Bytes.hex(options, 0, options.length));
+        byte[] out = new byte[r.bufferLen()];
+        r.emit(out, 0, 1, 2);
+        TcpOptions back = TcpRepr.parse(out, 0, out.length).options();
+        TcpOptions expected = r.options();
+        int fit = expected.sackBlocksThatFit();
+        assertEquals(fit, back.sackBlockCount());
+        for (int b = 0; b < fit; b++) {
+            assertEquals(expected.sackLeft(b), back.sackLeft(b));
+            assertEquals(expected.sackRight(b), back.sackRight(b));
+        }
+        assertEquals(expected.clearSackBlocks(), back.clearSackBlocks());
+    }
+
+    @Property(tries = 300)
+    void oneByteOptionSoupWithKnownKindsNeverThrows(@ForAll @Size(max = 40) byte[] noise,
+                                                    @ForAll @Size(max = 40) byte[] kinds) {
+        byte[] options = optionSoup(noise, kinds);
         TcpOptions o = new TcpOptions();
         assertNotNull(o);
         Statistics.collect(TcpOptions.parse(options, 0, options.length, o) == null ? "ok" : "malformed");

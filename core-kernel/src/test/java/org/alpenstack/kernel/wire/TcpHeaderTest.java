@@ -81,6 +81,19 @@ class TcpHeaderTest {
     }
 
     @Test
+    void hotPathEmitWithoutOptionsWritesATwentyByteHeader() {
+        byte[] a = new byte[20 + 2];
+        a[20] = 'o';
+        a[21] = 'k';
+        int headerLen = TcpHeader.emit(a, 0, 80, 40000, 1001, 2002, TcpFlags.ACK | TcpFlags.FIN, 1024, 0, null, 2, IP_B, IP_A);
+        assertEquals(20, headerLen);
+        assertNull(TcpHeader.check(a, 0, a.length));
+        assertTrue(TcpHeader.verifyChecksum(a, 0, a.length, IP_B, IP_A));
+        assertEquals(new TcpRepr(80, 40000, 1001, 2002, TcpFlags.ACK | TcpFlags.FIN, 1024, 0, null, 2),
+                TcpRepr.parse(a, 0, a.length));
+    }
+
+    @Test
     void ecnAndNsFlagsLiveBesideTheDataOffset() {
         int all = TcpFlags.ALL;
         byte[] a = new byte[20];
@@ -149,11 +162,27 @@ class TcpHeaderTest {
         assertThrows(IllegalArgumentException.class, () -> new TcpRepr(65536, 0, 0, 0, 0, 0, 0, null, 0));
         assertThrows(IllegalArgumentException.class, () -> new TcpRepr(0, 0, 0, 0, 0x200, 0, 0, null, 0));
         assertThrows(IllegalArgumentException.class, () -> new TcpRepr(0, 0, 0, 0, 0, 65536, 0, null, 0));
-        TcpOptions crowded = new TcpOptions().mss(1460).timestamps(1, 1).windowScale(1).sackPermitted(true);
-        for (int b = 0; b < 4; b++) {
-            crowded.addSackBlock(b, b + 1);
-        }
-        assertThrows(IllegalArgumentException.class, () -> new TcpRepr(0, 0, 0, 0, 0, 0, 0, crowded, 0));
+    }
+
+    @Test
+    void tightlyPackedOptionsParseEvenIfLinuxLayoutCannotHoldThemAll() {
+        // TS (10) + WS (3) + three SACK blocks (26) = 39 bytes, one EOL: legal, but with Linux's
+        // NOP padding only two blocks fit beside TS and WS.
+        byte[] segment = new byte[60];
+        segment[12] = (byte) 0xf0;
+        byte[] options = fromHex("08 0a 00 00 00 01 00 00 00 02 03 03 07 05 1a"
+                + " 00 00 00 10 00 00 00 20 00 00 00 30 00 00 00 40 00 00 00 50 00 00 00 60 00");
+        System.arraycopy(options, 0, segment, 20, 40);
+        TcpRepr r = TcpRepr.parse(segment, 0, 60);
+        assertEquals(3, r.options().sackBlockCount());
+        assertEquals(2, r.options().sackBlocksThatFit());
+        byte[] out = new byte[r.bufferLen()];
+        r.emit(out, 0, IP_A, IP_B);
+        TcpRepr back = TcpRepr.parse(out, 0, out.length);
+        assertEquals(2, back.options().sackBlockCount());
+        assertEquals(0x30, back.options().sackLeft(1));
+        assertEquals(7, back.options().windowScale());
+        assertTrue(back.options().hasTimestamps());
     }
 
     static byte[] with(byte[] packet, int index, int value) {
