@@ -310,4 +310,34 @@ class SimulationTest {
         assertTrue(e.getMessage().contains("live-lock") && e.getMessage().contains("StuckThing"), e.getMessage());
         assertEquals(0, clock.nanos());
     }
+
+    @Test
+    void aSimNetworkWiresHostsThroughASwitchWithFaultsAndCleansUp() {
+        BufferPool pool = new BufferPool(1024, true);
+        ManualClock clock = new ManualClock(0);
+        Simulation sim = new Simulation(clock);
+        SimNetwork net = new SimNetwork(sim, pool, 99);
+        FaultInjector a = net.attach("a", 1500);
+        FaultInjector b = net.attach("b", 1500);
+        a.transmit().delayNanos(2 * MS);
+        b.receive().delayNanos(3 * MS);
+        List<Long> arrivals = new ArrayList<>();
+        b.attach(f -> arrivals.add(clock.nanos()));
+        for (int i = 0; i < 3; i++) {
+            PacketBuffer f = pool.acquire(60);
+            int o = f.append(60);
+            Bytes.u48(f.array(), o, 0xffff_ffff_ffffL);
+            Bytes.u48(f.array(), o + 6, MAC_A);
+            a.transmit(f);
+        }
+        assertTrue(sim.runUntil(() -> arrivals.size() == 3, Clock.seconds(1)));
+        assertEquals(List.of(5 * MS, 5 * MS, 5 * MS), arrivals);
+        a.transmit().delayNanos(Clock.seconds(10));
+        PacketBuffer late = pool.acquire(60);
+        late.append(60);
+        a.transmit(late);
+        assertEquals(1, net.pendingFrames());
+        net.discardInFlight();
+        pool.assertNoLeaks();
+    }
 }

@@ -228,6 +228,30 @@ class TimerWheelTest {
     }
 
     @Test
+    void hundredThousandTimersSpreadOverHoursFireExactlyOnceAtTheirDeadline() {
+        TimerWheel w = new TimerWheel();
+        SplittableRandom rnd = new SplittableRandom(3);
+        int n = 100_000;
+        long[] deadline = new long[n];
+        long[] firedAt = new long[n];
+        int[] count = new int[n];
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            // Up to 5 hours: past the coarse wheel (about 2.3 h), so the overflow list is used too.
+            deadline[i] = rnd.nextLong(5 * 3_600_000 * MS);
+            w.schedule(new Timer(now -> {
+                count[id]++;
+                firedAt[id] = now;
+            }), deadline[i]);
+        }
+        drive(w, 0, Long.MAX_VALUE);
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, count[i], "timer " + i + " fire count");
+            assertEquals(deadline[i], firedAt[i], "timer " + i + " fired at the wrong time");
+        }
+    }
+
+    @Test
     void manyTimersPolledEveryMillisecondFireWithinOneTick() {
         TimerWheel w = new TimerWheel();
         SplittableRandom rnd = new SplittableRandom(7);
@@ -260,12 +284,14 @@ class TimerWheelTest {
     @Test
     void nextDeadlineIsExactUnderRandomOperations() {
         for (long seed = 1; seed <= 20; seed++) {
-            randomOperations(new TimerWheel(1000, 16), seed, 1000);
-            randomOperations(new TimerWheel(), seed, 1_000_000);
+            randomOperations(new TimerWheel(1000, 16), seed, 1000, 200);
+            randomOperations(new TimerWheel(1000, 16), seed, 1000, 5000); // mostly coarse and overflow
+            randomOperations(new TimerWheel(1000, 2), seed, 1000, 50); // degenerate geometry
+            randomOperations(new TimerWheel(), seed, 1_000_000, 200);
         }
     }
 
-    private void randomOperations(TimerWheel w, long seed, long tick) {
+    private void randomOperations(TimerWheel w, long seed, long tick, long range) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int n = 200;
         Timer[] timers = new Timer[n];
@@ -284,7 +310,7 @@ class TimerWheelTest {
             int op = rnd.nextInt(10);
             int id = rnd.nextInt(n);
             if (op < 5) {
-                long d = now + rnd.nextLong(-2 * tick, 200 * tick);
+                long d = now + rnd.nextLong(-2 * tick, range * tick);
                 if (key[id] >= 0) {
                     pending.remove(key[id]);
                 }
@@ -298,7 +324,7 @@ class TimerWheelTest {
                     key[id] = -1;
                 }
             } else {
-                now += rnd.nextInt(4) == 0 ? rnd.nextLong(300 * tick) : rnd.nextLong(3 * tick);
+                now += rnd.nextInt(4) == 0 ? rnd.nextLong(range * 3 / 2 * tick) : rnd.nextLong(3 * tick);
                 firedIds.clear();
                 w.poll(now);
                 List<Integer> expected = new ArrayList<>();
