@@ -94,6 +94,18 @@ final class TcpConnection {
     int highRxt;
     CongestionControl cc;
 
+    // Tail loss probe (RFC 8985 section 7).
+    /** The retransmission timer currently stands for the probe timeout, not the RTO. */
+    boolean ptoArmed;
+    /** When the RTO would expire (the timer may stand for an earlier probe meanwhile). */
+    long rtoDeadline;
+    /** A probe was sent and its outcome is not known yet (Linux tlp_high_seq != 0). */
+    boolean tlpOutstanding;
+    /** SND.MAX when the probe was sent. */
+    int tlpHighSeq;
+    /** The probe was a retransmission (not new data). */
+    boolean tlpRetrans;
+
     // RTT measurement without timestamps (RFC 6298 3, Karn's rule).
     boolean rttTiming;
     int rttSeq;

@@ -335,10 +335,13 @@ final class TcpInput {
             return false;
         }
         int scaledWindow = s.window << c.sndScale;
+        boolean dsack = false;
         if (c.sackPermitted) {
             layer.recovery.updateScoreboard(c, s);
+            dsack = c.scoreboard.lastUpdateHadDsack();
         }
-        if (SeqNum.gt(ack, c.sndUna)) {
+        boolean advanced = SeqNum.gt(ack, c.sndUna);
+        if (advanced) {
             newAck(c, s, now);
         } else if (ack == c.sndUna && s.dataLength == 0 && !s.has(TcpFlags.FIN)
                 && scaledWindow == c.sndWnd && c.sndMax != c.sndUna) {
@@ -358,6 +361,7 @@ final class TcpInput {
             }
         }
         if (c.sackPermitted) {
+            layer.tlp.ackArrived(c, s, advanced, dsack, now);
             layer.recovery.afterAck(c, now);
         }
         // State-specific parts of the fifth step: our FIN acknowledged.

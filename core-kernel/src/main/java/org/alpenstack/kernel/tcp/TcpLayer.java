@@ -44,6 +44,7 @@ public final class TcpLayer implements TransportProtocol {
     final TcpOutput output;
     final TcpInput input;
     final TcpRecovery recovery;
+    final TailLossProbe tlp;
     final IsnGenerator isnGenerator;
     final SynCookies synCookies;
 
@@ -82,6 +83,7 @@ public final class TcpLayer implements TransportProtocol {
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         this.recovery = new TcpRecovery(this);
+        this.tlp = new TailLossProbe(this);
         this.isnGenerator = new IsnGenerator(secretSeed);
         this.synCookies = new SynCookies(secretSeed ^ 0x5a5a5a5a5a5a5a5aL);
     }

@@ -30,10 +30,17 @@ final class TcpOutput {
      */
     void output(TcpConnection c, long now) {
         // Bounded only by windows; the guard protects against a logic error looping forever.
+        int sent = 0;
         for (int guard = 0; guard < 100_000; guard++) {
             if (!sendOne(c, now)) {
-                return;
+                break;
             }
+            sent++;
+        }
+        if (sent > 0) {
+            // Linux tcp_write_xmit: the loss probe is rescheduled after every burst, timed from
+            // the last transmission and sized by what is now in flight.
+            layer.timers.rescheduleProbe(c, now);
         }
     }
 
