@@ -133,7 +133,7 @@ public final class AdminHttp {
             o.put("serviceStatus", new JsonArray(serviceLines));
             NicAttachment.Stats st = t.attachment().stats();
             o.put("linkStats", new JsonObject().put("framesIn", st.framesIn()).put("framesOut", st.framesOut())
-                    .put("hairpinOut", st.hairpinOut()).put("inboxDropped", st.inboxDropped())
+                    .put("hairpinOut", st.hairpinOut()).put("inboxDropped", st.inboxDropped()).put("deliveryFailures", st.deliveryFailures())
                     .put("wireSent", st.wireSent()).put("wireDropped", st.wireDropped()));
             o.put("faults", ((Object[]) r)[2]);
             o.put("linkRx", t.attachment().nic().rxStats().toString());

@@ -135,6 +135,18 @@ class TcpServicesTest {
         }
     }
 
+    /** What the instance knows, for a failure message: link counters, drops, TCP connections. */
+    static String diagnostics(String instance) {
+        Tenant t = manager.tenant(instance);
+        try {
+            return t.attachment().stats() + "\n" + t.instance().query(s -> s.counters().snapshot().drops() + "\n"
+                    + s.tcp().counters() + "\n" + String.join("\n", s.tcp().connectionsSnapshot().stream().limit(20)
+                            .map(String::valueOf).toList())).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "(no diagnostics: " + e + ")";
+        }
+    }
+
     static void assertLossHappened() throws Exception {
         Tenant t = manager.tenant("web");
         long[] lost = t.instance().query(s -> new long[] {t.faults().transmitCounters().lost(), t.faults().receiveCounters().lost()})
@@ -144,10 +156,10 @@ class TcpServicesTest {
 
     @Test
     void twoHundredParallelCurlsSucceed() {
-        Sh.Result r = lab.inPeer(120, "sh", "-c", "seq 200 | xargs -P 200 -I{} curl -sS --max-time 60 -o /dev/null"
+        Sh.Result r = lab.inPeer(120, "sh", "-c", "seq 200 | xargs -P 200 -I{} curl -sS --max-time 20 -o /dev/null"
                 + " -w '%{http_code} %{size_download}\\n' http://" + WEB + "/bytes/65536");
         long ok = r.output().lines().filter(l -> l.equals("200 65536")).count();
-        assertEquals(200, ok, r.output());
+        assertEquals(200, ok, () -> r.output() + "\n" + diagnostics("web"));
     }
 
     @Test

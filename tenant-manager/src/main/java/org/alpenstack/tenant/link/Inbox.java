@@ -33,6 +33,8 @@ public final class Inbox {
     private InboundBatch open;
     private boolean drainScheduled;
     private long dropped;
+    private long failures;
+    private Throwable lastFailure;
 
     /**
      * @param maxBatches how many batches may exist (memory up to maxBatches x 256 KiB)
@@ -108,6 +110,13 @@ public final class Inbox {
             }
             try {
                 consumer.accept(b);
+            } catch (RuntimeException | Error e) {
+                // The drain must go on (a stuck drain would make the inbox drop every frame
+                // from now on); the rest of this batch is lost and counted.
+                synchronized (this) {
+                    failures++;
+                    lastFailure = e;
+                }
             } finally {
                 b.clear();
                 synchronized (this) {
@@ -119,5 +128,14 @@ public final class Inbox {
 
     synchronized long dropped() {
         return dropped;
+    }
+
+    /** Batches whose delivery threw (a bug or an OutOfMemoryError), and the last such error. */
+    synchronized long failures() {
+        return failures;
+    }
+
+    synchronized Throwable lastFailure() {
+        return lastFailure;
     }
 }

@@ -179,11 +179,12 @@ public final class NicAttachment implements AttachedLink {
     }
 
     public Stats stats() {
-        return new Stats(framesIn, framesOut, hairpinOut, inbox.dropped(),
+        return new Stats(framesIn, framesOut, hairpinOut, inbox.dropped(), inbox.failures(),
                 transmitter.stats().framesSent(), transmitter.stats().droppedNoBuffer() + transmitter.stats().droppedError());
     }
 
     /** What crossed this attachment; {@code wireSent} and {@code wireDropped} are the transmitter's. */
-    public record Stats(long framesIn, long framesOut, long hairpinOut, long inboxDropped, long wireSent, long wireDropped) {
+    public record Stats(long framesIn, long framesOut, long hairpinOut, long inboxDropped, long deliveryFailures, long wireSent,
+            long wireDropped) {
     }
 }

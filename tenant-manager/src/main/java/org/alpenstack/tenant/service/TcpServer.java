@@ -17,13 +17,6 @@ import org.alpenstack.tenant.StackInstance;
 final class TcpServer implements InstanceService {
     /** Like a busy server's listen(fd, SOMAXCONN): 200 parallel clients must not overflow it. */
     private static final int BACKLOG = 4096;
-    /**
-     * Send and receive buffers of accepted connections, set on the listener so that they are
-     * inherited and the window scale offered in the SYN-ACK fits them (RFC 7323 2.2: the scale is
-     * fixed at the handshake). A bulk transfer needs a window of bandwidth x RTT in flight, and
-     * on an AF_PACKET ring the RTT includes the ring's block timeout (about 1 ms).
-     */
-    static final int BUFFER = 4 << 20;
 
     private final String name;
     private final StackInstance instance;
@@ -44,8 +37,10 @@ final class TcpServer implements InstanceService {
             java.util.List<InstanceService> out) {
         TcpSocket s = instance.stack().openTcp();
         s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
-        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_SNDBUF, BUFFER);
-        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, BUFFER);
+        // No SO_SNDBUF/SO_RCVBUF: as on Linux, setting them turns buffer autotuning off, and the
+        // engine allocates a connection's buffers at their full size, so fixed large buffers
+        // would cost megabytes per connection (200 parallel clients ran the heap out).
+        // Accepted connections inherit TCP_NODELAY: responses go out without waiting for ACKs.
         s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_NODELAY, 1);
         int r = s.bind(new InetEndpoint(0, port));
         if (r == 0) {
