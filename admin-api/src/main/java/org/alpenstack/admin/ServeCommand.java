@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 import org.alpenstack.kernel.wire.Ipv4Address;
+import org.alpenstack.tenant.StateStore;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.config.Cidr;
 import org.alpenstack.tenant.config.ConfigException;
@@ -27,7 +28,8 @@ public final class ServeCommand {
     static final String USAGE = """
             usage: alpenstack serve [--config FILE] [--state-dir DIR] [--admin HOST:PORT] [--netns NAME]
               --config FILE      JSON config: links (afpacket|tap) and instances (see README)
-              --state-dir DIR    where the server keeps its state (created if missing)
+              --state-dir DIR    keep the running links and instances in DIR/state.json (rewritten
+                                 atomically on every change); without --config, restore them from it
               --admin HOST:PORT  admin HTTP endpoint (default 127.0.0.1:8475)
               --netns NAME       create the embedded default's TAP device in network namespace NAME
             """;
@@ -96,8 +98,24 @@ public final class ServeCommand {
         }
 
         ServerLogging.configure();
-        TenantConfig config;
-        boolean embedded = configFile == null;
+        TenantConfig config = null;
+        StateStore state = stateDir == null ? null : new StateStore(Path.of(stateDir));
+        if (configFile == null && state != null) {
+            try {
+                config = state.load().orElse(null);
+            } catch (IOException e) {
+                err.println("alpenstack serve: --state-dir: cannot read " + state.file() + ": " + e.getMessage());
+                return 2;
+            } catch (ConfigException e) {
+                err.println("alpenstack serve: " + state.file() + " is damaged: " + e.getMessage() + " (move it away to start fresh)");
+                return 2;
+            }
+            if (config != null) {
+                out.println("alpenstack: restoring " + config.instances().size() + " instance(s) and " + config.links().size()
+                        + " link(s) from " + state.file());
+            }
+        }
+        boolean embedded = configFile == null && config == null;
         if (embedded) {
             if (!isRoot()) {
                 err.println("""
@@ -114,7 +132,7 @@ public final class ServeCommand {
                 }
             }
             config = EmbeddedDefault.config(netns);
-        } else {
+        } else if (config == null) {
             try {
                 config = ConfigParser.parse(Files.readString(Path.of(configFile)));
             } catch (IOException e) {
@@ -129,7 +147,7 @@ public final class ServeCommand {
 
         Server server;
         try {
-            server = Server.start(config, adminHost, adminPort);
+            server = Server.start(config, adminHost, adminPort, state);
         } catch (ConfigException e) {
             err.println("alpenstack serve: config error" + (configFile == null ? "" : " in " + configFile) + ": " + e.getMessage());
             err.println("alpenstack serve: nothing was started");

@@ -46,12 +46,37 @@ public final class TenantManager {
     private record LinkEntry(LinkSpec spec, SharedNic nic) {
     }
 
+    private volatile StateStore state;
+
     public TenantManager(Vertx vertx) {
         this.vertx = vertx;
     }
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** From now on every change is written to {@code store} (and once right away). */
+    public void persistTo(StateStore store) {
+        this.state = store;
+        persist();
+    }
+
+    /** What runs now, as a config (what the state directory holds). */
+    public synchronized TenantConfig currentConfig() {
+        return new TenantConfig(linkSpecs(), instanceSpecs());
+    }
+
+    private void persist() {
+        StateStore s = state;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.save(currentConfig());
+        } catch (java.io.IOException e) {
+            LOG.warning("event=state-write-failed file=" + s.file() + " error=" + e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ whole configurations
@@ -88,7 +113,11 @@ public final class TenantManager {
                 return null;
             }));
         }
-        return chain.recover(err -> {
+        return chain.andThen(ar -> {
+            if (ar.succeeded()) {
+                persist();
+            }
+        }).recover(err -> {
             Future<Void> undo = Future.succeededFuture();
             for (String n : created) {
                 undo = undo.compose(v -> destroyInstance(n).recover(e -> Future.succeededFuture()));
@@ -179,6 +208,7 @@ public final class TenantManager {
         checkHost(c);
         SharedNic nic = open(spec, "links[0]");
         links.put(spec.name(), new LinkEntry(spec, nic));
+        persist();
         return nic;
     }
 
@@ -201,6 +231,7 @@ public final class TenantManager {
         links.remove(name);
         e.nic().close();
         LOG.info("event=link-closed link=" + name);
+        persist();
     }
 
     public synchronized List<LinkSpec> linkSpecs() {
@@ -220,7 +251,11 @@ public final class TenantManager {
 
     /** Validates {@code spec} against what runs and starts it; field names in errors are relative to the spec. */
     public Future<Tenant> createInstance(InstanceSpec spec) {
-        return createChecked(spec, "instances[0]").recover(e -> {
+        return createChecked(spec, "instances[0]").andThen(ar -> {
+            if (ar.succeeded()) {
+                persist();
+            }
+        }).recover(e -> {
             if (e instanceof ConfigException c && c.field().startsWith("instances[0].")) {
                 return Future.failedFuture(new ConfigException(c.field().substring("instances[0].".length()), c.reason()));
             }
@@ -317,6 +352,11 @@ public final class TenantManager {
             return Future.failedFuture(new ConfigException("name", "no instance named '" + name + "'"));
         }
         return t.instance().stop().andThen(ar -> LOG.info("event=instance-stopped instance=" + name));
+    }
+
+    /** Stops an instance at an API's request and forgets its definition (the state file too). */
+    public Future<Void> deleteInstance(String name) {
+        return destroyInstance(name).andThen(ar -> persist());
     }
 
     public synchronized List<Tenant> tenants() {

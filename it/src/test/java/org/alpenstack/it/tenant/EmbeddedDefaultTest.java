@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * creates, so nothing touches the machine's own network.
  */
 class EmbeddedDefaultTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+
     @Test
     void theHostPingsAndCurlsTheEmbeddedInstanceAndStopRemovesTheTap() throws Exception {
         Lab.assumeRoot();
@@ -40,7 +43,8 @@ class EmbeddedDefaultTest {
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = ServeCommand.run(new String[] {"--admin", "127.0.0.1:0", "--netns", ns}, new PrintStream(out, true),
+            int exit = ServeCommand.run(new String[] {"--admin", "127.0.0.1:0", "--netns", ns, "--state-dir", stateDir.toString()},
+                    new PrintStream(out, true),
                     new PrintStream(err, true), false);
             assertEquals(0, exit, err.toString());
             server = ServeCommand.lastStarted();
@@ -79,6 +83,19 @@ class EmbeddedDefaultTest {
             server = null;
             String after = Sh.ok("ip", "-n", ns, "-o", "link", "show").output();
             assertFalse(after.contains("alpen"), "stopping must remove the TAP device:\n" + after);
+
+            // A restart with the same state directory restores the same link and instance.
+            String saved = java.nio.file.Files.readString(stateDir.resolve("state.json"));
+            assertTrue(saved.contains("\"demo\"") && saved.contains(ip + "/24"), saved);
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            assertEquals(0, ServeCommand.run(new String[] {"--admin", "127.0.0.1:0", "--state-dir", stateDir.toString()},
+                    new PrintStream(again, true), new PrintStream(err, true), false), err.toString());
+            server = ServeCommand.lastStarted();
+            assertTrue(again.toString().contains("restoring 1 instance(s) and 1 link(s)"), again.toString());
+            Sh.Result curl2 = Sh.run(60, "ip", "netns", "exec", ns, "curl", "-sS", "--max-time", "20", "http://" + ip + "/bytes/10");
+            assertEquals(10, curl2.output().length(), "the restored instance answers: " + curl2.output());
+            server.stop();
+            server = null;
         } finally {
             if (server != null) {
                 server.stop();

@@ -106,6 +106,16 @@ class ConfigTest {
     }
 
     @Test
+    void theWriterWritesWhatTheParserReads() {
+        TenantConfig c = parse("""
+                { "name": "a", "link": "lan", "mode": "mac", "mac": "02:00:00:00:00:0a", "addresses": ["192.0.2.10/24"],
+                  "gateway": "192.0.2.1", "routes": [ { "destination": "203.0.113.0/24", "via": "192.0.2.254" } ],
+                  "services": ["echo", "http:8080"], "lossPercent": 2 },
+                { "name": "b", "link": "tap", "addresses": ["10.77.0.2/24"] }""");
+        assertEquals(c, ConfigParser.parse(ConfigWriter.toJson(c)));
+    }
+
+    @Test
     void stableMacsAreLocallyAdministeredUnicastAndDifferPerName() {
         MacAddress a = StableMac.forName("tenant-a");
         assertEquals(a, StableMac.forName("tenant-a"));
