@@ -101,6 +101,10 @@ class TcpServicesTest {
         assertTrue(getIp.output().startsWith(chargenSha256(100000)), getIp.output());
         Sh.Result post = lab.inPeer(30, "sh", "-c", "head -c 1000000 /dev/zero | curl -sS --max-time 20 --data-binary @- http://" + WEB + "/up");
         assertTrue(post.output().contains("\"received\": 1000000"), post.output());
+        assertTrue(post.output().contains("\"sha256\": \"d29751f2649b32ff572b5e0a9f541ea660a50f94ff0beedfb0b692b924cc8025\""),
+                "SHA-256 of a million zero bytes: " + post.output());
+        Sh.Result discard = lab.inPeer(30, "sh", "-c", "head -c 1000000 /dev/zero | curl -sS --max-time 20 -T - http://" + WEB + "/discard");
+        assertTrue(discard.output().contains("\"received\": 1000000") && !discard.output().contains("sha256"), discard.output());
     }
 
     @Test
