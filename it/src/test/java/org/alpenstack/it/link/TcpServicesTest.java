@@ -114,7 +114,7 @@ class TcpServicesTest {
         long t0 = System.nanoTime();
         Sh.Result r = lab.inPeer(300, "sh", "-c", "curl -sS --max-time 280 http://" + WEB + "/bytes/" + BIG + " | sha256sum");
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("download 256 MiB with 2%% loss: %.1f s (%.0f Mbit/s)%n", secs, BIG * 8 / secs / 1e6);
+        System.out.printf("download 256 MiB with 2%% loss: %.1f s (%.0f Mbit/s)%n%s%n", secs, BIG * 8 / secs / 1e6, diagnostics("web"));
         assertTrue(r.output().startsWith(want), "SHA-256 of the download: " + r.output());
         assertLossHappened();
     }
