@@ -38,6 +38,7 @@ final class TcpInput {
         }
         c.lastReceived = now;
         c.keepaliveProbes = 0;
+        TcpEcn.segmentArrived(c, s, layer, now);
         if (!processAck(c, s, now)) {
             if (!c.state.isClosed()) {
                 layer.output.output(c, now);
@@ -106,6 +107,11 @@ final class TcpInput {
             return;
         }
         // Fourth: the peer's SYN.
+        if (ackOk) {
+            TcpEcn.synAckArrived(c, s);
+        } else {
+            c.ecnOn = false; // simultaneous open: keep it simple, no ECN
+        }
         c.irs = s.seq;
         c.rcvNxt = s.seq + 1;
         c.rcvAdv = c.rcvNxt;

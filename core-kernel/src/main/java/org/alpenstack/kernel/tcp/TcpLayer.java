@@ -388,7 +388,7 @@ public final class TcpLayer implements TransportProtocol {
             c.tsRecentTime = now;
         }
         c.sackPermitted = c.sackPermitted && s.sackPermitted;
-        // RFC 3168 6.1.1: an ECN-setup SYN is ECE|CWR; we answer without ECE (ECN not negotiated).
+        // RFC 3168 6.1.1: an ECN-setup SYN is ECE|CWR; never refuse it, agree if ECN is not off.
         c.peerAskedEcn = s.has(TcpFlags.ECE) && s.has(TcpFlags.CWR);
         updateSendMss(c, ip.pathMtu(c.remoteAddress));
     }
@@ -418,6 +418,7 @@ public final class TcpLayer implements TransportProtocol {
         c.sendBuffer.reset(c.iss + 1);
         c.reassembly.reset(c.rcvNxt);
         c.recover = c.iss;
+        c.ecnRecover = c.iss;
         c.cc.init(c.sndMss, now);
         c.scoreboard.reset(c.sndUna);
         c.quickAcks = QUICK_ACKS;
