@@ -198,6 +198,8 @@ final class TcpConnection {
     ReassemblyQueue reassembly;
     RttEstimator rtt;
     SackScoreboard scoreboard;
+    /** RFC 6937 send rule during SACK recovery. */
+    ProportionalRateReduction prr;
 
     final Timer retransmitTimer;
     final Timer persistTimer;

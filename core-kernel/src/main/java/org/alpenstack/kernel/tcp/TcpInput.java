@@ -342,11 +342,13 @@ final class TcpInput {
         }
         int scaledWindow = s.window << c.sndScale;
         boolean dsack = false;
+        int newlySacked = 0;
         if (c.sackPermitted) {
-            layer.recovery.updateScoreboard(c, s);
+            newlySacked = layer.recovery.updateScoreboard(c, s);
             dsack = c.scoreboard.lastUpdateHadDsack();
         }
         boolean advanced = SeqNum.gt(ack, c.sndUna);
+        int delivered = (advanced ? ack - c.sndUna : 0) + newlySacked;
         if (advanced) {
             newAck(c, s, now);
         } else if (ack == c.sndUna && s.dataLength == 0 && !s.has(TcpFlags.FIN)
@@ -368,7 +370,7 @@ final class TcpInput {
         }
         if (c.sackPermitted) {
             layer.tlp.ackArrived(c, s, advanced, dsack, now);
-            layer.recovery.afterAck(c, now);
+            layer.recovery.afterAck(c, delivered, now);
         }
         // State-specific parts of the fifth step: our FIN acknowledged.
         if (c.finAcked()) {

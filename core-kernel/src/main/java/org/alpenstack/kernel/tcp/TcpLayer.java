@@ -271,6 +271,7 @@ public final class TcpLayer implements TransportProtocol {
         sizeBuffers(c, options);
         c.rtt = t.newRttEstimator();
         c.scoreboard = new SackScoreboard(536);
+        c.prr = new ProportionalRateReduction();
         c.scoreboard.setDupThresh(t.reordering());
         c.peerMss = t.defaultMss();
         String ccName = options != null && options.congestion != null ? options.congestion : t.congestionControl();

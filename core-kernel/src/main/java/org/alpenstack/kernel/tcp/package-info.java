@@ -19,7 +19,7 @@
  *       limits, TCP_USER_TIMEOUT), persist (zero-window probes, SWS override, TCP_CORK ceiling),
  *       delayed ACK, keepalive, TIME-WAIT and orphaned FIN-WAIT-2.</li>
  *   <li>{@code TcpRecovery}: fast retransmit (RFC 5681), NewReno (RFC 6582) and SACK-based
- *       recovery (RFC 6675) over the {@link org.alpenstack.kernel.tcp.SackScoreboard}; congestion
+ *       recovery (RFC 6675, paced by RFC 6937 PRR) over the {@link org.alpenstack.kernel.tcp.SackScoreboard}; congestion
  *       windows come from {@link org.alpenstack.kernel.tcp.cc.CongestionControl} (CUBIC default).</li>
  *   <li>{@code TailLossProbe}: RFC 8985 section 7 (TLP), Linux-style, for SACK connections.</li>
  *   <li>{@code TcpEcn}: RFC 3168 ECN (tunable {@code ecn}: off, request, accept-only as Linux).</li>
@@ -37,7 +37,6 @@
  * ignored, as with SO_OOBINLINE), a connection reset while waiting in the accept queue leaves it
  * (as in FreeBSD), the zero-window probe is Linux's {@code SEG.SEQ = SND.UNA - 1}, receive and send buffers autotune
  * (dynamic right-sizing) unless SO_RCVBUF/SO_SNDBUF fix them. Not done: RACK's time-based loss
- * detection (RFC 8985 section 6; TLP is done), PRR (the class exists in tcp-parts but is not
- * wired), TCP Fast Open, MD5/AO options, urgent data out of band, IPv6.
+ * detection (RFC 8985 section 6; TLP is done), TCP Fast Open, MD5/AO options, urgent data out of band, IPv6.
  */
 package org.alpenstack.kernel.tcp;
