@@ -12,7 +12,6 @@ import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.PortBinding;
 import org.alpenstack.kernel.socket.PortTable;
 import org.alpenstack.kernel.stack.DropReason;
-import org.alpenstack.kernel.tcp.cc.CongestionControl;
 import org.alpenstack.kernel.tcp.cc.CongestionControls;
 import org.alpenstack.kernel.time.Clock;
 import org.alpenstack.kernel.time.TimerWheel;
@@ -256,8 +255,6 @@ public final class TcpLayer implements TransportProtocol {
                 c.sndNxt = c.sndUna;
                 c.rttTiming = false;
                 output.output(c, now);
-            } else if (c.state == TcpState.SYN_SENT) {
-                // the SYN itself is small; nothing to resend
             }
         }
     }
@@ -628,9 +625,5 @@ public final class TcpLayer implements TransportProtocol {
         List<TcpConnectionInfo> out = new ArrayList<>();
         connections.forEach(c -> out.add(TcpConnectionInfo.of(c)));
         return out;
-    }
-
-    static CongestionControl newCongestionControl(String name) {
-        return CongestionControls.create(name);
     }
 }
