@@ -136,6 +136,8 @@ final class TcpConnection {
     int quickAcks;
     /** When we last received anything: keepalive idle and delayed-ACK decisions. */
     long lastReceived;
+    /** When data last arrived (Linux icsk_ack.lrcvtime): a long gap re-enters quick-ack mode. */
+    long lastDataReceived;
     long lastSent;
     /** When data (not a bare ACK) last left: the idle restart of RFC 5681 4.1 (Linux lsndtime). */
     long lastDataSent;

@@ -461,6 +461,12 @@ final class TcpInput {
 
     private void receiveText(TcpConnection c, Segment s, long now) {
         int len = s.dataLength;
+        if (c.lastDataReceived != 0 && now - c.lastDataReceived > c.rtt.rto()) {
+            // Linux tcp_event_data_recv: after a gap longer than the RTO the sender restarts from a
+            // small window; ACK it at once rather than make it wait for delayed ACKs.
+            c.quickAcks = TcpLayer.QUICK_ACKS;
+        }
+        c.lastDataReceived = now;
         if (c.timestamps && s.hasTimestamp && s.tsEcr != 0) {
             // Linux tcp_rcv_rtt_measure_ts: the echo of our TSval times the round trip for the receiver.
             long ms = (long) (TcpOutput.tsVal(c, now) - s.tsEcr);
