@@ -32,6 +32,11 @@ public final class TcpLayer implements TransportProtocol {
     static final int QUICK_ACKS = 16;
     /** RFC 5961 7 / Linux tcp_challenge_ack_limit: challenge ACKs per second for the whole stack. */
     static final int CHALLENGE_ACK_LIMIT = 1000;
+    /**
+     * Linux IP_MAX_MTU: an IPv4 packet is at most 65535 bytes (16-bit total length), so a 64 KiB
+     * loopback MTU still means MSS 65495.
+     */
+    static final int IP_MAX_MTU = 65535;
 
     final IpOutput ip;
     final BufferPool pool;
@@ -235,6 +240,18 @@ public final class TcpLayer implements TransportProtocol {
         }
     }
 
+    /** The IP layer refused a segment as too big: take the MSS down to the route's MTU. */
+    void shrinkMssToRoute(TcpConnection c) {
+        int before = c.sndMss;
+        int mtu = ip.pathMtu(c.remoteAddress);
+        if (mtu >= 68) {
+            updateSendMss(c, mtu);
+            if (c.sndMss < before) {
+                c.cc.onMssChange(c.sndMss);
+            }
+        }
+    }
+
     /** RFC 1191 / RFC 8201 style: shrink the MSS to the reported MTU and resend what no longer fits. */
     private void pathMtuLowered(TcpConnection c, int nextHopMtu, long now) {
         int mtu = nextHopMtu > 0 ? nextHopMtu : ip.pathMtu(c.remoteAddress);
@@ -336,7 +353,7 @@ public final class TcpLayer implements TransportProtocol {
         c.localPort = localPort;
         c.remoteAddress = remoteAddress;
         c.remotePort = remotePort;
-        int mtu = ip.pathMtu(remoteAddress);
+        int mtu = Math.min(ip.pathMtu(remoteAddress), IP_MAX_MTU);
         int mss = (mtu > 0 ? mtu : 576) - 40;
         if (c.maxSegOption > 0) {
             mss = Math.min(mss, c.maxSegOption);
@@ -393,6 +410,7 @@ public final class TcpLayer implements TransportProtocol {
 
     /** Eff.snd.MSS = min(peer's MSS, MTU - 40, TCP_MAXSEG) less the timestamp option (RFC 9293 3.7.1, RFC 6691). */
     void updateSendMss(TcpConnection c, int mtu) {
+        mtu = Math.min(mtu, IP_MAX_MTU);
         int mss = c.peerMss;
         if (mtu > 0) {
             mss = Math.min(mss, mtu - 40);

@@ -406,6 +406,11 @@ final class TcpOutput {
             // timer recovers it like any loss; Linux reports such errors as soft errors.
             layer.counters.sendErrors++;
             c.softError = -err;
+            if (err == -org.alpenstack.kernel.socket.Errno.EMSGSIZE && c.state.haveEstablished()) {
+                // The route's MTU is smaller than our segments (RFC 1191 learned locally, or a
+                // route change): follow it; the retransmission timer resends at the new size.
+                layer.shrinkMssToRoute(c);
+            }
         }
         return (flags & TcpFlags.RST) != 0 ? 0 : len + (syn ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
     }

@@ -228,6 +228,35 @@ class TcpOverNetworkTest {
     }
 
     @Test
+    void loopbackConnectionsWithinOneStack() {
+        TcpSocket listener = a.openTcp();
+        assertEquals(0, listener.bind(new InetEndpoint(0, 7)));
+        assertEquals(0, listener.listen(4));
+        TcpSocket client = a.openTcp();
+        assertEquals(-Errno.EINPROGRESS, client.connect(new InetEndpoint(Ipv4Address.LOOPBACK, 7)));
+        Flow up = new Flow(1 << 20, 5);
+        byte[] buf = new byte[65536];
+        TcpSocket[] server = new TcpSocket[1];
+        app.watch(client, () -> {
+            if (client.state() != TcpState.SYN_SENT) {
+                up.writeTo(client);
+            }
+        });
+        app.watch(listener, () -> {
+            TcpSocket s = listener.accept();
+            if (s != null) {
+                server[0] = s;
+                app.watch(s, () -> up.readFrom(s, buf));
+            }
+        });
+        assertTrue(sim.runUntil(() -> up.eof, Clock.seconds(60)), "read " + up.read + "\n" + a.tcp().debugDump() + a.tcp().counters() + " " + client.readiness() + " " + a.counters());
+        assertArrayEquals(up.sent.digest(), up.received.digest());
+        assertEquals(new InetEndpoint(Ipv4Address.LOOPBACK, 7), client.remoteEndpoint());
+        assertEquals(Ipv4Address.LOOPBACK, server[0].remoteEndpoint().address());
+        assertNull(a.lastInternalError());
+    }
+
+    @Test
     void aThousandConcurrentConnectionsEachMoveSixtyFourKibibytes() {
         int n = 1000;
         int size = 64 << 10;
