@@ -228,6 +228,24 @@ class TcpOverNetworkTest {
     }
 
     @Test
+    void connectWithoutARouteFailsAtOnce() {
+        TcpSocket s = a.openTcp();
+        assertEquals(-Errno.ENETUNREACH, s.connect(new InetEndpoint(Ipv4Address.parse("192.168.99.1"), 80)));
+    }
+
+    @Test
+    void connectToAnOnLinkAddressNobodyAnswersReportsHostUnreachable() {
+        TcpSocket s = a.openTcp();
+        assertEquals(-Errno.EINPROGRESS, s.connect(new InetEndpoint(Ipv4Address.parse("10.0.0.99"), 80)));
+        long start = clock.nanos();
+        assertTrue(sim.runUntil(() -> s.state() == TcpState.CLOSED, Clock.seconds(200)));
+        // Linux: ARP gives up after its probes (about 3 s) and connect() fails right then
+        assertTrue(clock.nanos() - start < Clock.seconds(10), "took " + (clock.nanos() - start) / 1_000_000 + " ms");
+        int err = s.getOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_ERROR);
+        assertEquals(Errno.EHOSTUNREACH, err, "got " + Errno.name(err));
+    }
+
+    @Test
     void loopbackConnectionsWithinOneStack() {
         TcpSocket listener = a.openTcp();
         assertEquals(0, listener.bind(new InetEndpoint(0, 7)));
