@@ -228,6 +228,35 @@ class TcpOverNetworkTest {
     }
 
     @Test
+    void corruptedFramesAreCaughtByChecksumsNeverDelivered() {
+        for (FaultInjector f : new FaultInjector[] {faultsA, faultsB}) {
+            f.transmit().corruptRate(0.03).lossRate(0.01).delayNanos(Clock.millis(1));
+        }
+        TcpSocket listener = b.openTcp();
+        assertEquals(0, listener.bind(new InetEndpoint(0, 5002)));
+        assertEquals(0, listener.listen(4));
+        TcpSocket client = a.openTcp();
+        assertEquals(-Errno.EINPROGRESS, client.connect(new InetEndpoint(B, 5002)));
+        Flow up = new Flow(4 << 20, 8);
+        byte[] buf = new byte[65536];
+        app.watch(client, () -> {
+            if (client.state() != TcpState.SYN_SENT) {
+                up.writeTo(client);
+            }
+        });
+        app.watch(listener, () -> {
+            TcpSocket s = listener.accept();
+            if (s != null) {
+                app.watch(s, () -> up.readFrom(s, buf));
+            }
+        });
+        assertTrue(sim.runUntil(() -> up.eof, Clock.seconds(600)), "read " + up.read);
+        assertArrayEquals(up.sent.digest(), up.received.digest());
+        long caught = b.tcp().counters().drops(DropReason.TCP_BAD_CHECKSUM) + a.tcp().counters().drops(DropReason.TCP_BAD_CHECKSUM);
+        assertTrue(caught > 0, "corruption reached TCP and was dropped: " + caught);
+    }
+
+    @Test
     void connectWithoutARouteFailsAtOnce() {
         TcpSocket s = a.openTcp();
         assertEquals(-Errno.ENETUNREACH, s.connect(new InetEndpoint(Ipv4Address.parse("192.168.99.1"), 80)));
