@@ -69,8 +69,16 @@ final class TcpConnection {
     /** Added to our millisecond clock to form TSval, so TSvals do not reveal uptime (RFC 7323 5.4). */
     int tsOffset;
     boolean sackPermitted;
-    /** The SYN arrived with ECE|CWR (RFC 3168 6.1.1); we tolerate it but do not negotiate ECN. */
+    /** The SYN arrived with ECE|CWR (RFC 3168 6.1.1). */
     boolean peerAskedEcn;
+    /** ECN in use (RFC 3168; see TcpEcn): requested on our SYN, then agreed by the handshake. */
+    boolean ecnOn;
+    /** A CE mark arrived: set ECE on our segments until the peer's CWR. */
+    boolean ecnEchoPending;
+    /** We reduced for an ECE: set CWR on the next new data. */
+    boolean ecnCwrPending;
+    /** SND.MAX at the last ECE reduction: one reduction per window. */
+    int ecnRecover;
 
     // Application-facing send state.
     /** The application asked for a FIN (close or SHUT_WR); it follows the last queued byte. */
@@ -128,6 +136,8 @@ final class TcpConnection {
     int quickAcks;
     /** When we last received anything: keepalive idle and delayed-ACK decisions. */
     long lastReceived;
+    /** When data last arrived (Linux icsk_ack.lrcvtime): a long gap re-enters quick-ack mode. */
+    long lastDataReceived;
     long lastSent;
     /** When data (not a bare ACK) last left: the idle restart of RFC 5681 4.1 (Linux lsndtime). */
     long lastDataSent;
@@ -190,6 +200,8 @@ final class TcpConnection {
     ReassemblyQueue reassembly;
     RttEstimator rtt;
     SackScoreboard scoreboard;
+    /** RFC 6937 send rule during SACK recovery. */
+    ProportionalRateReduction prr;
 
     final Timer retransmitTimer;
     final Timer persistTimer;

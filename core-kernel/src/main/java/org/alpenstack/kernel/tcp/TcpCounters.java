@@ -18,6 +18,8 @@ public final class TcpCounters {
     public long challengeAcks;
     public long fastRetransmits;
     public long tailLossProbes;
+    public long ecnCeReceived;
+    public long ecnReductions;
     public long tailLossProbeRecoveries;
     public long retransmitTimeouts;
     public long timeouts;

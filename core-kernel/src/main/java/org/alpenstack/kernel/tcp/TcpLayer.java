@@ -12,7 +12,6 @@ import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.PortBinding;
 import org.alpenstack.kernel.socket.PortTable;
 import org.alpenstack.kernel.stack.DropReason;
-import org.alpenstack.kernel.tcp.cc.CongestionControl;
 import org.alpenstack.kernel.tcp.cc.CongestionControls;
 import org.alpenstack.kernel.time.Clock;
 import org.alpenstack.kernel.time.TimerWheel;
@@ -33,6 +32,11 @@ public final class TcpLayer implements TransportProtocol {
     static final int QUICK_ACKS = 16;
     /** RFC 5961 7 / Linux tcp_challenge_ack_limit: challenge ACKs per second for the whole stack. */
     static final int CHALLENGE_ACK_LIMIT = 1000;
+    /**
+     * Linux IP_MAX_MTU: an IPv4 packet is at most 65535 bytes (16-bit total length), so a 64 KiB
+     * loopback MTU still means MSS 65495.
+     */
+    static final int IP_MAX_MTU = 65535;
 
     final IpOutput ip;
     final BufferPool pool;
@@ -236,6 +240,18 @@ public final class TcpLayer implements TransportProtocol {
         }
     }
 
+    /** The IP layer refused a segment as too big: take the MSS down to the route's MTU. */
+    void shrinkMssToRoute(TcpConnection c) {
+        int before = c.sndMss;
+        int mtu = ip.pathMtu(c.remoteAddress);
+        if (mtu >= 68) {
+            updateSendMss(c, mtu);
+            if (c.sndMss < before) {
+                c.cc.onMssChange(c.sndMss);
+            }
+        }
+    }
+
     /** RFC 1191 / RFC 8201 style: shrink the MSS to the reported MTU and resend what no longer fits. */
     private void pathMtuLowered(TcpConnection c, int nextHopMtu, long now) {
         int mtu = nextHopMtu > 0 ? nextHopMtu : ip.pathMtu(c.remoteAddress);
@@ -256,8 +272,6 @@ public final class TcpLayer implements TransportProtocol {
                 c.sndNxt = c.sndUna;
                 c.rttTiming = false;
                 output.output(c, now);
-            } else if (c.state == TcpState.SYN_SENT) {
-                // the SYN itself is small; nothing to resend
             }
         }
     }
@@ -271,6 +285,7 @@ public final class TcpLayer implements TransportProtocol {
         sizeBuffers(c, options);
         c.rtt = t.newRttEstimator();
         c.scoreboard = new SackScoreboard(536);
+        c.prr = new ProportionalRateReduction();
         c.scoreboard.setDupThresh(t.reordering());
         c.peerMss = t.defaultMss();
         String ccName = options != null && options.congestion != null ? options.congestion : t.congestionControl();
@@ -338,7 +353,7 @@ public final class TcpLayer implements TransportProtocol {
         c.localPort = localPort;
         c.remoteAddress = remoteAddress;
         c.remotePort = remotePort;
-        int mtu = ip.pathMtu(remoteAddress);
+        int mtu = Math.min(ip.pathMtu(remoteAddress), IP_MAX_MTU);
         int mss = (mtu > 0 ? mtu : 576) - 40;
         if (c.maxSegOption > 0) {
             mss = Math.min(mss, c.maxSegOption);
@@ -388,13 +403,14 @@ public final class TcpLayer implements TransportProtocol {
             c.tsRecentTime = now;
         }
         c.sackPermitted = c.sackPermitted && s.sackPermitted;
-        // RFC 3168 6.1.1: an ECN-setup SYN is ECE|CWR; we answer without ECE (ECN not negotiated).
+        // RFC 3168 6.1.1: an ECN-setup SYN is ECE|CWR; never refuse it, agree if ECN is not off.
         c.peerAskedEcn = s.has(TcpFlags.ECE) && s.has(TcpFlags.CWR);
         updateSendMss(c, ip.pathMtu(c.remoteAddress));
     }
 
     /** Eff.snd.MSS = min(peer's MSS, MTU - 40, TCP_MAXSEG) less the timestamp option (RFC 9293 3.7.1, RFC 6691). */
     void updateSendMss(TcpConnection c, int mtu) {
+        mtu = Math.min(mtu, IP_MAX_MTU);
         int mss = c.peerMss;
         if (mtu > 0) {
             mss = Math.min(mss, mtu - 40);
@@ -418,6 +434,7 @@ public final class TcpLayer implements TransportProtocol {
         c.sendBuffer.reset(c.iss + 1);
         c.reassembly.reset(c.rcvNxt);
         c.recover = c.iss;
+        c.ecnRecover = c.iss;
         c.cc.init(c.sndMss, now);
         c.scoreboard.reset(c.sndUna);
         c.quickAcks = QUICK_ACKS;
@@ -626,9 +643,5 @@ public final class TcpLayer implements TransportProtocol {
         List<TcpConnectionInfo> out = new ArrayList<>();
         connections.forEach(c -> out.add(TcpConnectionInfo.of(c)));
         return out;
-    }
-
-    static CongestionControl newCongestionControl(String name) {
-        return CongestionControls.create(name);
     }
 }

@@ -56,6 +56,7 @@ final class TcpOutput {
         if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
             if (c.sndNxt == c.iss) {
                 int flags = st == TcpState.SYN_SENT ? TcpFlags.SYN : TcpFlags.SYN | TcpFlags.ACK;
+                flags |= TcpEcn.synFlags(c, st == TcpState.SYN_RECEIVED);
                 emit(c, c.iss, flags, 0, now);
                 return false;
             }
@@ -309,6 +310,11 @@ final class TcpOutput {
             len = Math.max(0, maxData);
             flags &= ~(TcpFlags.FIN | TcpFlags.PSH);
         }
+        boolean newData = len > 0 && !SeqNum.lt(seq, c.sndMax);
+        if (!syn && (flags & TcpFlags.RST) == 0) {
+            flags |= TcpEcn.flags(c, newData);
+        }
+        int tos = syn ? 0 : TcpEcn.tos(c, newData);
         int hdrLen = TcpHeader.HEADER_LEN + optLen;
         PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, hdrLen + len);
         byte[] a = b.array();
@@ -394,12 +400,17 @@ final class TcpOutput {
         if ((flags & TcpFlags.RST) != 0) {
             layer.counters.resetsSent++;
         }
-        int err = layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
+        int err = layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, tos, IpOutput.DEFAULT_TTL, true);
         if (err < 0) {
             // Lost locally (no route, neighbour queue full, DF and too big): the retransmission
             // timer recovers it like any loss; Linux reports such errors as soft errors.
             layer.counters.sendErrors++;
             c.softError = -err;
+            if (err == -org.alpenstack.kernel.socket.Errno.EMSGSIZE && c.state.haveEstablished()) {
+                // The route's MTU is smaller than our segments (RFC 1191 learned locally, or a
+                // route change): follow it; the retransmission timer resends at the new size.
+                layer.shrinkMssToRoute(c);
+            }
         }
         return (flags & TcpFlags.RST) != 0 ? 0 : len + (syn ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
     }

@@ -18,16 +18,18 @@ final class TcpRecovery {
     }
 
     /** Called for every acceptable ACK of a SACK connection, before the dup-ACK decision. */
-    void updateScoreboard(TcpConnection c, Segment s) {
+    /** Returns the bytes this ACK SACKed for the first time. */
+    int updateScoreboard(TcpConnection c, Segment s) {
         int n = s.sackBlocks;
         for (int i = 0; i < n; i++) {
             blocks[2 * i] = s.sackLeft[i];
             blocks[2 * i + 1] = s.sackRight[i];
         }
-        c.scoreboard.update(s.ack, blocks, n, c.sndMax);
+        int newly = c.scoreboard.update(s.ack, blocks, n, c.sndMax);
         if (c.scoreboard.lastUpdateHadDsack()) {
             layer.counters.dsacksReceived++;
         }
+        return newly;
     }
 
     /** A duplicate ACK (RFC 5681 section 2 definition); {@code c.dupAcks} already counts it. */
@@ -52,7 +54,7 @@ final class TcpRecovery {
     }
 
     /** After the ACK step of a SACK connection: maybe start recovery, then send what RFC 6675 allows. */
-    void afterAck(TcpConnection c, long now) {
+    void afterAck(TcpConnection c, int delivered, long now) {
         if (!c.sackPermitted) {
             return;
         }
@@ -62,10 +64,11 @@ final class TcpRecovery {
                 && (c.scoreboard.shouldEnterRecovery() || c.dupAcks >= layer.tunables.reordering())) {
             enterRecovery(c, now);
             c.scoreboard.enterRecovery();
+            c.prr.enter(c.sndMax - c.sndUna);
             layer.counters.fastRetransmits++;
         }
         if (c.inRecovery) {
-            sendDuringRecovery(c, now);
+            sendDuringRecovery(c, delivered, now);
         }
     }
 
@@ -80,10 +83,15 @@ final class TcpRecovery {
         layer.timers.restartRetransmit(c, now);
     }
 
-    /** RFC 6675 section 5 step (C): while pipe < cwnd, send what NextSeg() names. */
-    private void sendDuringRecovery(TcpConnection c, long now) {
+    /**
+     * RFC 6675 section 5 step (C) for what to send (NextSeg), RFC 6937 PRR for how much: the
+     * reduction to ssthresh is spread over the recovery's ACKs instead of RFC 6675's
+     * "while pipe < cwnd", which bursts after heavy loss (Linux does the same).
+     */
+    private void sendDuringRecovery(TcpConnection c, int delivered, long now) {
         SackScoreboard sb = c.scoreboard;
-        for (int guard = 0; guard < 1000 && sb.pipe() < c.cc.cwnd(); guard++) {
+        int sndcnt = c.prr.onAck(delivered, sb.pipe(), c.cc.ssthresh(), c.sndMss);
+        for (int guard = 0; guard < 1000 && sndcnt > 0; guard++) {
             int unsent = c.sendBuffer.length() - (c.sndMax - c.sndUna);
             int windowRoom = c.sndUna + c.sndWnd - c.sndMax;
             int newData = Math.max(0, Math.min(unsent, windowRoom));
@@ -103,6 +111,8 @@ final class TcpRecovery {
                     c.sndNxt = c.sndMax;
                 }
                 sb.setSndMax(c.sndMax);
+                c.prr.onSent(sent);
+                sndcnt -= sent;
             } else {
                 int sent = layer.output.retransmitAt(c, seq, len, now);
                 if (sent <= 0) {
@@ -113,6 +123,8 @@ final class TcpRecovery {
                 } else {
                     sb.markRetransmitted(seq, sent);
                 }
+                c.prr.onSent(sent);
+                sndcnt -= sent;
             }
         }
     }

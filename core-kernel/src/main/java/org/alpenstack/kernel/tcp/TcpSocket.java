@@ -296,6 +296,7 @@ public final class TcpSocket extends StackSocket {
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.state = TcpState.SYN_SENT;
+        TcpEcn.activeOpen(c, layer.tunables);
         layer.insert(c);
         layer.counters.activeOpens++;
         layer.output.output(c, now);

@@ -156,7 +156,10 @@ final class TcpTimers {
             c.forceSend = false;
             return;
         }
-        if (c.keepaliveProbes >= t().retries2()) {
+        // Linux tcp_probe_timer: a live socket probes a closed window for as long as the peer
+        // answers (retries2 unanswered probes); an orphan gives up after tcp_orphan_retries.
+        int maxProbes = c.socket == null ? orphanRetries(t()) : t().retries2();
+        if (c.keepaliveProbes >= maxProbes) {
             layer.closeConnection(c, c.softError != 0 ? c.softError : Errno.ETIMEDOUT, now);
             return;
         }

@@ -74,6 +74,22 @@ class DataTransferTest {
     }
 
     @Test
+    void quickAckModeReturnsAfterAnIdleGap() {
+        peer.acceptedPlain();
+        for (int i = 0; i < TcpLayer.QUICK_ACKS; i++) {
+            peer.sendData(10);
+            peer.expectAck(peer.peerNext);
+        }
+        peer.sendData(10);
+        peer.expectNothing();
+        peer.advance(40);
+        peer.expectAck(peer.peerNext);
+        peer.advance(5_000);
+        peer.sendData(10);
+        peer.expectAck(peer.peerNext);
+    }
+
+    @Test
     void everySecondFullSizedSegmentIsAckedAtOnce() {
         peer.acceptedPlain();
         for (int i = 0; i < TcpLayer.QUICK_ACKS; i++) {

@@ -27,6 +27,8 @@ final class Wire {
     int tsEcr;
     final List<int[]> sacks = new ArrayList<>();
     byte[] data = new byte[0];
+    /** The IP TOS byte the segment travelled with (ECN field in the low two bits). */
+    int ipTos;
     /** Raw option bytes to use instead of the fields above (for malformed-option tests). */
     byte[] rawOptions;
 
