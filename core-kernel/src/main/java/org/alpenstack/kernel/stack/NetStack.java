@@ -95,7 +95,7 @@ public final class NetStack implements Pollable {
         ip.register(udp);
         // TCP keys its ISNs and SYN cookies with a secret nobody can derive from the name (RFC 6528).
         this.tcp = new TcpLayer(ip, pool, timers, clock, new TcpTunables(), sockets::newId,
-                new java.security.SecureRandom().nextLong());
+                new java.security.SecureRandom().nextLong(), ports);
         tcp.setSocketTable(sockets::add, sockets::remove);
         ip.register(tcp);
         this.loopback = new NetInterface(interfaces.nextIndex(), "lo", null, 0, NetInterface.LOOPBACK_MTU, true);

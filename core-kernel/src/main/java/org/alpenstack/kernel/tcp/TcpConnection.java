@@ -69,8 +69,16 @@ final class TcpConnection {
     /** Added to our millisecond clock to form TSval, so TSvals do not reveal uptime (RFC 7323 5.4). */
     int tsOffset;
     boolean sackPermitted;
-    /** The SYN arrived with ECE|CWR (RFC 3168 6.1.1); we tolerate it but do not negotiate ECN. */
+    /** The SYN arrived with ECE|CWR (RFC 3168 6.1.1). */
     boolean peerAskedEcn;
+    /** ECN in use (RFC 3168; see TcpEcn): requested on our SYN, then agreed by the handshake. */
+    boolean ecnOn;
+    /** A CE mark arrived: set ECE on our segments until the peer's CWR. */
+    boolean ecnEchoPending;
+    /** We reduced for an ECE: set CWR on the next new data. */
+    boolean ecnCwrPending;
+    /** SND.MAX at the last ECE reduction: one reduction per window. */
+    int ecnRecover;
 
     // Application-facing send state.
     /** The application asked for a FIN (close or SHUT_WR); it follows the last queued byte. */
@@ -94,6 +102,18 @@ final class TcpConnection {
     int highRxt;
     CongestionControl cc;
 
+    // Tail loss probe (RFC 8985 section 7).
+    /** The retransmission timer currently stands for the probe timeout, not the RTO. */
+    boolean ptoArmed;
+    /** When the RTO would expire (the timer may stand for an earlier probe meanwhile). */
+    long rtoDeadline;
+    /** A probe was sent and its outcome is not known yet (Linux tlp_high_seq != 0). */
+    boolean tlpOutstanding;
+    /** SND.MAX when the probe was sent. */
+    int tlpHighSeq;
+    /** The probe was a retransmission (not new data). */
+    boolean tlpRetrans;
+
     // RTT measurement without timestamps (RFC 6298 3, Karn's rule).
     boolean rttTiming;
     int rttSeq;
@@ -116,6 +136,8 @@ final class TcpConnection {
     int quickAcks;
     /** When we last received anything: keepalive idle and delayed-ACK decisions. */
     long lastReceived;
+    /** When data last arrived (Linux icsk_ack.lrcvtime): a long gap re-enters quick-ack mode. */
+    long lastDataReceived;
     long lastSent;
     /** When data (not a bare ACK) last left: the idle restart of RFC 5681 4.1 (Linux lsndtime). */
     long lastDataSent;
@@ -148,6 +170,8 @@ final class TcpConnection {
     long totalRetransmits;
 
     TcpSocket socket;
+    /** The port binding, held until the connection is gone (TIME-WAIT included), then released. */
+    org.alpenstack.kernel.socket.PortBinding binding;
     /** The listener a passively opened connection belongs to until accept() takes it. */
     TcpListener listener;
     boolean passiveOpen;
@@ -176,6 +200,8 @@ final class TcpConnection {
     ReassemblyQueue reassembly;
     RttEstimator rtt;
     SackScoreboard scoreboard;
+    /** RFC 6937 send rule during SACK recovery. */
+    ProportionalRateReduction prr;
 
     final Timer retransmitTimer;
     final Timer persistTimer;

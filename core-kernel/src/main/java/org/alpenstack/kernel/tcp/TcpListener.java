@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import java.util.ArrayDeque;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * A socket in LISTEN (RFC 9293 3.10.7.2) with Linux's two queues: the SYN queue of half-open
@@ -16,6 +17,8 @@ final class TcpListener {
     final int localAddress;
     final int localPort;
     private int backlog;
+    /** The next listener of the same address and port (SO_REUSEPORT group), or null. */
+    TcpListener reusePortNext;
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     private int synQueueLength;
 
@@ -101,6 +104,7 @@ final class TcpListener {
         c.sndWl1 = s.seq;
         c.maxSndWnd = c.sndWnd;
         layer.negotiateOptions(c, s, now);
+        TcpEcn.passiveOpen(c, s, layer.tunables);
         c.state = TcpState.SYN_RECEIVED;
         c.lastReceived = now;
         layer.insert(c);
@@ -134,8 +138,12 @@ final class TcpListener {
         } else {
             // The SYN's options ride in the low bits of our TSval and come back in its TSecr.
             int tsNow = TcpOutput.tsVal(c, now);
-            int encoded = SynCookies.encodeTimestamp(tsNow, c.windowScaling ? c.sndScale : -1, c.sackPermitted, false);
+            TcpEcn.passiveOpen(c, s, layer.tunables);
+            int encoded = SynCookies.encodeTimestamp(tsNow, c.windowScaling ? c.sndScale : -1, c.sackPermitted, c.ecnOn);
             c.tsOffset += encoded - tsNow;
+        }
+        if (!c.timestamps) {
+            c.ecnOn = false;
         }
         c.state = TcpState.SYN_RECEIVED;
         layer.counters.synCookiesSent++;
@@ -173,6 +181,7 @@ final class TcpListener {
             c.tsRecent = s.tsVal;
             c.tsRecentTime = now;
             c.sackPermitted = layer.tunables.sack() && SynCookies.timestampSack(s.tsEcr);
+            c.ecnOn = layer.tunables.ecn() != 0 && SynCookies.timestampEcn(s.tsEcr);
             if (ws >= 0 && layer.tunables.windowScaling()) {
                 c.windowScaling = true;
                 c.sndScale = ws;

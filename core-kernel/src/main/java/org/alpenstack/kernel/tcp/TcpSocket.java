@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.InetEndpoint;
+import org.alpenstack.kernel.socket.PortBinding;
 import org.alpenstack.kernel.socket.Readiness;
 import org.alpenstack.kernel.socket.StackSocket;
 import org.alpenstack.kernel.tcp.cc.CongestionControls;
@@ -24,6 +25,7 @@ public final class TcpSocket extends StackSocket {
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
     public static final int TCP_NODELAY = 1;
     public static final int TCP_MAXSEG = 2;
     public static final int TCP_CORK = 3;
@@ -51,11 +53,12 @@ public final class TcpSocket extends StackSocket {
     private SockState sockState = SockState.UNCONNECTED;
     private TcpConnection conn;
     private TcpListener listener;
-    private boolean bound;
-    /** The port was chosen by connect(), not bind(): it may be shared with other connections. */
-    boolean autoBound;
-    private int boundAddress;
-    private int boundPort;
+    /** This socket's entry in the stack's port table (an accepted socket takes its connection's). */
+    private PortBinding binding;
+    /** The port was chosen by connect(), not bind(): released if the connection fails (Linux). */
+    private boolean autoBound;
+    /** The connection reached ESTABLISHED at some point. */
+    private boolean wasEstablished;
     private boolean closed;
     private boolean shutRead;
     private boolean shutWrite;
@@ -82,6 +85,7 @@ public final class TcpSocket extends StackSocket {
     TcpSocket(TcpLayer layer, int id) {
         super(id);
         this.layer = layer;
+        this.binding = new PortBinding(TcpLayer.PROTOCOL, this);
         TcpTunables t = layer.tunables;
         this.keepIdle = t.keepaliveTimeNanos();
         this.keepInterval = t.keepaliveIntvlNanos();
@@ -93,9 +97,7 @@ public final class TcpSocket extends StackSocket {
         this(layer, id);
         this.conn = accepted;
         this.sockState = SockState.CONNECTED;
-        this.bound = true;
-        this.boundAddress = accepted.localAddress;
-        this.boundPort = accepted.localPort;
+        this.binding = accepted.binding;
         // Linux: an accepted socket inherits the listener's options.
         this.reuseAddr = parent.reuseAddr;
         this.sndBuf = parent.sndBuf;
@@ -144,20 +146,17 @@ public final class TcpSocket extends StackSocket {
         if (closed) {
             return -Errno.EBADF;
         }
-        if (bound || conn != null) {
+        if (binding.isBound() || conn != null) {
             return -Errno.EINVAL;
         }
         if (local.address() != 0 && !layer.ip.isLocalAddress(local.address())) {
             return -Errno.EADDRNOTAVAIL;
         }
-        int port = layer.bindPort(this, local.address(), local.port());
+        int port = layer.ports.bind(binding, local.address(), local.port());
         if (port < 0) {
             return port;
         }
-        bound = true;
         autoBound = false;
-        boundAddress = local.address();
-        boundPort = port;
         return 0;
     }
 
@@ -173,16 +172,19 @@ public final class TcpSocket extends StackSocket {
             listener.setBacklog(backlog);
             return 0;
         }
-        if (!bound) {
-            int port = layer.bindPort(this, 0, 0);
+        // Linux inet_csk_listen_start: a listener may not share its port through SO_REUSEADDR.
+        binding.listening = true;
+        if (!binding.isBound()) {
+            int port = layer.ports.bind(binding, 0, 0);
             if (port < 0) {
+                binding.listening = false;
                 return port;
             }
-            bound = true;
-            boundAddress = 0;
-            boundPort = port;
+        } else if (layer.ports.conflicts(binding, binding.localAddress, binding.localPort)) {
+            binding.listening = false;
+            return -Errno.EADDRINUSE;
         }
-        listener = new TcpListener(layer, this, boundAddress, boundPort, backlog);
+        listener = new TcpListener(layer, this, binding.localAddress, binding.localPort, backlog);
         layer.addListener(listener);
         notifyReadiness(false);
         return 0;
@@ -261,25 +263,25 @@ public final class TcpSocket extends StackSocket {
         if (remote.port() == 0 && remote.address() == 0) {
             return -Errno.EINVAL;
         }
-        int src = bound && boundAddress != 0 ? boundAddress : layer.ip.sourceAddressFor(remote.address());
+        boolean bound = binding.isBound();
+        int src = bound && binding.localAddress != 0 ? binding.localAddress : layer.ip.sourceAddressFor(remote.address());
         if (src == 0) {
             return -Errno.ENETUNREACH;
         }
         int port;
         if (bound) {
-            port = boundPort;
+            port = binding.localPort;
             if (layer.tupleInUse(src, port, remote.address(), remote.port())) {
                 return -Errno.EADDRNOTAVAIL;
             }
+            binding.remoteAddress = remote.address();
+            binding.remotePort = remote.port();
         } else {
-            port = layer.connectPort(this, src, remote.address(), remote.port());
+            port = layer.connectPort(binding, src, remote.address(), remote.port());
             if (port < 0) {
                 return port;
             }
-            bound = true;
             autoBound = true;
-            boundAddress = 0;
-            boundPort = port;
         }
         long now = now();
         TcpConnection c = layer.newConnection(this);
@@ -288,11 +290,13 @@ public final class TcpSocket extends StackSocket {
         connectionDone = false;
         softError = 0;
         layer.bindTuple(c, src, port, remote.address(), remote.port());
+        c.binding = binding;
         c.iss = layer.isn(c, now);
         c.sndUna = c.iss;
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.state = TcpState.SYN_SENT;
+        TcpEcn.activeOpen(c, layer.tunables);
         layer.insert(c);
         layer.counters.activeOpens++;
         layer.output.output(c, now);
@@ -513,8 +517,9 @@ public final class TcpSocket extends StackSocket {
                 }
             }
         }
-        if (bound) {
-            layer.releasePort(this, boundPort);
+        // A connection still finishing (FIN-WAIT, TIME-WAIT ...) keeps the port; it lets go when gone.
+        if (c == null || c.state.isClosed() || c.binding != binding) {
+            layer.unbind(binding);
         }
         setListener(null);
         layer.socketClosed(this);
@@ -538,6 +543,10 @@ public final class TcpSocket extends StackSocket {
             switch (name) {
                 case SO_REUSEADDR:
                     reuseAddr = value != 0;
+                    binding.reuseAddress = reuseAddr;
+                    return 0;
+                case SO_REUSEPORT:
+                    binding.reusePort = value != 0;
                     return 0;
                 case SO_KEEPALIVE:
                     keepAlive = value != 0;
@@ -663,6 +672,8 @@ public final class TcpSocket extends StackSocket {
             switch (name) {
                 case SO_REUSEADDR:
                     return reuseAddr ? 1 : 0;
+                case SO_REUSEPORT:
+                    return binding.reusePort ? 1 : 0;
                 case SO_ERROR: {
                     // Linux: sk_err, else the soft error (an ICMP report), both cleared by reading.
                     int e = takeError();
@@ -844,10 +855,10 @@ public final class TcpSocket extends StackSocket {
 
     /** getsockname(2): the bound or connected local endpoint ({@link InetEndpoint#ANY} if unbound). */
     public InetEndpoint localEndpoint() {
-        if (conn != null) {
+        if (conn != null && (!conn.state.isClosed() || binding.isBound())) {
             return new InetEndpoint(conn.localAddress, conn.localPort);
         }
-        return bound ? new InetEndpoint(boundAddress, boundPort) : InetEndpoint.ANY;
+        return binding.isBound() ? new InetEndpoint(binding.localAddress, binding.localPort) : InetEndpoint.ANY;
     }
 
     /** getpeername(2): the peer, or null (ENOTCONN) when not connected. */
@@ -872,7 +883,7 @@ public final class TcpSocket extends StackSocket {
     }
 
     int boundAddress() {
-        return boundAddress;
+        return binding.localAddress;
     }
 
     /** Linux tcp_poll. */
@@ -922,6 +933,7 @@ public final class TcpSocket extends StackSocket {
     // ---- from the engine ----
 
     void connected() {
+        wasEstablished = true;
         notifyReadiness(true);
     }
 
@@ -936,6 +948,13 @@ public final class TcpSocket extends StackSocket {
     /** The connection ended; its error becomes SO_ERROR (Linux sk_err). */
     void connectionClosed(TcpConnection c) {
         connectionDone = true;
+        if (autoBound && !wasEstablished) {
+            // Linux: a failed connect gives back the port it picked; the next connect picks anew.
+            layer.unbind(binding);
+            binding.remoteAddress = 0;
+            binding.remotePort = 0;
+            autoBound = false;
+        }
         if (c.error != 0) {
             softError = c.error;
         }

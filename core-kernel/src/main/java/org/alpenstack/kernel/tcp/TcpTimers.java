@@ -19,12 +19,36 @@ final class TcpTimers {
     // ---- retransmission ----
 
     void startRetransmit(TcpConnection c, long now) {
-        layer.wheel.schedule(c.retransmitTimer, retransmitDeadline(c, now));
+        armRetransmit(c, now);
     }
 
     /** RFC 6298 5.3: an ACK of new data restarts the timer. */
     void restartRetransmit(TcpConnection c, long now) {
-        layer.wheel.schedule(c.retransmitTimer, retransmitDeadline(c, now));
+        armRetransmit(c, now);
+    }
+
+    /** After new transmissions: move the probe timeout (never the RTO itself, RFC 6298 5.1). */
+    void rescheduleProbe(TcpConnection c, long now) {
+        long pto = layer.tlp.probeTimeout(c);
+        if (pto < 0) {
+            return;
+        }
+        // Linux tcp_schedule_loss_probe: never later than the RTO already running.
+        long limit = c.retransmitTimer.isScheduled() ? c.rtoDeadline : retransmitDeadline(c, now);
+        if (now + pto < limit) {
+            c.rtoDeadline = limit;
+            c.ptoArmed = true;
+            layer.wheel.schedule(c.retransmitTimer, now + pto);
+        }
+    }
+
+    /** The RTO, or the earlier tail-loss probe timeout when one may be scheduled (RFC 8985 7.2). */
+    private void armRetransmit(TcpConnection c, long now) {
+        long deadline = retransmitDeadline(c, now);
+        c.rtoDeadline = deadline;
+        long pto = layer.tlp.probeTimeout(c);
+        c.ptoArmed = pto >= 0 && now + pto < deadline;
+        layer.wheel.schedule(c.retransmitTimer, c.ptoArmed ? now + pto : deadline);
     }
 
     /** now + RTO, but never past TCP_USER_TIMEOUT once retransmitting (Linux tcp_clamp_rto_to_user_timeout). */
@@ -56,6 +80,14 @@ final class TcpTimers {
     void retransmitExpired(TcpConnection c, long now) {
         TcpState st = c.state;
         if (st.isClosed() || st == TcpState.TIME_WAIT || st == TcpState.LISTEN) {
+            return;
+        }
+        if (c.ptoArmed) {
+            c.ptoArmed = false;
+            layer.tlp.fire(c, now);
+            if (c.sndUna != c.sndMax) {
+                armRetransmit(c, now);
+            }
             return;
         }
         TcpTunables t = layer.tunables;
@@ -124,7 +156,10 @@ final class TcpTimers {
             c.forceSend = false;
             return;
         }
-        if (c.keepaliveProbes >= t().retries2()) {
+        // Linux tcp_probe_timer: a live socket probes a closed window for as long as the peer
+        // answers (retries2 unanswered probes); an orphan gives up after tcp_orphan_retries.
+        int maxProbes = c.socket == null ? orphanRetries(t()) : t().retries2();
+        if (c.keepaliveProbes >= maxProbes) {
             layer.closeConnection(c, c.softError != 0 ? c.softError : Errno.ETIMEDOUT, now);
             return;
         }

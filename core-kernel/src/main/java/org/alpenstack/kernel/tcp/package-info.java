@@ -19,8 +19,10 @@
  *       limits, TCP_USER_TIMEOUT), persist (zero-window probes, SWS override, TCP_CORK ceiling),
  *       delayed ACK, keepalive, TIME-WAIT and orphaned FIN-WAIT-2.</li>
  *   <li>{@code TcpRecovery}: fast retransmit (RFC 5681), NewReno (RFC 6582) and SACK-based
- *       recovery (RFC 6675) over the {@link org.alpenstack.kernel.tcp.SackScoreboard}; congestion
+ *       recovery (RFC 6675, paced by RFC 6937 PRR) over the {@link org.alpenstack.kernel.tcp.SackScoreboard}; congestion
  *       windows come from {@link org.alpenstack.kernel.tcp.cc.CongestionControl} (CUBIC default).</li>
+ *   <li>{@code TailLossProbe}: RFC 8985 section 7 (TLP), Linux-style, for SACK connections.</li>
+ *   <li>{@code TcpEcn}: RFC 3168 ECN (tunable {@code ecn}: off, request, accept-only as Linux).</li>
  *   <li>{@code TcpListener}: LISTEN with Linux's SYN queue and accept queue; SYN cookies
  *       ({@link org.alpenstack.kernel.tcp.SynCookies}) when the SYN queue is full.</li>
  *   <li>{@link org.alpenstack.kernel.tcp.TcpSocket}: the BSD socket API with Linux semantics and
@@ -33,8 +35,8 @@
  * <p>Where Linux and the RFCs differ we follow Linux where a program could notice, and say so at
  * the place: RST ends TIME-WAIT (no RFC 1337), urgent data is delivered inline (the pointer is
  * ignored, as with SO_OOBINLINE), a connection reset while waiting in the accept queue leaves it
- * (as in FreeBSD), the zero-window probe is Linux's {@code SEG.SEQ = SND.UNA - 1}. Not done: RACK-TLP
- * (RFC 8985), ECN negotiation (RFC 3168; ECN-setup SYNs are answered without ECN), receive-buffer
- * autotuning, TCP Fast Open, MD5/AO options, IPv6.
+ * (as in FreeBSD), the zero-window probe is Linux's {@code SEG.SEQ = SND.UNA - 1}, receive and send buffers autotune
+ * (dynamic right-sizing) unless SO_RCVBUF/SO_SNDBUF fix them. Not done: RACK's time-based loss
+ * detection (RFC 8985 section 6; TLP is done), TCP Fast Open, MD5/AO options, urgent data out of band, IPv6.
  */
 package org.alpenstack.kernel.tcp;

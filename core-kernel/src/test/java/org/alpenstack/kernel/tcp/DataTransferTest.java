@@ -1,14 +1,15 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.FIN;
-import static org.alpenstack.kernel.tcp.TcpFlags.PSH;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.FIN;
+import static org.alpenstack.kernel.wire.TcpFlags.PSH;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.Readiness;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,22 @@ class DataTransferTest {
         peer.advance(39);
         peer.expectNothing();
         peer.advance(1);
+        peer.expectAck(peer.peerNext);
+    }
+
+    @Test
+    void quickAckModeReturnsAfterAnIdleGap() {
+        peer.acceptedPlain();
+        for (int i = 0; i < TcpLayer.QUICK_ACKS; i++) {
+            peer.sendData(10);
+            peer.expectAck(peer.peerNext);
+        }
+        peer.sendData(10);
+        peer.expectNothing();
+        peer.advance(40);
+        peer.expectAck(peer.peerNext);
+        peer.advance(5_000);
+        peer.sendData(10);
         peer.expectAck(peer.peerNext);
     }
 

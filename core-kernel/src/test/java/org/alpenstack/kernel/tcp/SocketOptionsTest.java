@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.alpenstack.kernel.socket.Errno;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,5 +94,12 @@ class SocketOptionsTest {
         assertEquals(TcpSocket.TCP_INFO_SIZE, l.getOption(TcpSocket.SOL_TCP, TcpSocket.TCP_INFO, info, 0, info.length));
         assertEquals(10, info[0], "TCP_LISTEN");
         assertTrue(s.info() != null && s.info().sndMss() == 988);
+        // the listing the admin API shows
+        java.util.List<TcpConnectionInfo> all = peer.tcp.connectionsSnapshot();
+        assertEquals(1, all.size());
+        assertEquals(TcpState.ESTABLISHED, all.get(0).state());
+        assertEquals(s.id(), all.get(0).socketId());
+        assertEquals(3000, all.get(0).sendQueue());
+        assertEquals("ESTABLISHED", all.get(0).info().state());
     }
 }
