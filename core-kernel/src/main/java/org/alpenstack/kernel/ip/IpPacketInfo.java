@@ -18,6 +18,18 @@ public final class IpPacketInfo {
     public int interfaceIndex;
     /** The packet was addressed to a broadcast or multicast address, not to one of ours. */
     public boolean linkBroadcast;
+    /**
+     * The whole IPv4 packet (header first) this payload came in, valid for the delivery call
+     * only: a transport that must answer with an ICMP error (UDP port unreachable) quotes it
+     * from here. For a reassembled datagram it is the reassembled packet.
+     */
+    public byte[] packet;
+    /** Offset of the IPv4 header in {@link #packet}. */
+    public int packetOffset;
+    /** Length of the IPv4 header, options included. */
+    public int headerLength;
+    /** The IPv4 total length (header and payload). */
+    public int totalLength;
 
     public void clear() {
         source = 0;
@@ -27,5 +39,9 @@ public final class IpPacketInfo {
         tos = 0;
         interfaceIndex = 0;
         linkBroadcast = false;
+        packet = null;
+        packetOffset = 0;
+        headerLength = 0;
+        totalLength = 0;
     }
 }

@@ -10,6 +10,8 @@ package org.alpenstack.kernel.socket;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    /** "No such process": what netlink answers for deleting a route that does not exist. */
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EBADF = 9;
@@ -28,6 +30,10 @@ public final class Errno {
     public static final int EPIPE = 32;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
+    /** ICMP host isolated (icmp_err_convert). */
+    public static final int ENONET = 64;
+    /** ICMP parameter problem (icmp_err_convert). */
+    public static final int EPROTO = 71;
     public static final int ENOTSOCK = 88;
     public static final int EDESTADDRREQ = 89;
     public static final int EMSGSIZE = 90;

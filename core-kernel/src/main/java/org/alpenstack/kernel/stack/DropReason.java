@@ -19,6 +19,8 @@ public enum DropReason {
     ARP_NOT_FOR_US,
     ARP_PENDING_QUEUE_FULL,
     ARP_RESOLUTION_FAILED,
+    /** An ARP packet whose sender claims an address that is ours or is not a unicast address. */
+    ARP_BAD_SENDER,
     // IPv4 (RFC 791, RFC 1122)
     IPV4_TRUNCATED,
     IPV4_BAD_VERSION,
@@ -36,12 +38,20 @@ public enum DropReason {
     IPV4_FRAG_MEMORY_LIMIT,
     IPV4_FRAG_TIMEOUT,
     IPV4_FRAG_TOO_BIG,
+    /** An exact duplicate of a fragment we already hold (dropped alone, the datagram survives). */
+    IPV4_FRAG_DUPLICATE,
+    /** A packet sent to an address whose neighbour could not be resolved in time. */
+    IPV4_HOST_UNREACHABLE,
     // ICMPv4 (RFC 792)
     ICMP_TRUNCATED,
     ICMP_BAD_CHECKSUM,
     ICMP_UNKNOWN_TYPE,
     ICMP_RATE_LIMITED,
     ICMP_ERROR_NO_SOCKET,
+    /** An ICMP error that quotes too little of the original datagram to match a socket. */
+    ICMP_BAD_QUOTE,
+    /** An echo reply no ping socket is waiting for. */
+    ICMP_ECHO_NO_SOCKET,
     // UDP (RFC 768)
     UDP_TRUNCATED,
     UDP_BAD_LENGTH,
@@ -66,6 +76,11 @@ public enum DropReason {
     // Stack-wide
     NO_BUFFER,
     INTERFACE_DOWN,
+    /**
+     * A bug: an exception escaped a protocol handler. The frame entry point catches it so the
+     * link never sees it; tests assert this count stays zero.
+     */
+    INTERNAL_ERROR,
     /** Dropped on purpose by a fault-injecting link (counted there, not in the stack). */
     INJECTED_LOSS
 }
