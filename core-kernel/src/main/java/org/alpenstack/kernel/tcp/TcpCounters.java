@@ -1,0 +1,58 @@
+package org.alpenstack.kernel.tcp;
+
+import org.alpenstack.kernel.stack.DropReason;
+
+/**
+ * The TCP layer's counters (the MIB of RFC 4022 and Linux's TcpExt names where they exist).
+ * Plain fields: the layer runs on one thread; snapshots copy them.
+ */
+public final class TcpCounters {
+    public long segmentsIn;
+    public long segmentsOut;
+    public long retransmittedSegments;
+    public long resetsSent;
+    public long resetsReceived;
+    public long activeOpens;
+    public long passiveOpens;
+    public long establishedResets;
+    public long challengeAcks;
+    public long fastRetransmits;
+    public long retransmitTimeouts;
+    public long timeouts;
+    public long windowProbes;
+    public long keepaliveProbes;
+    public long delayedAcks;
+    public long windowUpdates;
+    public long dsacksReceived;
+    public long reassembled;
+    public long synCookiesSent;
+    public long synCookiesAccepted;
+    public long timeWaitRecycled;
+    public long bytesReceived;
+    public long bytesSent;
+    public long drops;
+    private final long[] dropsByReason = new long[DropReason.values().length];
+
+    void drop(DropReason reason) {
+        drops++;
+        dropsByReason[reason.ordinal()]++;
+    }
+
+    public long drops(DropReason reason) {
+        return dropsByReason[reason.ordinal()];
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("TcpCounters{in=").append(segmentsIn).append(" out=").append(segmentsOut)
+                .append(" retrans=").append(retransmittedSegments).append(" rstOut=").append(resetsSent)
+                .append(" rstIn=").append(resetsReceived).append(" fastRetrans=").append(fastRetransmits)
+                .append(" rto=").append(retransmitTimeouts);
+        for (DropReason r : DropReason.values()) {
+            if (dropsByReason[r.ordinal()] != 0) {
+                sb.append(' ').append(r).append('=').append(dropsByReason[r.ordinal()]);
+            }
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,460 @@
+package org.alpenstack.kernel.tcp;
+
+import org.alpenstack.kernel.buf.BufferPool;
+import org.alpenstack.kernel.buf.PacketBuffer;
+import org.alpenstack.kernel.ip.IpOutput;
+import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
+
+/**
+ * Everything that leaves a connection: the decision what may be sent now (windows, Nagle, SWS
+ * avoidance, FIN, pending ACKs) and the emission of one segment, header and options written
+ * top-down into a pooled buffer with the payload copied once from the send buffer. The role of
+ * FreeBSD's tcp_output.c.
+ */
+final class TcpOutput {
+    static final int HEADER_LENGTH = 20;
+    /** Room for a full option block (RFC 9293 3.1: data offset up to 15 words). */
+    static final int MAX_OPTIONS = 40;
+
+    private static final int OPT_EOL = 0;
+    private static final int OPT_NOP = 1;
+    private static final int OPT_MSS = 2;
+    private static final int OPT_WS = 3;
+    private static final int OPT_SACK_PERMITTED = 4;
+    private static final int OPT_SACK = 5;
+    private static final int OPT_TIMESTAMP = 8;
+
+    private final TcpLayer layer;
+    /** Scratch SACK edges (left, right pairs) for the segment being built (no allocation per segment). */
+    private final int[] sackEdges = new int[8];
+
+    TcpOutput(TcpLayer layer) {
+        this.layer = layer;
+    }
+
+    /**
+     * Sends as much as the state, the windows and the sender-side rules allow (tcp_output).
+     * Idempotent: calling it when nothing is due sends nothing.
+     */
+    void output(TcpConnection c, long now) {
+        // Bounded only by windows; the guard protects against a logic error looping forever.
+        for (int guard = 0; guard < 100_000; guard++) {
+            if (!sendOne(c, now)) {
+                return;
+            }
+        }
+    }
+
+    /** Decides and sends one segment; false when nothing (more) is due. */
+    private boolean sendOne(TcpConnection c, long now) {
+        TcpState st = c.state;
+        if (st == TcpState.CLOSED || st == TcpState.LISTEN || st == TcpState.TIME_WAIT) {
+            if (st == TcpState.TIME_WAIT && c.ackNow) {
+                sendAck(c, now);
+            }
+            return false;
+        }
+        if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
+            if (c.sndNxt == c.iss) {
+                int flags = st == TcpState.SYN_SENT ? TcpFlags.SYN : TcpFlags.SYN | TcpFlags.ACK;
+                emit(c, c.iss, flags, 0, now);
+                return false;
+            }
+            if (st == TcpState.SYN_RECEIVED && c.ackNow) {
+                // Only a retransmitted SYN-ACK acknowledges anything before ESTABLISHED.
+                c.ackNow = false;
+            }
+            return false;
+        }
+
+        int buffered = c.sendBuffer.length();
+        int off = c.sndNxt - c.sndUna;
+        if (off == 0 && buffered > 0 && c.sndUna == c.sndMax && layer.tunables.slowStartAfterIdle()
+                && c.lastSent != 0 && now - c.lastSent > c.rtt.rto()) {
+            // RFC 5681 4.1 / RFC 7661: after an idle period longer than the RTO, restart the window.
+            c.cc.onIdleRestart(now);
+            c.lastSent = now;
+        }
+        int window = Math.min(c.sndWnd, c.cc.cwnd());
+        int len = Math.min(buffered - off, window - off);
+        if (len < 0) {
+            len = 0;
+        }
+        boolean retransmitting = SeqNum.lt(c.sndNxt, c.sndMax);
+        if (len > c.sndMss) {
+            len = c.sndMss;
+        }
+        // Our FIN follows the last queued byte (finSeq); once sent, SND.NXT is past it and this is false.
+        boolean fin = c.finQueued && c.sndNxt + len == c.finSeq;
+
+        boolean send = false;
+        if (len > 0) {
+            if (len == c.sndMss) {
+                send = true;
+            } else if (off + len == buffered && !c.cork && (c.noDelay || !SeqNum.gt(c.sndSml, c.sndUna))) {
+                // Nagle (RFC 896, RFC 9293 3.7.4) in Minshall's form, as Linux: a short segment may
+                // go unless an earlier short segment is still unacknowledged.
+                send = true;
+            } else if (retransmitting) {
+                send = true;
+            } else if (c.maxSndWnd > 0 && len >= c.maxSndWnd / 2) {
+                // Sender SWS avoidance (RFC 9293 3.8.6.2.1): at least half the largest window offered.
+                send = true;
+            }
+        }
+        if (!send && fin) {
+            send = true;
+        }
+        if (!send && c.ackNow) {
+            send = true;
+        }
+        if (!send) {
+            if (buffered > off && c.sndWnd == 0 && !c.retransmitTimer.isScheduled() && !c.persistTimer.isScheduled()) {
+                layer.timers.startPersist(c, now);
+            }
+            return false;
+        }
+
+        int flags = TcpFlags.ACK;
+        if (fin) {
+            flags |= TcpFlags.FIN;
+        }
+        if (len > 0 && off + len == buffered) {
+            flags |= TcpFlags.PSH;
+        }
+        int seq = c.sndNxt;
+        emit(c, seq, flags, len, now);
+        return len > 0 || fin;
+    }
+
+    /**
+     * The application read: if the window can now open by a worthwhile amount, tell the peer at
+     * once (a sender stalled on our zero window would otherwise wait for its persist timer).
+     * Only reads trigger this, as in Linux's tcp_cleanup_rbuf: other segments carry the current
+     * window anyway.
+     */
+    void afterRead(TcpConnection c, long now) {
+        if (c.state.haveEstablished() && c.state != TcpState.TIME_WAIT && windowUpdateDue(c)) {
+            c.ackNow = true;
+            layer.counters.windowUpdates++;
+        }
+        output(c, now);
+    }
+
+    /**
+     * Receiver-side SWS avoidance (RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3): announce a larger
+     * window only once the right edge can move by min(RCV.BUFF/2, Eff.snd.MSS)... and then do
+     * announce it, or a sender waiting on a zero window would stall until its persist timer.
+     */
+    private boolean windowUpdateDue(TcpConnection c) {
+        int offered = c.rcvAdv - c.rcvNxt;
+        int possible = receiveSpace(c);
+        int gain = possible - offered;
+        if (gain <= 0) {
+            return false;
+        }
+        int threshold = Math.min(c.receiveBuffer.capacity() / 2, c.sndMss);
+        return gain >= 2 * c.sndMss || gain >= c.receiveBuffer.capacity() / 2 || (offered < threshold && gain >= threshold);
+    }
+
+    /** Free room in the receive buffer, capped by what the window field can express. */
+    static int receiveSpace(TcpConnection c) {
+        int space = c.receiveBuffer.free();
+        int max = 65535 << c.rcvScale;
+        return Math.max(0, Math.min(space, max));
+    }
+
+    /**
+     * The window to put in the next segment (in bytes, before scaling): the free room, but never
+     * moving the right edge left (RFC 9293 3.8.6: shrinking is strongly discouraged) and never
+     * growing it by a silly amount (RFC 9293 3.8.6.2.2).
+     */
+    static int windowToAdvertise(TcpConnection c) {
+        int offered = Math.max(0, c.rcvAdv - c.rcvNxt);
+        int space = receiveSpace(c);
+        int threshold = Math.min(c.receiveBuffer.capacity() / 2, c.sndMss);
+        if (space - offered < threshold && space < c.receiveBuffer.capacity()) {
+            space = offered;
+        }
+        return Math.max(space, offered);
+    }
+
+    /** Sends our SYN (or SYN-ACK) again from ISS, as after a retransmission timeout. */
+    void retransmitSyn(TcpConnection c, long now) {
+        c.sndNxt = c.iss;
+        output(c, now);
+    }
+
+    /**
+     * Retransmits one segment starting at {@code seq} (fast retransmit, NewReno partial ACK,
+     * a SACK hole), at most {@code max} bytes, then restores SND.NXT: the transmission of new
+     * data continues where it was.
+     */
+    int retransmitAt(TcpConnection c, int seq, int max, long now) {
+        int off = seq - c.sndUna;
+        int buffered = c.sendBuffer.length();
+        int len = Math.max(0, Math.min(Math.min(max, c.sndMss), buffered - off));
+        boolean fin = c.finQueued && seq + len == c.finSeq;
+        if (len == 0 && !fin) {
+            return 0;
+        }
+        int saved = c.sndNxt;
+        c.sndNxt = seq;
+        int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (off + len == buffered && len > 0 ? TcpFlags.PSH : 0);
+        emit(c, seq, flags, len, now);
+        if (SeqNum.gt(saved, c.sndNxt)) {
+            c.sndNxt = saved;
+        }
+        return len + (fin ? 1 : 0);
+    }
+
+    /** A bare ACK of RCV.NXT (RFC 9293 3.10.7.4: "send an ACK"). */
+    void sendAck(TcpConnection c, long now) {
+        emit(c, c.sndNxt, TcpFlags.ACK, 0, now);
+    }
+
+    /** A keepalive or zero-window probe: SEG.SEQ = SND.UNA - 1 with no data, which any live peer ACKs. */
+    void sendProbe(TcpConnection c, long now) {
+        emit(c, c.sndUna - 1, TcpFlags.ACK, 0, now);
+    }
+
+    /** RST|ACK from a connection being aborted (RFC 9293 3.10.4 ABORT, 3.10.7.4). */
+    void sendReset(TcpConnection c, long now) {
+        emit(c, c.sndNxt, TcpFlags.RST | TcpFlags.ACK, 0, now);
+    }
+
+    /**
+     * Emits one segment of {@code c}: {@code len} bytes of the send buffer starting at sequence
+     * {@code seq}, with {@code flags}. Updates SND.NXT/SND.MAX, RTT
+     * timing, the retransmission timer and the ACK state.
+     */
+    void emit(TcpConnection c, int seq, int flags, int len, long now) {
+        boolean syn = (flags & TcpFlags.SYN) != 0;
+        // The SACK blocks are taken once: a pending D-SACK is consumed by reading it (RFC 2883 4).
+        int blocks = syn ? 0 : sackBlocksToSend(c, flags);
+        int optLen = syn ? synOptionsLength(c) : dataOptionsLength(c, blocks);
+        int hdrLen = HEADER_LENGTH + optLen;
+        PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, hdrLen + len);
+        byte[] a = b.array();
+        int at = b.append(hdrLen + len);
+        int ack = (flags & TcpFlags.ACK) != 0 ? c.rcvNxt : 0;
+        int window;
+        if (syn) {
+            window = Math.min(receiveSpace(c), 65535);
+        } else {
+            int w = windowToAdvertise(c);
+            window = w >>> c.rcvScale;
+            if (window << c.rcvScale < c.rcvAdv - c.rcvNxt) {
+                window++;
+            }
+            window = Math.min(window, 65535);
+        }
+        Bytes.u16(a, at, c.localPort);
+        Bytes.u16(a, at + 2, c.remotePort);
+        Bytes.u32(a, at + 4, seq);
+        Bytes.u32(a, at + 8, ack);
+        Bytes.u8(a, at + 12, (hdrLen / 4) << 4);
+        Bytes.u8(a, at + 13, flags);
+        Bytes.u16(a, at + 14, window);
+        Bytes.u16(a, at + 16, 0);
+        Bytes.u16(a, at + 18, 0);
+        int o = at + HEADER_LENGTH;
+        o = syn ? writeSynOptions(c, a, o, now) : writeDataOptions(c, a, o, blocks, now);
+        while (o < at + hdrLen) {
+            a[o++] = OPT_EOL;
+        }
+        if (len > 0) {
+            c.sendBuffer.copyOut(seq, a, at + hdrLen, len);
+        }
+        Bytes.u16(a, at + 16, Checksum.compute(a, at, hdrLen + len, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL));
+
+        // Bookkeeping before handing the buffer over, so that a synchronous loopback cannot see stale state.
+        if ((flags & TcpFlags.RST) == 0) {
+            int consumed = len + (syn ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
+            if (consumed > 0 && seq == c.sndNxt) {
+                boolean isRetransmit = SeqNum.lt(seq, c.sndMax);
+                c.sndNxt = seq + consumed;
+                if (len > 0 && len < c.sndMss) {
+                    c.sndSml = c.sndNxt;
+                }
+                if (SeqNum.gt(c.sndNxt, c.sndMax)) {
+                    c.sndMax = c.sndNxt;
+                }
+                if (isRetransmit) {
+                    layer.counters.retransmittedSegments++;
+                    c.totalRetransmits++;
+                    c.bytesRetransmitted += len;
+                    // Karn's rule (RFC 6298 3): no sample from a segment that was retransmitted.
+                    if (c.rttTiming && SeqNum.geq(c.rttSeq, seq)) {
+                        c.rttTiming = false;
+                    }
+                } else if (!c.rttTiming && (!c.timestamps || syn)) {
+                    c.rttTiming = true;
+                    c.rttSeq = seq;
+                    c.rttStart = now;
+                }
+                if (!c.retransmitTimer.isScheduled()) {
+                    layer.timers.startRetransmit(c, now);
+                }
+                if (c.persistTimer.isScheduled()) {
+                    layer.wheel.cancel(c.persistTimer);
+                }
+            }
+            if ((flags & TcpFlags.ACK) != 0) {
+                c.lastAckSent = c.rcvNxt;
+                c.ackNow = false;
+                c.segmentsSinceAck = 0;
+                layer.wheel.cancel(c.delayedAckTimer);
+                int newEdge = c.rcvNxt + (syn ? window : window << c.rcvScale);
+                if (SeqNum.gt(newEdge, c.rcvAdv) || c.rcvAdv == 0 && !c.state.haveReceivedSyn()) {
+                    c.rcvAdv = newEdge;
+                }
+            }
+        }
+        c.lastSent = now;
+        c.segmentsOut++;
+        c.bytesSentTotal += len;
+        layer.counters.segmentsOut++;
+        if ((flags & TcpFlags.RST) != 0) {
+            layer.counters.resetsSent++;
+        }
+        layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
+    }
+
+    private static int synOptionsLength(TcpConnection c) {
+        int n = 4; // MSS
+        if (c.sackPermitted || c.timestamps) {
+            n += c.timestamps ? (c.sackPermitted ? 12 : 12) : 4;
+        }
+        if (c.windowScaling) {
+            n += 4;
+        }
+        return n;
+    }
+
+    /** SYN options in Linux's order and padding: MSS, SACK-permitted+TS, NOP+WS. */
+    private int writeSynOptions(TcpConnection c, byte[] a, int o, long now) {
+        a[o++] = OPT_MSS;
+        a[o++] = 4;
+        Bytes.u16(a, o, c.advertisedMss);
+        o += 2;
+        if (c.timestamps) {
+            if (c.sackPermitted) {
+                a[o++] = OPT_SACK_PERMITTED;
+                a[o++] = 2;
+            } else {
+                a[o++] = OPT_NOP;
+                a[o++] = OPT_NOP;
+            }
+            o = writeTimestamp(c, a, o, now);
+        } else if (c.sackPermitted) {
+            a[o++] = OPT_NOP;
+            a[o++] = OPT_NOP;
+            a[o++] = OPT_SACK_PERMITTED;
+            a[o++] = 2;
+        }
+        if (c.windowScaling) {
+            a[o++] = OPT_NOP;
+            a[o++] = OPT_WS;
+            a[o++] = 3;
+            a[o++] = (byte) c.rcvScale;
+        }
+        return o;
+    }
+
+    private int writeTimestamp(TcpConnection c, byte[] a, int o, long now) {
+        a[o++] = OPT_TIMESTAMP;
+        a[o++] = 10;
+        Bytes.u32(a, o, tsVal(c, now));
+        Bytes.u32(a, o + 4, c.tsRecent);
+        return o + 8;
+    }
+
+    /** Our TSval: a millisecond clock (RFC 7323 5.4: 1 ms to 1 s per tick) plus a per-connection offset. */
+    static int tsVal(TcpConnection c, long now) {
+        return (int) (now / 1_000_000L) + c.tsOffset;
+    }
+
+    private int sackBlocksToSend(TcpConnection c, int flags) {
+        if (!c.sackPermitted || (flags & TcpFlags.RST) != 0
+                || !c.reassembly.hasOutOfOrder() && !c.reassembly.hasPendingDsack()) {
+            return 0;
+        }
+        // 40 bytes of options: three blocks beside timestamps, four without (RFC 2018 3).
+        return c.reassembly.sackBlocks(sackEdges, c.timestamps ? 3 : 4);
+    }
+
+    private static int dataOptionsLength(TcpConnection c, int blocks) {
+        int n = c.timestamps ? 12 : 0;
+        if (blocks > 0) {
+            n += 4 + 8 * blocks;
+        }
+        return n;
+    }
+
+    /** Timestamps (RFC 7323 appendix A layout: NOP NOP TS) and SACK blocks (RFC 2018 3). */
+    private int writeDataOptions(TcpConnection c, byte[] a, int o, int blocks, long now) {
+        if (c.timestamps) {
+            a[o++] = OPT_NOP;
+            a[o++] = OPT_NOP;
+            o = writeTimestamp(c, a, o, now);
+        }
+        if (blocks > 0) {
+            a[o++] = OPT_NOP;
+            a[o++] = OPT_NOP;
+            a[o++] = OPT_SACK;
+            a[o++] = (byte) (2 + 8 * blocks);
+            for (int i = 0; i < blocks; i++) {
+                Bytes.u32(a, o, sackEdges[2 * i]);
+                Bytes.u32(a, o + 4, sackEdges[2 * i + 1]);
+                o += 8;
+            }
+        }
+        return o;
+    }
+
+    /**
+     * A reset answering a segment that has no connection (RFC 9293 3.10.7.1): if the segment
+     * carried an ACK, {@code <SEQ=SEG.ACK><CTL=RST>}; otherwise
+     * {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}. Never in answer to a reset.
+     */
+    void sendResetFor(Segment s) {
+        if (s.has(TcpFlags.RST)) {
+            return;
+        }
+        int seq;
+        int ack;
+        int flags;
+        if (s.has(TcpFlags.ACK)) {
+            seq = s.ack;
+            ack = 0;
+            flags = TcpFlags.RST;
+        } else {
+            seq = 0;
+            ack = s.seq + s.segLen();
+            flags = TcpFlags.RST | TcpFlags.ACK;
+        }
+        sendBare(s.dstAddr, s.dstPort, s.srcAddr, s.srcPort, seq, ack, flags, 0);
+        layer.counters.resetsSent++;
+    }
+
+    /** A header-only segment with no connection behind it (resets, SYN-cookie SYN-ACKs use their own path). */
+    void sendBare(int src, int srcPort, int dst, int dstPort, int seq, int ack, int flags, int window) {
+        PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, HEADER_LENGTH);
+        byte[] a = b.array();
+        int at = b.append(HEADER_LENGTH);
+        Bytes.u16(a, at, srcPort);
+        Bytes.u16(a, at + 2, dstPort);
+        Bytes.u32(a, at + 4, seq);
+        Bytes.u32(a, at + 8, ack);
+        Bytes.u8(a, at + 12, (HEADER_LENGTH / 4) << 4);
+        Bytes.u8(a, at + 13, flags);
+        Bytes.u16(a, at + 14, window);
+        Bytes.u16(a, at + 16, 0);
+        Bytes.u16(a, at + 18, 0);
+        Bytes.u16(a, at + 16, Checksum.compute(a, at, HEADER_LENGTH, src, dst, TcpLayer.PROTOCOL));
+        layer.counters.segmentsOut++;
+        layer.ip.send(b, src, dst, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
+    }
+}
