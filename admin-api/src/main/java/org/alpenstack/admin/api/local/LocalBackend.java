@@ -1,0 +1,1141 @@
+package org.alpenstack.admin.api.local;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.lang.reflect.Field;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.alpenstack.admin.api.AdminBackend;
+import org.alpenstack.admin.api.ApiProblem;
+import org.alpenstack.admin.api.Names;
+import org.alpenstack.admin.api.model.ClientInfo;
+import org.alpenstack.admin.api.model.ConnectionInfo;
+import org.alpenstack.admin.api.model.ImpairmentInfo;
+import org.alpenstack.admin.api.model.ImpairmentSpec;
+import org.alpenstack.admin.api.model.InstanceEvent;
+import org.alpenstack.admin.api.model.InstanceInfo;
+import org.alpenstack.admin.api.model.InstancePatch;
+import org.alpenstack.admin.api.model.InstanceSpec;
+import org.alpenstack.admin.api.model.InterfaceInfo;
+import org.alpenstack.admin.api.model.LinkInfo;
+import org.alpenstack.admin.api.model.LinkSpec;
+import org.alpenstack.admin.api.model.NeighborInfo;
+import org.alpenstack.admin.api.model.NeighborSpec;
+import org.alpenstack.admin.api.model.RouteInfo;
+import org.alpenstack.admin.api.model.RouteSpec;
+import org.alpenstack.admin.api.model.StatsInfo;
+import org.alpenstack.admin.api.model.TunableInfo;
+import org.alpenstack.kernel.iface.InterfaceAddress;
+import org.alpenstack.kernel.iface.NetInterface;
+import org.alpenstack.kernel.ip.NeighborCache;
+import org.alpenstack.kernel.ip.NeighborEntry;
+import org.alpenstack.kernel.ip.NeighborState;
+import org.alpenstack.kernel.ip.Route;
+import org.alpenstack.kernel.link.FaultConfig;
+import org.alpenstack.kernel.link.FaultCounters;
+import org.alpenstack.kernel.link.FaultInjector;
+import org.alpenstack.kernel.link.SwitchPort;
+import org.alpenstack.kernel.socket.Errno;
+import org.alpenstack.kernel.socket.InetEndpoint;
+import org.alpenstack.kernel.socket.StackSocket;
+import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.stack.NetStack;
+import org.alpenstack.kernel.stack.StackCounter;
+import org.alpenstack.kernel.stack.StackCounters;
+import org.alpenstack.kernel.stack.StackSnapshot;
+import org.alpenstack.kernel.tcp.TcpConnectionInfo;
+import org.alpenstack.kernel.tcp.TcpCounters;
+import org.alpenstack.kernel.tcp.TcpInfo;
+import org.alpenstack.kernel.tcp.TcpLayer;
+import org.alpenstack.kernel.tcp.TcpSocket;
+import org.alpenstack.kernel.tcp.TcpState;
+import org.alpenstack.kernel.tcp.TcpTunables;
+import org.alpenstack.kernel.time.Clock;
+import org.alpenstack.kernel.wire.Ipv4Address;
+import org.alpenstack.kernel.wire.MacAddress;
+
+/**
+ * An {@link AdminBackend} that runs real core-kernel stacks (IPv4, ARP, ICMP, UDP, TCP) inside
+ * this process, on Vert.x contexts, connected by in-memory switches ("memory" links). It is
+ * the backend for experiments and for the API's own tests; NIC-attached links (afpacket, tap),
+ * persistence and shim clients belong to tenant-manager and client-shim, and this backend
+ * answers 501 for those link types rather than pretending.
+ *
+ * <p>Registry changes (names, MACs, addresses) happen under this object's lock, so two
+ * concurrent creates cannot both take a name; stack work runs on the owner context.
+ */
+public final class LocalBackend implements AdminBackend {
+    private static final int DEFAULT_MTU = 1500;
+
+    private final Vertx vertx;
+    private final Clock clock = System::nanoTime;
+    private final long epochOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, MemoryLink> links = new LinkedHashMap<>();
+    private final Map<String, LocalInstance> instances = new LinkedHashMap<>();
+    /**
+     * Name, MAC and addresses of every instance, live or being created: taken under the lock
+     * before the stack exists, so a duplicate gets 409 at once even while the first is starting.
+     */
+    private final Map<String, Reservation> reservations = new HashMap<>();
+    private final List<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
+
+    public LocalBackend(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    // ------------------------------------------------------------------ lookup helpers
+
+    private synchronized LocalInstance instanceOrNull(String name) {
+        return instances.get(name);
+    }
+
+    private Future<LocalInstance> instance(String name) {
+        LocalInstance i = instanceOrNull(name);
+        return i == null ? Future.failedFuture(ApiProblem.notFound("instance", name)) : Future.succeededFuture(i);
+    }
+
+    /** Runs {@code work} on the named instance's owner context. */
+    public <T> Future<T> execute(String name, Function<LocalInstance, T> work) {
+        return instance(name).compose(i -> i.driver.call(() -> {
+            if (instanceOrNull(name) != i) {
+                throw ApiProblem.notFound("instance", name);
+            }
+            return work.apply(i);
+        }));
+    }
+
+    private static NetInterface iface(LocalInstance i, String name) {
+        NetInterface n = i.stack.iface(name);
+        if (n == null) {
+            throw ApiProblem.notFound("interface", name);
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ links
+
+    @Override
+    public Future<List<LinkInfo>> listLinks() {
+        List<MemoryLink> all;
+        synchronized (this) {
+            all = new ArrayList<>(links.values());
+        }
+        List<Future<LinkInfo>> fs = new ArrayList<>();
+        for (MemoryLink l : all) {
+            fs.add(linkInfo(l));
+        }
+        return Future.all(fs).map(cf -> cf.<LinkInfo>list());
+    }
+
+    private Future<LinkInfo> linkInfo(MemoryLink l) {
+        return l.driver.call(() -> {
+            List<String> names;
+            synchronized (this) {
+                names = List.copyOf(l.instances);
+            }
+            return new LinkInfo(l.name, "memory", null, null, "mac", l.mtu, names, l.counters());
+        });
+    }
+
+    @Override
+    public Future<LinkInfo> createLink(LinkSpec spec) {
+        Names.check("body.name", spec.name());
+        if (!"memory".equals(spec.type())) {
+            return Future.failedFuture(ApiProblem.notImplemented("link type '" + spec.type()
+                    + "' needs the NIC-attached tenant-manager, which this server's backend does not have yet;"
+                    + " 'memory' links work"));
+        }
+        if ("ip".equals(spec.mode())) {
+            return Future.failedFuture(ApiProblem.invalid("body.mode",
+                    "a memory link has no NIC MAC to share; its instances each have their own (mode mac)"));
+        }
+        if (spec.device() != null || spec.hostAddress() != null) {
+            return Future.failedFuture(ApiProblem.invalid(spec.device() != null ? "body.device" : "body.hostAddress",
+                    "a memory link has no host device"));
+        }
+        MemoryLink l;
+        synchronized (this) {
+            if (links.containsKey(spec.name())) {
+                return Future.failedFuture(ApiProblem.conflict("body.name", "a link named '" + spec.name() + "' exists"));
+            }
+            l = new MemoryLink(spec.name(), spec.mtu() == null ? DEFAULT_MTU : spec.mtu(), new StackDriver(vertx, clock));
+            links.put(l.name, l);
+        }
+        return l.driver.call(() -> {
+            l.driver.add(l.vswitch);
+            return null;
+        }).compose(v -> linkInfo(l));
+    }
+
+    @Override
+    public Future<LinkInfo> getLink(String name) {
+        MemoryLink l;
+        synchronized (this) {
+            l = links.get(name);
+        }
+        return l == null ? Future.failedFuture(ApiProblem.notFound("link", name)) : linkInfo(l);
+    }
+
+    @Override
+    public Future<Void> deleteLink(String name) {
+        MemoryLink l;
+        synchronized (this) {
+            l = links.get(name);
+            if (l == null) {
+                return Future.failedFuture(ApiProblem.notFound("link", name));
+            }
+            if (!l.instances.isEmpty()) {
+                return Future.failedFuture(ApiProblem.conflict(null,
+                        "link '" + name + "' is used by " + String.join(", ", l.instances)));
+            }
+            for (LocalInstance i : instances.values()) {
+                if (i.link == l) {
+                    return Future.failedFuture(ApiProblem.conflict(null, "link '" + name + "' is in use"));
+                }
+            }
+            links.remove(name);
+        }
+        return l.driver.call(() -> {
+            l.vswitch.discardQueued();
+            l.driver.close();
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ instances
+
+    @Override
+    public Future<List<InstanceInfo>> listInstances() {
+        List<String> names;
+        synchronized (this) {
+            names = new ArrayList<>(instances.keySet());
+        }
+        List<Future<InstanceInfo>> fs = new ArrayList<>();
+        for (String n : names) {
+            // One deleted meanwhile is left out, not an error.
+            fs.add(getInstance(n).otherwise((InstanceInfo) null));
+        }
+        return Future.all(fs).map(cf -> {
+            List<InstanceInfo> out = new ArrayList<>();
+            for (int k = 0; k < fs.size(); k++) {
+                if (cf.resultAt(k) != null) {
+                    out.add(cf.resultAt(k));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Future<InstanceInfo> getInstance(String name) {
+        return execute(name, LocalBackend::info);
+    }
+
+    private static InstanceInfo info(LocalInstance i) {
+        StackSnapshot s = i.stack.snapshot();
+        List<String> addresses = new ArrayList<>();
+        for (StackSnapshot.InterfaceInfo n : s.interfaces()) {
+            if (!n.loopback()) {
+                for (InterfaceAddress a : n.addresses()) {
+                    addresses.add(a.toString());
+                }
+            }
+        }
+        String gateway = null;
+        for (Route r : s.routes()) {
+            if (r.isDefault() && r.gateway() != 0) {
+                gateway = Ipv4Address.toString(r.gateway());
+            }
+        }
+        Map<String, Integer> byState = new TreeMap<>();
+        for (ConnectionInfo c : connections(i)) {
+            byState.merge(c.state(), 1, Integer::sum);
+        }
+        StackCounters.Snapshot c = s.counters();
+        InstanceInfo.Throughput t = new InstanceInfo.Throughput(c.get(StackCounter.ETH_IN_OCTETS),
+                c.get(StackCounter.ETH_OUT_OCTETS), c.get(StackCounter.ETH_IN_FRAMES), c.get(StackCounter.ETH_OUT_FRAMES));
+        return new InstanceInfo(i.name, i.link == null ? null : i.link.name, "running", i.mode,
+                i.link == null ? null : new MacAddress(i.mac).toString(), addresses, gateway, i.mtu, i.createdAt,
+                0, byState, t);
+    }
+
+    @Override
+    public Future<InstanceInfo> createInstance(InstanceSpec spec) {
+        String name = spec.name();
+        Names.check("body.name", name);
+        String mode = spec.mode() == null ? "mac" : spec.mode();
+        int mtu = spec.mtu() == null ? DEFAULT_MTU : spec.mtu();
+        List<InterfaceAddress> addresses = new ArrayList<>();
+        for (int k = 0; k < spec.addresses().size(); k++) {
+            InterfaceAddress a = Cidrs.address("body.addresses[" + k + "]", spec.addresses().get(k));
+            for (InterfaceAddress b : addresses) {
+                if (b.address() == a.address()) {
+                    return Future.failedFuture(ApiProblem.invalid("body.addresses[" + k + "]", "listed twice"));
+                }
+            }
+            addresses.add(a);
+        }
+        try {
+            checkTunables("body.tunables", spec.tunables());
+        } catch (ApiProblem p) {
+            return Future.failedFuture(p);
+        }
+        MemoryLink link;
+        long mac;
+        synchronized (this) {
+            if (reservations.containsKey(name)) {
+                return Future.failedFuture(ApiProblem.conflict("body.name", "an instance named '" + name + "' exists"));
+            }
+            link = null;
+            if (spec.link() != null) {
+                link = links.get(spec.link());
+                if (link == null) {
+                    return Future.failedFuture(ApiProblem.invalid("body.link", "no link named '" + spec.link() + "'"));
+                }
+                if (mtu > link.mtu) {
+                    return Future.failedFuture(ApiProblem.invalid("body.mtu", "larger than the link's MTU " + link.mtu));
+                }
+                if ("ip".equals(mode)) {
+                    return Future.failedFuture(ApiProblem.invalid("body.mode",
+                            "mode ip shares a NIC's MAC; memory links give each instance its own (mode mac)"));
+                }
+            } else if (!addresses.isEmpty() || spec.gateway() != null || spec.mac() != null) {
+                String f = !addresses.isEmpty() ? "body.addresses" : spec.gateway() != null ? "body.gateway" : "body.mac";
+                return Future.failedFuture(ApiProblem.invalid(f, "needs a link (body.link): without one the instance has only its loopback"));
+            }
+            if (spec.mac() != null) {
+                MacAddress m = MacAddress.parse(spec.mac());
+                if (m.isMulticast() || m.bits() == 0) {
+                    return Future.failedFuture(ApiProblem.invalid("body.mac", "not a unicast MAC address"));
+                }
+                mac = m.bits();
+                if (macTaken(mac)) {
+                    return Future.failedFuture(ApiProblem.conflict("body.mac", "MAC " + m + " is used by another instance"));
+                }
+            } else {
+                mac = generatedMac(name);
+            }
+            for (int k = 0; k < addresses.size(); k++) {
+                String owner = addressOwner(link, addresses.get(k).address());
+                if (owner != null) {
+                    return Future.failedFuture(ApiProblem.conflict("body.addresses[" + k + "]",
+                            Ipv4Address.toString(addresses.get(k).address()) + " is used by instance '" + owner + "'"));
+                }
+            }
+            Reservation r = new Reservation(link, mac);
+            for (InterfaceAddress a : addresses) {
+                r.addresses.add(a.address());
+            }
+            reservations.put(name, r);
+            if (link != null) {
+                link.instances.add(name);
+            }
+        }
+        MemoryLink l = link;
+        StackDriver driver = l != null ? l.driver : new StackDriver(vertx, clock);
+        long seed = random.nextLong();
+        Reservation reservation;
+        synchronized (this) {
+            reservation = reservations.get(name);
+        }
+        Future<LocalInstance> built = driver.call(() -> build(name, mode, mac, mtu, l, driver, addresses, spec, seed,
+                reservation));
+        return built.transform(ar -> {
+            synchronized (this) {
+                if (ar.succeeded()) {
+                    instances.put(name, ar.result());
+                } else {
+                    reservations.remove(name);
+                    if (l != null) {
+                        l.instances.remove(name);
+                    }
+                }
+            }
+            if (ar.failed()) {
+                if (l == null) {
+                    driver.call(() -> {
+                        driver.close();
+                        return null;
+                    });
+                }
+                return Future.failedFuture(ar.cause());
+            }
+            return getInstance(name).onSuccess(info -> fire(new InstanceEvent("instanceCreated", name, info)));
+        });
+    }
+
+    private LocalInstance build(String name, String mode, long mac, int mtu, MemoryLink link, StackDriver driver,
+                                List<InterfaceAddress> addresses, InstanceSpec spec, long seed, Reservation r) {
+        NetStack stack = new NetStack(name, driver.pool(), clock);
+        TcpTunables tunables = new TcpTunables();
+        spec.tunables().forEach(tunables::set);
+        TcpLayer tcp = new TcpLayer(stack.ipOutput(), driver.pool(), stack.timers(), clock, tunables,
+                stack::newSocketId, seed);
+        stack.registerTransport(tcp);
+        SwitchPort port = null;
+        FaultInjector faults = null;
+        FrameTap tap = null;
+        if (link != null) {
+            port = link.acquirePort();
+            faults = new FaultInjector(port, clock, driver.pool(), seed ^ 0x6a09e667f3bcc908L);
+            tap = new FrameTap(faults, epochOffset);
+            stack.addInterface("eth0", tap, new MacAddress(mac), mtu);
+        }
+        LocalInstance i = new LocalInstance(name, mode, mac, mtu, Instant.now().toString(), link, driver, stack, tcp,
+                faults, tap, port, r.addresses);
+        driver.add(stack);
+        if (faults != null) {
+            driver.add(faults);
+        }
+        try {
+            for (int k = 0; k < addresses.size(); k++) {
+                InterfaceAddress a = addresses.get(k);
+                errno("body.addresses[" + k + "]", stack.addAddress("eth0", a.address(), a.prefixLength()));
+            }
+            if (spec.gateway() != null) {
+                int gw = Ipv4Address.parse(spec.gateway());
+                errno("body.gateway", stack.setDefaultGateway(gw));
+                i.gateway = gw;
+            }
+        } catch (RuntimeException e) {
+            teardown(i);
+            throw e;
+        }
+        return i;
+    }
+
+    /** Owner context only: stops the stack and gives back what it held. */
+    private static void teardown(LocalInstance i) {
+        i.stack.shutdown();
+        i.driver.remove(i.stack);
+        if (i.faults != null) {
+            i.faults.discardPending();
+            i.driver.remove(i.faults);
+        }
+        if (i.tap != null) {
+            i.tap.clear();
+        }
+        if (i.port != null) {
+            i.link.releasePort(i.port);
+        }
+        if (i.link == null) {
+            i.driver.close();
+        }
+    }
+
+    @Override
+    public Future<InstanceInfo> patchInstance(String name, InstancePatch patch) {
+        List<InterfaceAddress> wanted = null;
+        if (patch.addresses() != null) {
+            wanted = new ArrayList<>();
+            for (int k = 0; k < patch.addresses().size(); k++) {
+                wanted.add(Cidrs.address("body.addresses[" + k + "]", patch.addresses().get(k)));
+            }
+        }
+        if (patch.tunables() != null) {
+            checkTunables("body.tunables", patch.tunables());
+        }
+        LocalInstance inst = instanceOrNull(name);
+        if (inst == null) {
+            return Future.failedFuture(ApiProblem.notFound("instance", name));
+        }
+        if ((wanted != null || patch.gatewayGiven()) && inst.link == null) {
+            return Future.failedFuture(ApiProblem.invalid(wanted != null ? "body.addresses" : "body.gateway",
+                    "the instance has no link"));
+        }
+        if (wanted != null) {
+            synchronized (this) {
+                for (int k = 0; k < wanted.size(); k++) {
+                    String owner = addressOwner(inst.link, wanted.get(k).address());
+                    if (owner != null && !owner.equals(name)) {
+                        return Future.failedFuture(ApiProblem.conflict("body.addresses[" + k + "]",
+                                Ipv4Address.toString(wanted.get(k).address()) + " is used by instance '" + owner + "'"));
+                    }
+                }
+                for (InterfaceAddress a : wanted) {
+                    inst.addressSet.add(a.address());
+                }
+            }
+        }
+        List<InterfaceAddress> target = wanted;
+        return execute(name, i -> {
+            if (target != null) {
+                NetInterface eth = iface(i, "eth0");
+                for (InterfaceAddress a : List.copyOf(eth.addresses())) {
+                    if (!target.contains(a)) {
+                        i.stack.removeAddress("eth0", a.address());
+                    }
+                }
+                for (int k = 0; k < target.size(); k++) {
+                    InterfaceAddress a = target.get(k);
+                    if (!eth.addresses().contains(a)) {
+                        errno("body.addresses[" + k + "]", i.stack.addAddress("eth0", a.address(), a.prefixLength()));
+                    }
+                }
+            }
+            if (patch.gatewayGiven()) {
+                if (patch.gateway() == null) {
+                    i.stack.routes().delete(0, 0, -1);
+                    i.gateway = 0;
+                } else {
+                    int gw = Ipv4Address.parse(patch.gateway());
+                    errno("body.gateway", i.stack.setDefaultGateway(gw));
+                    i.gateway = gw;
+                }
+            }
+            if (patch.tunables() != null) {
+                applyTunables(i, patch.tunables());
+            }
+            syncAddresses(i);
+            return info(i);
+        });
+    }
+
+    @Override
+    public Future<Void> deleteInstance(String name) {
+        LocalInstance i;
+        synchronized (this) {
+            i = instances.remove(name);
+            if (i == null) {
+                return Future.failedFuture(ApiProblem.notFound("instance", name));
+            }
+            reservations.remove(name);
+            if (i.link != null) {
+                i.link.instances.remove(name);
+            }
+        }
+        return i.driver.call(() -> {
+            teardown(i);
+            return (Void) null;
+        }).onSuccess(v -> fire(new InstanceEvent("instanceDeleted", name, null)));
+    }
+
+    // ------------------------------------------------------------------ registry rules
+
+    /** Locally administered (bit 1 of the first octet), unicast, stable per name (FNV-1a of it). */
+    private long generatedMac(String name) {
+        long h = 0xcbf29ce484222325L;
+        for (int k = 0; k < name.length(); k++) {
+            h = (h ^ name.charAt(k)) * 0x100000001b3L;
+        }
+        long mac = 0x020000000000L | (h & 0x00ffffffffffL);
+        while (macTaken(mac)) {
+            mac = 0x020000000000L | ((mac + 1) & 0x00ffffffffffL);
+        }
+        return mac;
+    }
+
+    private boolean macTaken(long mac) {
+        for (Reservation r : reservations.values()) {
+            if (r.link != null && r.mac == mac) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The instance on {@code link} that holds {@code address}, or null (under the lock). */
+    private String addressOwner(MemoryLink link, int address) {
+        if (link == null) {
+            return null;
+        }
+        for (Map.Entry<String, Reservation> e : reservations.entrySet()) {
+            if (e.getValue().link == link && e.getValue().addresses.contains(address)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** What an instance holds on its link, readable under the backend's lock from any thread. */
+    static final class Reservation {
+        final MemoryLink link;
+        final long mac;
+        final java.util.Set<Integer> addresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Reservation(MemoryLink link, long mac) {
+            this.link = link;
+            this.mac = mac;
+        }
+    }
+
+    private void fire(InstanceEvent e) {
+        for (Consumer<InstanceEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ignored) {
+                // a listener's bug must not fail the request that caused the event
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable onInstanceEvent(Consumer<InstanceEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Owner context only: the registry's view of eth0's addresses follows the stack's. */
+    private static void syncAddresses(LocalInstance i) {
+        NetInterface eth = i.stack.iface("eth0");
+        java.util.Set<Integer> now = new java.util.HashSet<>();
+        if (eth != null) {
+            for (InterfaceAddress a : eth.addresses()) {
+                now.add(a.address());
+            }
+        }
+        i.addressSet.retainAll(now);
+        i.addressSet.addAll(now);
+    }
+
+    // ------------------------------------------------------------------ interfaces and addresses
+
+    private static InterfaceInfo interfaceInfo(NetInterface n) {
+        List<String> addrs = new ArrayList<>();
+        for (InterfaceAddress a : n.addresses()) {
+            addrs.add(a.toString());
+        }
+        return new InterfaceInfo(n.index(), n.name(), n.isLoopback() ? null : n.mac().toString(), n.mtu(), n.isUp(),
+                n.isLoopback(), addrs);
+    }
+
+    @Override
+    public Future<List<InterfaceInfo>> listInterfaces(String instance) {
+        return execute(instance, i -> i.stack.interfaces().stream().map(LocalBackend::interfaceInfo).toList());
+    }
+
+    @Override
+    public Future<InterfaceInfo> addAddress(String instance, String ifName, String cidr) {
+        InterfaceAddress a = Cidrs.address("body.address", cidr);
+        LocalInstance inst = instanceOrNull(instance);
+        if (inst == null) {
+            return Future.failedFuture(ApiProblem.notFound("instance", instance));
+        }
+        synchronized (this) {
+            String owner = addressOwner(inst.link, a.address());
+            if (owner != null) {
+                return Future.failedFuture(ApiProblem.conflict("body.address",
+                        Ipv4Address.toString(a.address()) + " is used by instance '" + owner + "'"));
+            }
+            if (inst.link != null && "eth0".equals(ifName)) {
+                inst.addressSet.add(a.address());
+            }
+        }
+        return execute(instance, i -> {
+            NetInterface n = iface(i, ifName);
+            try {
+                errno("body.address", i.stack.addAddress(ifName, a.address(), a.prefixLength()));
+            } finally {
+                syncAddresses(i);
+            }
+            return interfaceInfo(n);
+        });
+    }
+
+    @Override
+    public Future<Void> removeAddress(String instance, String ifName, String address) {
+        int a = Ipv4Address.parse(address);
+        return execute(instance, i -> {
+            iface(i, ifName);
+            int r = i.stack.removeAddress(ifName, a);
+            if (r == -Errno.EADDRNOTAVAIL) {
+                throw ApiProblem.notFound("address", address + " on " + ifName);
+            }
+            errno("address", r);
+            syncAddresses(i);
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    static String routeId(Route r) {
+        return r.prefixLength() == 0 && r.destination() == 0 ? "default"
+                : Ipv4Address.toString(r.destination()) + "-" + r.prefixLength();
+    }
+
+    private static RouteInfo routeInfo(LocalInstance i, Route r) {
+        String ifName = null;
+        for (NetInterface n : i.stack.interfaces()) {
+            if (n.index() == r.interfaceIndex()) {
+                ifName = n.name();
+            }
+        }
+        return new RouteInfo(routeId(r), Ipv4Address.toString(r.destination()) + "/" + r.prefixLength(),
+                r.gateway() == 0 ? null : Ipv4Address.toString(r.gateway()), ifName,
+                r.preferredSource() == 0 ? null : Ipv4Address.toString(r.preferredSource()),
+                Integer.toUnsignedLong(r.metric()), r.connected());
+    }
+
+    @Override
+    public Future<List<RouteInfo>> listRoutes(String instance) {
+        return execute(instance, i -> {
+            List<Route> rs = new ArrayList<>(i.stack.routes().routes());
+            rs.sort(Comparator.comparingInt(Route::prefixLength).reversed());
+            return rs.stream().map(r -> routeInfo(i, r)).toList();
+        });
+    }
+
+    @Override
+    public Future<RouteInfo> addRoute(String instance, RouteSpec spec) {
+        int[] dst = Cidrs.destination("body.destination", spec.destination());
+        long metric = spec.metric() == null ? 0 : spec.metric();
+        if (metric > Integer.MAX_VALUE) {
+            return Future.failedFuture(ApiProblem.invalid("body.metric", "at most " + Integer.MAX_VALUE));
+        }
+        if (spec.gateway() == null && spec.iface() == null) {
+            return Future.failedFuture(ApiProblem.invalid("body.gateway", "give a gateway, an interface, or both"));
+        }
+        return execute(instance, i -> {
+            int ifIndex = 0;
+            if (spec.iface() != null) {
+                NetInterface n = i.stack.iface(spec.iface());
+                if (n == null) {
+                    throw ApiProblem.invalid("body.interface", "no interface named '" + spec.iface() + "'");
+                }
+                ifIndex = n.index();
+            }
+            int gw = spec.gateway() == null ? 0 : Ipv4Address.parse(spec.gateway());
+            Route r = new Route(dst[0], dst[1], gw, ifIndex, (int) metric, 0, 0, false);
+            int res = i.stack.addRoute(r);
+            if (res == -Errno.ENETUNREACH) {
+                throw ApiProblem.invalid("body.gateway", "not on any connected subnet (ENETUNREACH)");
+            }
+            errno("body.destination", res);
+            for (Route x : i.stack.routes().routes()) {
+                if (x.destination() == dst[0] && x.prefixLength() == dst[1] && x.metric() == (int) metric && !x.connected()) {
+                    return routeInfo(i, x);
+                }
+            }
+            return routeInfo(i, r);
+        });
+    }
+
+    @Override
+    public Future<Void> deleteRoute(String instance, String destination, Long metric) {
+        int[] dst = Cidrs.destination("route", destination);
+        return execute(instance, i -> {
+            int r = i.stack.routes().delete(dst[0], dst[1], metric == null ? -1 : metric.intValue());
+            if (r == -Errno.ESRCH) {
+                throw ApiProblem.notFound("route", destination + (metric == null ? "" : " metric " + metric));
+            }
+            errno("route", r);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Integer> flushRoutes(String instance, boolean includeConnected) {
+        return execute(instance, i -> i.stack.routes().flush(includeConnected));
+    }
+
+    // ------------------------------------------------------------------ neighbours
+
+    @Override
+    public Future<List<NeighborInfo>> listNeighbors(String instance) {
+        return execute(instance, i -> {
+            List<NeighborInfo> out = new ArrayList<>();
+            for (NetInterface n : i.stack.interfaces()) {
+                NeighborCache nc = i.stack.neighbors(n.name());
+                if (nc == null) {
+                    continue;
+                }
+                for (NeighborEntry e : nc.entries()) {
+                    out.add(new NeighborInfo(Ipv4Address.toString(e.address()),
+                            e.mac() == null ? null : e.mac().toString(), stateName(e.state()), n.name()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Linux calls a static entry PERMANENT (ip neigh "nud permanent"). */
+    private static String stateName(NeighborState s) {
+        return s == NeighborState.STATIC ? "PERMANENT" : s.name();
+    }
+
+    @Override
+    public Future<NeighborInfo> addNeighbor(String instance, NeighborSpec spec) {
+        int address = Ipv4Address.parse(spec.address());
+        MacAddress mac = MacAddress.parse(spec.mac());
+        if (mac.isMulticast() || mac.bits() == 0) {
+            return Future.failedFuture(ApiProblem.invalid("body.mac", "not a unicast MAC address"));
+        }
+        return execute(instance, i -> {
+            String ifName = spec.iface();
+            if (ifName == null) {
+                for (NetInterface n : i.stack.interfaces()) {
+                    if (!n.isLoopback() && n.isOnLink(address)) {
+                        ifName = n.name();
+                    }
+                }
+                if (ifName == null) {
+                    throw ApiProblem.invalid("body.address", "not on any connected subnet; name the interface");
+                }
+            } else if (i.stack.iface(ifName) == null) {
+                throw ApiProblem.invalid("body.interface", "no interface named '" + ifName + "'");
+            } else if (i.stack.iface(ifName).isLoopback()) {
+                throw ApiProblem.invalid("body.interface", "the loopback has no neighbours");
+            }
+            errno("body.mac", i.stack.addStaticNeighbor(ifName, address, mac));
+            return new NeighborInfo(spec.address(), mac.toString(), "PERMANENT", ifName);
+        });
+    }
+
+    @Override
+    public Future<Void> deleteNeighbor(String instance, String address) {
+        int a = Ipv4Address.parse(address);
+        return execute(instance, i -> {
+            for (NetInterface n : i.stack.interfaces()) {
+                NeighborCache nc = i.stack.neighbors(n.name());
+                if (nc != null && nc.remove(a) == 0) {
+                    return null;
+                }
+            }
+            throw ApiProblem.notFound("neighbour", address);
+        });
+    }
+
+    @Override
+    public Future<Integer> flushNeighbors(String instance) {
+        return execute(instance, i -> {
+            int n = 0;
+            for (NetInterface x : i.stack.interfaces()) {
+                NeighborCache nc = i.stack.neighbors(x.name());
+                if (nc != null) {
+                    n += nc.flushAll();
+                }
+            }
+            return n;
+        });
+    }
+
+    // ------------------------------------------------------------------ sockets
+
+    @Override
+    public Future<List<ConnectionInfo>> listConnections(String instance) {
+        return execute(instance, LocalBackend::connections);
+    }
+
+    /** ss's state names (ESTAB, SYN-RECV ...), which differ from RFC 9293's in two places. */
+    static String ssState(TcpState s) {
+        return switch (s) {
+            case ESTABLISHED -> "ESTAB";
+            case SYN_RECEIVED -> "SYN-RECV";
+            default -> s.rfcName();
+        };
+    }
+
+    static String tcpId(InetEndpoint local, InetEndpoint remote) {
+        return "tcp-" + local + "-" + (remote == null ? "*" : remote.toString());
+    }
+
+    /** Owner context only. */
+    private static List<ConnectionInfo> connections(LocalInstance i) {
+        List<ConnectionInfo> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (StackSocket s : i.stack.sockets().all()) {
+            if (s instanceof TcpSocket t) {
+                if (t.isClosed()) {
+                    continue;
+                }
+                InetEndpoint local = t.localEndpoint();
+                InetEndpoint remote = t.remoteEndpoint();
+                if (local == null) {
+                    continue; // not bound yet: ss does not show it either
+                }
+                TcpState st = t.state();
+                String id = tcpId(local, t.isListening() ? null : remote);
+                seen.add(id);
+                if (t.isListening()) {
+                    out.add(new ConnectionInfo(id, "tcp", "LISTEN", local.toString(), null, 0, 0,
+                            null, null, null, null, null, null, null));
+                    continue;
+                }
+                TcpInfo info = t.info();
+                out.add(new ConnectionInfo(id, "tcp", ssState(st), local.toString(),
+                        remote == null ? null : remote.toString(), info == null ? 0 : info.sendQueueBytes(),
+                        info == null ? 0 : info.receiveQueueBytes(),
+                        info == null ? null : info.srttNanos() / 1000,
+                        info == null || info.sndMss() == 0 ? null : (long) (info.cwndBytes() / info.sndMss()),
+                        info == null ? null : info.totalRetrans(), info == null ? null : info.bytesSent(),
+                        info == null ? null : info.bytesReceived(), null, null));
+            } else if (s.getClass().getSimpleName().equals("UdpSocket") || s.getClass().getSimpleName().equals("IcmpSocket")) {
+                // handled from the snapshot below, which knows their queues
+            }
+        }
+        for (TcpConnectionInfo c : i.tcp.connectionsSnapshot()) {
+            String id = tcpId(c.local(), c.remote());
+            if (seen.add(id)) { // a connection no socket holds: in the accept queue, or orphaned after close()
+                out.add(new ConnectionInfo(id, "tcp", ssState(c.state()), c.local().toString(), c.remote().toString(),
+                        c.sendQueue(), c.receiveQueue(), null, null, null, null, null, null, null));
+            }
+        }
+        for (StackSnapshot.SocketInfo s : i.stack.snapshot().sockets()) {
+            if (s.type().equals("udp") || s.type().equals("icmp")) {
+                String local = s.local() == null ? "0.0.0.0:0" : s.local().toString();
+                out.add(new ConnectionInfo(s.type() + "-" + s.id(), s.type(), s.remote() == null ? "UNCONN" : "ESTAB",
+                        local, s.remote() == null ? null : s.remote().toString(), 0, s.queuedBytes(),
+                        null, null, null, null, null, null, null));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Future<Void> abortConnection(String instance, String connectionId) {
+        return execute(instance, i -> {
+            for (StackSocket s : i.stack.sockets().copy()) {
+                String id = null;
+                if (s instanceof TcpSocket t && !t.isClosed() && t.localEndpoint() != null) {
+                    id = tcpId(t.localEndpoint(), t.isListening() ? null : t.remoteEndpoint());
+                    if (id.equals(connectionId)) {
+                        // ss -K: SO_LINGER {1, 0} then close() sends a reset (RFC 9293 3.10.4 ABORT).
+                        t.setLinger(true, 0);
+                        t.close();
+                        i.stack.removeSocket(t);
+                        return null;
+                    }
+                } else if (connectionId.equals("udp-" + s.id()) || connectionId.equals("icmp-" + s.id())) {
+                    s.close();
+                    return null;
+                }
+            }
+            throw ApiProblem.notFound("connection", connectionId);
+        });
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    /** IP_IN_RECEIVES becomes ipInReceives, as netstat -s and SNMP MIBs spell them. */
+    static String camel(String enumName) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : enumName.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public Future<StatsInfo> stats(String instance) {
+        return execute(instance, i -> {
+            StackCounters.Snapshot s = i.stack.counters().snapshot();
+            Map<String, Long> counters = new LinkedHashMap<>();
+            for (StackCounter c : StackCounter.values()) {
+                counters.put(camel(c.name()), s.get(c));
+            }
+            Map<String, Long> drops = new LinkedHashMap<>();
+            for (DropReason r : DropReason.values()) {
+                long n = s.drops(r);
+                if (n != 0) {
+                    drops.put(camel(r.name()), n);
+                }
+            }
+            Map<String, Long> tcp = new LinkedHashMap<>();
+            TcpCounters tc = i.tcp.counters();
+            for (Field f : TcpCounters.class.getFields()) {
+                if (f.getType() == long.class && !java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    try {
+                        tcp.put(f.getName(), f.getLong(tc));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            return new StatsInfo(i.name, counters, drops, s.totalDrops(), tcp);
+        });
+    }
+
+    // ------------------------------------------------------------------ tunables
+
+    private static List<TunableInfo> tunableInfos(TcpTunables t) {
+        List<TunableInfo> out = new ArrayList<>();
+        for (TcpTunables.Descriptor d : TcpTunables.descriptors()) {
+            String type = d.type() == Long.class ? "integer" : d.type() == Boolean.class ? "boolean" : "string";
+            boolean num = d.type() == Long.class;
+            out.add(new TunableInfo(d.name(), type, t.get(d.name()), d.defaultValue(), num ? d.min() : null,
+                    num ? d.max() : null, d.description()));
+        }
+        return out;
+    }
+
+    /** Checks every value on a scratch copy, so a bad one changes nothing. */
+    private static void checkTunables(String prefix, Map<String, Object> values) {
+        TcpTunables scratch = new TcpTunables();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String field = prefix + "." + e.getKey();
+            if (!TcpTunables.has(e.getKey())) {
+                throw ApiProblem.invalid(field, "no such tunable");
+            }
+            Object v = e.getValue();
+            if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
+                throw ApiProblem.invalid(field, "must be an integer");
+            }
+            try {
+                scratch.set(e.getKey(), v);
+            } catch (IllegalArgumentException ex) {
+                throw ApiProblem.invalid(field, ex.getMessage());
+            }
+        }
+    }
+
+    private static void applyTunables(LocalInstance i, Map<String, Object> values) {
+        values.forEach(i.tcp.tunables()::set);
+    }
+
+    @Override
+    public Future<List<TunableInfo>> tunables(String instance) {
+        return execute(instance, i -> tunableInfos(i.tcp.tunables()));
+    }
+
+    @Override
+    public Future<List<TunableInfo>> patchTunables(String instance, Map<String, Object> values) {
+        try {
+            checkTunables("body", values);
+        } catch (ApiProblem p) {
+            return Future.failedFuture(p);
+        }
+        return execute(instance, i -> {
+            applyTunables(i, values);
+            return tunableInfos(i.tcp.tunables());
+        });
+    }
+
+    // ------------------------------------------------------------------ impairment
+
+    private static ImpairmentInfo.State state(FaultConfig c, FaultCounters n) {
+        return new ImpairmentInfo.State(c.lossRate(), c.duplicateRate(), c.reorderRate(), c.corruptRate(),
+                c.delayNanos() / 1e6, c.jitterNanos() / 1e6,
+                new ImpairmentInfo.Counters(n.frames(), n.lost(), n.duplicated(), n.reordered(), n.corrupted(), n.delayed()));
+    }
+
+    private static FaultInjector faults(LocalInstance i) {
+        if (i.faults == null) {
+            throw ApiProblem.conflict(null, "instance '" + i.name + "' has no link to impair");
+        }
+        return i.faults;
+    }
+
+    @Override
+    public Future<ImpairmentInfo> impairment(String instance) {
+        return execute(instance, i -> {
+            if (i.faults == null) {
+                ImpairmentInfo.State none = new ImpairmentInfo.State(0, 0, 0, 0, 0, 0,
+                        new ImpairmentInfo.Counters(0, 0, 0, 0, 0, 0));
+                return new ImpairmentInfo(none, none);
+            }
+            return new ImpairmentInfo(state(i.faults.transmit(), i.faults.transmitCounters()),
+                    state(i.faults.receive(), i.faults.receiveCounters()));
+        });
+    }
+
+    private static void apply(FaultConfig c, ImpairmentSpec.Direction d) {
+        ImpairmentSpec.Direction x = d == null ? ImpairmentSpec.Direction.NONE : d;
+        c.clear();
+        c.lossRate(orZero(x.lossRate())).duplicateRate(orZero(x.duplicateRate())).reorderRate(orZero(x.reorderRate()))
+                .corruptRate(orZero(x.corruptRate())).delayNanos(Math.round(orZero(x.delayMillis()) * 1e6))
+                .jitterNanos(Math.round(orZero(x.jitterMillis()) * 1e6));
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
+    }
+
+    @Override
+    public Future<ImpairmentInfo> setImpairment(String instance, ImpairmentSpec spec) {
+        return execute(instance, i -> {
+            FaultInjector f = faults(i);
+            apply(f.transmit(), spec.transmit());
+            apply(f.receive(), spec.receive());
+            return new ImpairmentInfo(state(f.transmit(), f.transmitCounters()), state(f.receive(), f.receiveCounters()));
+        });
+    }
+
+    // ------------------------------------------------------------------ clients, capture, close
+
+    /** No shim endpoint runs in this backend, so no process can be attached: the list is truly empty. */
+    @Override
+    public Future<List<ClientInfo>> clients(String instance) {
+        return execute(instance, i -> List.of());
+    }
+
+    @Override
+    public Future<Capture> capture(String instance, FrameSink sink) {
+        return execute(instance, i -> {
+            if (i.tap == null) {
+                throw ApiProblem.conflict(null, "instance '" + i.name + "' has no link to capture on");
+            }
+            i.tap.add(sink);
+            return () -> i.driver.call(() -> {
+                i.tap.remove(sink);
+                return null;
+            });
+        });
+    }
+
+    @Override
+    public Future<Void> close() {
+        List<String> names;
+        List<String> linkNames;
+        synchronized (this) {
+            names = new ArrayList<>(instances.keySet());
+            linkNames = new ArrayList<>(links.keySet());
+        }
+        List<Future<Void>> fs = new ArrayList<>();
+        for (String n : names) {
+            fs.add(deleteInstance(n).otherwiseEmpty());
+        }
+        return Future.join(fs).compose(v -> {
+            List<Future<Void>> ls = new ArrayList<>();
+            for (String l : linkNames) {
+                ls.add(deleteLink(l).otherwiseEmpty());
+            }
+            return Future.join(ls);
+        }).mapEmpty();
+    }
+
+    /** How many instances and links exist (leak checks in tests). */
+    public synchronized int[] sizes() {
+        return new int[] {instances.size(), links.size(), reservations.size()};
+    }
+
+    // ------------------------------------------------------------------ errno mapping
+
+    /** Maps a stack configuration call's -errno to the API's answer for {@code field}. */
+    static void errno(String field, int result) {
+        if (result >= 0) {
+            return;
+        }
+        int e = -result;
+        if (e == Errno.EEXIST) {
+            throw ApiProblem.conflict(field, "already exists (EEXIST)");
+        }
+        if (e == Errno.ESRCH || e == Errno.ENOENT || e == Errno.EADDRNOTAVAIL) {
+            throw ApiProblem.of(404, "Not found", field + ": no such entry");
+        }
+        if (e == Errno.ENETUNREACH) {
+            throw ApiProblem.invalid(field, "not reachable through any interface (ENETUNREACH)");
+        }
+        if (e == Errno.ENODEV) {
+            throw ApiProblem.of(404, "Not found", field + ": no such interface");
+        }
+        throw ApiProblem.invalid(field, "refused by the stack (errno " + e + ")");
+    }
+}
