@@ -11,7 +11,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +42,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class AdminApi {
     /** Where openapi.yaml sits on the class path (copied there from the top-level file). */
     public static final String CONTRACT_RESOURCE = "alpenstack/openapi.yaml";
-    static final String BODY_LIMIT_KEY = "alpenstack.bodyLimit";
 
     private final Vertx vertx;
     private final AdminBackend backend;
@@ -70,7 +71,7 @@ public final class AdminApi {
     /** Builds the API (router, events) without listening; call {@link #listen()} after mounting more routes. */
     public static Future<AdminApi> create(Vertx vertx, AdminBackend backend, AdminApiOptions options) {
         String text = contractText();
-        return OpenAPIContract.from(vertx, parseYaml(text)).map(contract -> {
+        return loadContract(vertx, text).map(contract -> {
             EventHub events = new EventHub(vertx);
             Operations ops = new Operations(backend, events, new Observability(vertx, backend));
             Router router = buildRouter(vertx, contract, ops.handlers(), options, text);
@@ -132,6 +133,49 @@ public final class AdminApi {
         }
     }
 
+    /**
+     * The contract as vertx-openapi can hold it. That library models only a few media types
+     * (JSON, vnd.*+json, text/plain, multipart, octet-stream) and refuses a contract naming any
+     * other, though RFC 9457's application/problem+json is JSON and the two streams here
+     * (text/event-stream, application/vnd.tcpdump.pcap) are never validated. So in the copy given
+     * to it, and never in the served openapi.yaml, a "+json" type is read as application/json and
+     * any other unsupported type as application/octet-stream.
+     */
+    public static Future<OpenAPIContract> loadContract(Vertx vertx, String text) {
+        JsonObject raw = parseYaml(text);
+        rewriteMediaTypes(raw);
+        return OpenAPIContract.from(vertx, raw);
+    }
+
+    /** The media type vertx-openapi knows that stands for {@code media} (see {@link #loadContract}). */
+    public static String supportedMediaType(String media) {
+        if (MediaType.isMediaTypeSupported(media)) {
+            return media;
+        }
+        return media.endsWith("+json") ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_OCTET_STREAM;
+    }
+
+    private static void rewriteMediaTypes(Object node) {
+        if (node instanceof JsonObject o) {
+            for (String key : Set.copyOf(o.fieldNames())) {
+                Object child = o.getValue(key);
+                if (key.equals("content") && child instanceof JsonObject content) {
+                    for (String media : Set.copyOf(content.fieldNames())) {
+                        String to = supportedMediaType(media);
+                        if (!to.equals(media)) {
+                            content.put(to, content.remove(media));
+                        }
+                    }
+                }
+                rewriteMediaTypes(child);
+            }
+        } else if (node instanceof io.vertx.core.json.JsonArray a) {
+            for (Object child : a) {
+                rewriteMediaTypes(child);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public static JsonObject parseYaml(String text) {
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
@@ -140,15 +184,12 @@ public final class AdminApi {
 
     private static Router buildRouter(Vertx vertx, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
                                       AdminApiOptions options, String contractText) {
-        RouterBuilder rb = RouterBuilder.create(vertx, contract);
+        RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+        // Vert.x-web wants body handling before user handlers.
+        rb.rootHandler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()));
         if (options.bearerToken() != null) {
             rb.rootHandler(new BearerAuth(options.bearerToken()));
         }
-        rb.rootHandler(rc -> {
-            rc.put(BODY_LIMIT_KEY, options.bodyLimitBytes());
-            rc.next();
-        });
-        rb.rootHandler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()));
         for (OpenAPIRoute route : rb.getRoutes()) {
             String id = route.getOperation().getOperationId();
             Handler<RoutingContext> h = handlers.get(id);
@@ -169,7 +210,15 @@ public final class AdminApi {
         Buffer contractBytes = Buffer.buffer(contractText);
         router.get("/openapi.yaml").handler(rc -> rc.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8").end(contractBytes));
-        router.route().failureHandler(rc -> Http.fail(rc, rc.failure()));
+        router.route().failureHandler(rc -> {
+            if (rc.statusCode() == 413 || rc.failure() instanceof io.vertx.ext.web.handler.HttpException h
+                    && h.getStatusCode() == 413) {
+                Http.problem(rc, ApiProblem.of(413, "Body too large",
+                        "request bodies are limited to " + options.bodyLimitBytes() + " bytes"));
+            } else {
+                Http.fail(rc, rc.failure());
+            }
+        });
         router.errorHandler(404, rc -> Http.problem(rc, Problems.fromStatus(404, rc)));
         router.errorHandler(405, rc -> Http.problem(rc, Problems.fromStatus(405, rc)));
         return router;

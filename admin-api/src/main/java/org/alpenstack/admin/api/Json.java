@@ -9,7 +9,9 @@ import java.io.IOException;
 /** The one Jackson mapper of the API: records in, records out, lowerCamelCase as declared. */
 public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            // An unknown value is left out rather than sent as null; the contract marks such fields optional.
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private Json() {
     }

@@ -40,6 +40,10 @@ final class Problems {
             return ApiProblem.of(400, "Malformed request", "the body is not valid JSON");
         }
         if (t instanceof HttpException h) {
+            // vertx-web wraps what a handler failed with (the contract validator's exception) in a 400.
+            if (h.getCause() != null && h.getCause() != h) {
+                return from(h.getCause(), rc);
+            }
             return fromStatus(h.getStatusCode(), rc);
         }
         if (t == null) {
@@ -51,8 +55,7 @@ final class Problems {
 
     static ApiProblem fromStatus(int status, RoutingContext rc) {
         return switch (status) {
-            case 413 -> ApiProblem.of(413, "Body too large", "request bodies are limited to "
-                    + rc.get(AdminApi.BODY_LIMIT_KEY, "?") + " bytes");
+            case 413 -> ApiProblem.of(413, "Body too large", "the request body is larger than this server accepts");
             case 404 -> ApiProblem.of(404, "Not found", "no resource at " + rc.request().path());
             case 405 -> ApiProblem.of(405, "Method not allowed",
                     rc.request().method() + " is not allowed on " + rc.request().path());
@@ -96,29 +99,89 @@ final class Problems {
         return ApiProblem.invalid(params);
     }
 
-    /** Keeps the first, most specific error per field (leaf errors of the output tree). */
+    /** Messages that only say "something below failed"; the leaf error says what. */
+    private static boolean generic(String err) {
+        return err.endsWith("does not match schema") || err.startsWith("A subschema had errors")
+                || err.startsWith("Items did not match schema") || err.contains("additional properties schema");
+    }
+
+    /**
+     * Flattens the validator's output to one reason per field: the most specific error for the
+     * deepest location (an error at "addresses[1]" hides the summary at "addresses").
+     */
     private static void collect(OutputUnit u, String prefix, Map<String, String> out) {
+        List<OutputUnit> flat = new ArrayList<>();
+        flatten(u, flat);
+        Map<String, String> best = new LinkedHashMap<>();
+        for (OutputUnit x : flat) {
+            String err = x.getError();
+            if (err == null) {
+                continue;
+            }
+            String field = fieldName(prefix, x.getInstanceLocation());
+            Matcher req = REQUIRED.matcher(err);
+            String reason;
+            if (req.find()) {
+                field = field + "." + req.group(1);
+                reason = "is required";
+            } else if (err.contains("additional properties schema")) {
+                reason = "unknown field";
+            } else {
+                reason = humane(err, x.getAbsoluteKeywordLocation(), prefix);
+            }
+            String had = best.get(field);
+            if (had == null || generic(had) && !generic(reason) || had.equals("unknown field") && !generic(reason)) {
+                best.put(field, reason);
+            }
+        }
+        for (Map.Entry<String, String> e : best.entrySet()) {
+            boolean hasDeeper = false;
+            for (String other : best.keySet()) {
+                if (other.length() > e.getKey().length() && (other.startsWith(e.getKey() + ".")
+                        || other.startsWith(e.getKey() + "["))) {
+                    hasDeeper = true;
+                }
+            }
+            if (!hasDeeper) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void flatten(OutputUnit u, List<OutputUnit> into) {
         if (u == null) {
             return;
         }
-        List<OutputUnit> children = u.getErrors();
-        if (children != null && !children.isEmpty()) {
-            for (OutputUnit c : children) {
-                collect(c, prefix, out);
+        into.add(u);
+        if (u.getErrors() != null) {
+            for (OutputUnit c : u.getErrors()) {
+                flatten(c, into);
             }
-            return;
         }
-        String err = u.getError();
-        if (err == null) {
-            return;
+    }
+
+    /** A pattern failure says which format was expected, by the schema it came from. */
+    private static String humane(String err, String keywordLocation, String prefix) {
+        if (!err.contains("does not match pattern")) {
+            return err;
         }
-        String field = fieldName(prefix, u.getInstanceLocation());
-        Matcher req = REQUIRED.matcher(err);
-        if (req.find()) {
-            field = field + "." + req.group(1);
-            err = "is required";
+        String k = keywordLocation == null ? "" : keywordLocation;
+        if (k.contains("/schemas/Ipv4Cidr/") || prefix.endsWith("destination")) {
+            return "not an IPv4 CIDR (a.b.c.d/len)";
         }
-        out.putIfAbsent(field, err);
+        if (k.contains("/schemas/Ipv4/") || prefix.endsWith("address") || prefix.endsWith("host")) {
+            return "not an IPv4 address (a.b.c.d)";
+        }
+        if (k.contains("/schemas/Mac/")) {
+            return "not a MAC address (xx:xx:xx:xx:xx:xx)";
+        }
+        if (k.contains("/schemas/Name/") || prefix.equals("name") || prefix.equals("link") || prefix.endsWith("instance")) {
+            return "a name is 1-32 of a-z, 0-9 and '-', starting with a letter";
+        }
+        if (k.contains("/schemas/InterfaceName/") || prefix.equals("interface")) {
+            return "an interface name is a letter then up to 14 letters or digits";
+        }
+        return err;
     }
 
     /** "/addresses/0" under "body" becomes "body.addresses[0]". */
