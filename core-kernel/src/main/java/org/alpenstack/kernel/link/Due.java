@@ -1,13 +1,15 @@
 package org.alpenstack.kernel.link;
 
-/** Deadline values the in-memory links report from {@code nextDeadline()}. */
+/** What the clock-less in-memory queues report from {@code nextDeadline()}. */
 final class Due {
-    /**
-     * Work is waiting now, whatever "now" is: any poll time is at or after it. A queue has no
-     * clock of its own, so it cannot name the current time.
-     */
-    static final long NOW = Long.MIN_VALUE;
-
     private Due() {
     }
+
+    /**
+     * Frames waiting in a queue are due at once, but a queue has no clock to name "now". The time
+     * of its last poll is at or before the caller's now (time is monotonic), so it says "due"
+     * without the hazard of {@code Long.MIN_VALUE}, which overflows an owner's
+     * {@code deadline - now}. Before the first poll there is no better answer than the minimum.
+     */
+    static final long BEFORE_FIRST_POLL = Long.MIN_VALUE;
 }

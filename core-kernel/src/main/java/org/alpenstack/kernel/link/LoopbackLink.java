@@ -18,6 +18,7 @@ public final class LoopbackLink implements Link, Pollable {
     private final int mtu;
     private final FrameQueue queue;
     private FrameReceiver receiver;
+    private long lastPoll = Due.BEFORE_FIRST_POLL;
     private long delivered;
     private long dropped;
 
@@ -48,6 +49,7 @@ public final class LoopbackLink implements Link, Pollable {
 
     @Override
     public void poll(long now) {
+        lastPoll = now;
         // Only what was queued before this poll: frames sent in reply wait for the next one.
         for (int n = queue.size(); n > 0; n--) {
             PacketBuffer f = queue.poll();
@@ -63,7 +65,7 @@ public final class LoopbackLink implements Link, Pollable {
 
     @Override
     public long nextDeadline() {
-        return queue.isEmpty() ? Clock.NEVER : Due.NOW;
+        return queue.isEmpty() ? Clock.NEVER : lastPoll;
     }
 
     @Override

@@ -29,6 +29,7 @@ public final class VirtualSwitch implements Pollable {
     /** Per port, how many frames the current poll moves; kept to avoid allocating per poll. */
     private int[] budget = new int[0];
 
+    private long lastPoll = Due.BEFORE_FIRST_POLL;
     private long forwarded;
     private long flooded;
     private long filtered;
@@ -57,6 +58,7 @@ public final class VirtualSwitch implements Pollable {
 
     @Override
     public void poll(long now) {
+        lastPoll = now;
         SwitchPort[] ps = ports;
         // Frames queued by receivers during this poll wait for the next one: each port moves
         // only what it held when the poll began.
@@ -100,7 +102,7 @@ public final class VirtualSwitch implements Pollable {
     public long nextDeadline() {
         for (SwitchPort p : ports) {
             if (!p.ingress.isEmpty()) {
-                return Due.NOW;
+                return lastPoll;
             }
         }
         return Clock.NEVER;

@@ -24,6 +24,9 @@ import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.PortTable;
 import org.alpenstack.kernel.socket.SocketTable;
 import org.alpenstack.kernel.socket.StackSocket;
+import org.alpenstack.kernel.tcp.TcpLayer;
+import org.alpenstack.kernel.tcp.TcpSocket;
+import org.alpenstack.kernel.tcp.TcpTunables;
 import org.alpenstack.kernel.time.Clock;
 import org.alpenstack.kernel.time.Pollable;
 import org.alpenstack.kernel.time.TimerWheel;
@@ -62,6 +65,7 @@ public final class NetStack implements Pollable {
     private final SocketTable sockets = new SocketTable();
     private final UdpProtocol udp;
     private final IcmpProtocol icmp;
+    private final TcpLayer tcp;
     private final NetInterface loopback;
     private final DatagramHost datagramHost = new Host();
     private Throwable lastInternalError;
@@ -89,6 +93,11 @@ public final class NetStack implements Pollable {
         udp.setIcmp(icmp);
         ip.register(icmp);
         ip.register(udp);
+        // TCP keys its ISNs and SYN cookies with a secret nobody can derive from the name (RFC 6528).
+        this.tcp = new TcpLayer(ip, pool, timers, clock, new TcpTunables(), sockets::newId,
+                new java.security.SecureRandom().nextLong());
+        tcp.setSocketTable(sockets::add, sockets::remove);
+        ip.register(tcp);
         this.loopback = new NetInterface(interfaces.nextIndex(), "lo", null, 0, NetInterface.LOOPBACK_MTU, true);
         interfaces.add(loopback);
         loopback.addAddress(new InterfaceAddress(Ipv4Address.LOOPBACK, 8));
@@ -310,6 +319,16 @@ public final class NetStack implements Pollable {
         UdpSocket s = new UdpSocket(sockets.newId(), datagramHost);
         sockets.add(s);
         return s;
+    }
+
+    /** socket(AF_INET, SOCK_STREAM, 0). */
+    public TcpSocket openTcp() {
+        return tcp.openSocket();
+    }
+
+    /** The TCP layer: tunables, counters, connection listing. */
+    public TcpLayer tcp() {
+        return tcp;
     }
 
     /** socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): a ping socket. */

@@ -114,6 +114,8 @@ final class TcpConnection {
     /** When we last received anything: keepalive idle and delayed-ACK decisions. */
     long lastReceived;
     long lastSent;
+    /** When we last answered an out-of-window pure ACK (rate limit, Linux tcp_oow_rate_limited). */
+    long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     int keepaliveProbes;
 
     // Socket options (Linux semantics, see TcpSocket).
@@ -180,6 +182,17 @@ final class TcpConnection {
     /** Bytes sent and not yet acknowledged (FlightSize of RFC 5681, counting SYN/FIN). */
     int flightSize() {
         return sndMax - sndUna;
+    }
+
+    /** The sequence variables in one line, relative to ISS/IRS, for failure messages. */
+    String debugState() {
+        return this + " una=" + (sndUna - iss) + " nxt=" + (sndNxt - iss) + " max=" + (sndMax - iss)
+                + " wnd=" + sndWnd + " cwnd=" + (cc == null ? -1 : cc.cwnd()) + " rcvNxt=" + (rcvNxt - irs)
+                + " rcvAdv=" + (rcvAdv - irs) + " buf=" + (sendBuffer == null ? -1 : sendBuffer.length())
+                + " rbuf=" + (receiveBuffer == null ? -1 : receiveBuffer.available()) + "/" + (receiveBuffer == null ? -1 : receiveBuffer.free())
+                + " rxtShift=" + rxtShift + " rec=" + inRecovery + " dup=" + dupAcks + " sack=" + sackPermitted
+                + " ts=" + timestamps + " mss=" + sndMss + " fin=" + finQueued + "/" + (finSeq - iss)
+                + " rto=" + (rtt == null ? -1 : rtt.rto() / 1_000_000) + "ms";
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class TcpCounters {
     public long bytesReceived;
     public long bytesSent;
     public long drops;
+    /** Segments the IP layer refused to send (no route, EMSGSIZE, ENOBUFS). */
+    public long sendErrors;
     private final long[] dropsByReason = new long[DropReason.values().length];
 
     void drop(DropReason reason) {

@@ -14,6 +14,9 @@ final class TcpInput {
     /** RFC 7323 5.5: TS.Recent is invalid after 24 days of idleness. */
     private static final long PAWS_IDLE_LIMIT = 24L * 24 * 3600 * 1_000_000_000L;
 
+    /** Linux net.ipv4.tcp_invalid_ratelimit: 500 ms. */
+    static final long OUT_OF_WINDOW_ACK_INTERVAL = 500_000_000L;
+
     private final TcpLayer layer;
 
     TcpInput(TcpLayer layer) {
@@ -168,7 +171,12 @@ final class TcpInput {
                     // A duplicate: let the reassembly queue note it for a D-SACK (RFC 2883 4).
                     c.reassembly.receive(s.seq, s.data, s.dataOffset, s.dataLength);
                 }
-                if (s.has(TcpFlags.ACK) || s.segLen() > 0) {
+                if (s.segLen() > 0) {
+                    c.ackNow = true;
+                } else if (s.has(TcpFlags.ACK) && now - c.lastOutOfWindowAck >= OUT_OF_WINDOW_ACK_INTERVAL) {
+                    // Linux tcp_oow_rate_limited (tcp_invalid_ratelimit): a pure ACK out of the
+                    // window is answered at most twice a second, which breaks any ACK loop.
+                    c.lastOutOfWindowAck = now;
                     c.ackNow = true;
                 }
             }

@@ -52,6 +52,8 @@ public final class TcpLayer implements TransportProtocol {
     private final Map<Integer, List<TcpSocket>> boundPorts = new HashMap<>();
     private final Segment segment = new Segment();
     private final IntSupplier socketIds;
+    private java.util.function.Consumer<TcpSocket> socketOpened = s -> { };
+    private java.util.function.Consumer<TcpSocket> socketClosed = s -> { };
     private int nextEphemeralOffset;
     private long challengeAckSecond;
     private int challengeAcksThisSecond;
@@ -79,7 +81,23 @@ public final class TcpLayer implements TransportProtocol {
 
     /** A new, unbound, unconnected TCP socket (socket(AF_INET, SOCK_STREAM, 0)). */
     public TcpSocket openSocket() {
-        return new TcpSocket(this, socketIds.getAsInt());
+        TcpSocket s = new TcpSocket(this, socketIds.getAsInt());
+        socketOpened.accept(s);
+        return s;
+    }
+
+    /** Tells the stack's socket table about every TCP socket opened (incl. accepted) and closed. */
+    public void setSocketTable(java.util.function.Consumer<TcpSocket> opened, java.util.function.Consumer<TcpSocket> closed) {
+        this.socketOpened = opened;
+        this.socketClosed = closed;
+    }
+
+    void socketOpened(TcpSocket s) {
+        socketOpened.accept(s);
+    }
+
+    void socketClosed(TcpSocket s) {
+        socketClosed.accept(s);
     }
 
     int nextSocketId() {
@@ -533,6 +551,13 @@ public final class TcpLayer implements TransportProtocol {
 
     void removeListener(TcpListener l) {
         listeners.remove(ConnectionTable.hi(l.localAddress, 0), ConnectionTable.lo(l.localPort, 0), l);
+    }
+
+    /** Every connection's {@link TcpConnection#debugState()}, one per line (tests and debugging). */
+    public String debugDump() {
+        StringBuilder sb = new StringBuilder();
+        connections.forEach(c -> sb.append(c.debugState()).append('\n'));
+        return sb.toString();
     }
 
     /** All connections, for snapshots (allocates; not for the data path). */

@@ -124,8 +124,7 @@ final class TcpOutput {
             flags |= TcpFlags.PSH;
         }
         int seq = c.sndNxt;
-        emit(c, seq, flags, len, now);
-        return len > 0 || fin;
+        return emit(c, seq, flags, len, now) > 0;
     }
 
     /**
@@ -202,11 +201,11 @@ final class TcpOutput {
         int saved = c.sndNxt;
         c.sndNxt = seq;
         int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (off + len == buffered && len > 0 ? TcpFlags.PSH : 0);
-        emit(c, seq, flags, len, now);
+        int sent = emit(c, seq, flags, len, now);
         if (SeqNum.gt(saved, c.sndNxt)) {
             c.sndNxt = saved;
         }
-        return len + (fin ? 1 : 0);
+        return sent;
     }
 
     /** A bare ACK of RCV.NXT (RFC 9293 3.10.7.4: "send an ACK"). */
@@ -229,11 +228,25 @@ final class TcpOutput {
      * {@code seq}, with {@code flags}. Updates SND.NXT/SND.MAX, RTT
      * timing, the retransmission timer and the ACK state.
      */
-    void emit(TcpConnection c, int seq, int flags, int len, long now) {
+    int emit(TcpConnection c, int seq, int flags, int len, long now) {
         boolean syn = (flags & TcpFlags.SYN) != 0;
+        if (len == 0 && (flags & (TcpFlags.SYN | TcpFlags.FIN)) == 0 && seq == c.sndNxt) {
+            // FreeBSD tcp_output: while retransmitting, SND.NXT lags behind; a pure ACK (or RST)
+            // must carry the first unsent octet, SND.MAX, or the peer finds it left of its window
+            // and answers with an ACK of its own, and two such peers loop.
+            seq = c.sndMax;
+        }
         // The SACK blocks are taken once: a pending D-SACK is consumed by reading it (RFC 2883 4).
         int blocks = syn ? 0 : sackBlocksToSend(c, flags);
         int optLen = syn ? synOptionsLength(c) : dataOptionsLength(c, blocks);
+        int maxData = c.sndMss + (c.timestamps ? 12 : 0) - optLen;
+        if (!syn && len > maxData) {
+            // SACK blocks do not fit beside a full segment: like Linux's tcp_current_mss, carry less
+            // data rather than exceed the path MTU (or drop the SACK information). The FIN, if any,
+            // then no longer follows the last byte and waits for the next segment.
+            len = Math.max(0, maxData);
+            flags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+        }
         int hdrLen = HEADER_LENGTH + optLen;
         PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, hdrLen + len);
         byte[] a = b.array();
@@ -319,7 +332,14 @@ final class TcpOutput {
         if ((flags & TcpFlags.RST) != 0) {
             layer.counters.resetsSent++;
         }
-        layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
+        int err = layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
+        if (err < 0) {
+            // Lost locally (no route, neighbour queue full, DF and too big): the retransmission
+            // timer recovers it like any loss; Linux reports such errors as soft errors.
+            layer.counters.sendErrors++;
+            c.softError = -err;
+        }
+        return (flags & TcpFlags.RST) != 0 ? 0 : len + (syn ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
     }
 
     private static int synOptionsLength(TcpConnection c) {

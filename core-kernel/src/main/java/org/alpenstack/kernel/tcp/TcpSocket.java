@@ -200,6 +200,7 @@ public final class TcpSocket extends StackSocket {
         }
         lastAcceptError = 0;
         TcpSocket s = new TcpSocket(layer, layer.nextSocketId(), c, this);
+        layer.socketOpened(s);
         notifyReadiness(false);
         return s;
     }
@@ -481,6 +482,7 @@ public final class TcpSocket extends StackSocket {
             layer.releasePort(this, boundPort);
         }
         setListener(null);
+        layer.socketClosed(this);
         return 0;
     }
 

@@ -1,17 +1,19 @@
 package org.alpenstack.kernel.time;
 
 /**
- * A hashed timing wheel (Varghese and Lauck, "Hashed and Hierarchical Timing Wheels", SOSP 1987,
- * scheme 6): schedule and cancel are O(1) and allocate nothing, because every timer is an
- * intrusive node ({@link Timer}) in a doubly linked list of its slot.
+ * A hashed timing wheel (Varghese and Lauck, "Hashed and Hierarchical Timing Wheels", SOSP 1987)
+ * with a second, coarser level: schedule and cancel are O(1) and allocate nothing, because every
+ * timer is an intrusive node ({@link Timer}) in a doubly linked list.
  *
- * <p>Layout. Time is cut into ticks of {@code tickNanos}; tick {@code k} lives in slot
- * {@code k mod slots}. The wheel holds only timers within (roughly) one rotation of the cursor,
- * so every slot holds timers of exactly one tick; that makes the earliest deadline cheap to find
- * (the first occupied slot after the cursor, found through an occupancy bitmap). Timers further
- * out wait in an unsorted overflow list and are re-hashed into the wheel when the cursor enters
- * a new half rotation ("epoch"), so each far timer is touched once per half rotation at most, not
- * once per tick. Long timers (TCP keepalive, 2 hours) therefore cost nothing per tick.
+ * <p>Layout. Time is cut into ticks of {@code tickNanos}. The fine wheel has {@code slots} slots
+ * and holds the timers of the current and the next "epoch" (an epoch is half a rotation), so every
+ * slot holds timers of exactly one tick; that makes the earliest deadline cheap to find (the first
+ * occupied slot after the cursor, through an occupancy bitmap). Timers further out sit in a coarse
+ * wheel with one bucket per epoch ({@code slots} buckets, about 2.3 hours at the default
+ * geometry), and are re-hashed into the fine wheel when the cursor enters the epoch before theirs:
+ * each timer moves at most once. Timers beyond the coarse wheel wait in an unsorted overflow list,
+ * scanned once per half rotation of the coarse wheel (about 70 minutes at the default geometry).
+ * Long timers (TCP keepalive, 2 hours) therefore cost nothing per tick.
  *
  * <p>Firing. {@link #poll(long)} fires every timer whose deadline is at or before {@code now}, in
  * tick order; timers due in the same tick fire in the order they were scheduled. A task may
@@ -19,8 +21,8 @@ package org.alpenstack.kernel.time;
  * that same poll, even if it is already due: the owner sees it in {@link #nextDeadline()} and
  * polls again, so a task that keeps rescheduling itself "now" cannot live-lock the wheel.
  *
- * <p>{@link #nextDeadline()} is exact between polls: the minimum is cached and recomputed only
- * when the timer holding it is cancelled or fires.
+ * <p>{@link #nextDeadline()} is exact between polls: each level caches its minimum and recomputes
+ * it only when the timer holding it is cancelled or fires.
  *
  * <p>Not thread-safe, like everything in core-kernel: one owner drives it.
  */
@@ -30,35 +32,49 @@ public final class TimerWheel implements Pollable {
     private final long tickNanos;
     private final int slots;
     private final int mask;
-    /** Length of an epoch in ticks: half a rotation. */
+    /** Length of an epoch in ticks: half a rotation of the fine wheel. */
     private final long half;
-    /** Index of the overflow list in {@link #heads}. */
-    private final int far;
-    /** Index of the list of timers being fired by the current poll. */
+    /** Coarse buckets, one epoch each. */
+    private final int buckets;
+    /** The overflow list is re-scanned when the cursor enters a new run of this many epochs. */
+    private final long superEpoch;
+    /** List index of coarse bucket 0 in {@link #heads}; fine slots come first. */
+    private final int coarse;
+    private final int overflow;
+    /** The timers being fired by the current poll. */
     private final int expiring;
 
     private final Timer[] heads;
     private final Timer[] tails;
-    /** Bit {@code s} set while slot {@code s} holds a timer. */
-    private final long[] occupied;
+    /** Bit {@code s} set while fine slot {@code s} holds a timer. */
+    private final long[] slotOccupied;
+    /** Bit {@code b} set while coarse bucket {@code b} holds a timer. */
+    private final long[] bucketOccupied;
 
     /**
      * False until the first poll: the wheel does not know what "now" is before that, so timers
      * wait in the overflow list and the first poll places the cursor at the earliest of them.
      */
     private boolean started;
-    /** Every timer in the wheel is filed under a tick at or after the cursor. */
+    /** Every timer is filed under a tick at or after the cursor. */
     private long cursor = Long.MIN_VALUE;
-    /** Ticks below this go into the wheel, the rest into the overflow list; start of the cursor's epoch plus one rotation. */
+    /** The epoch of the cursor. */
+    private long epoch = Long.MIN_VALUE;
+    /** Ticks below this are in the fine wheel: the end of the epoch after the cursor's. */
     private long windowEnd = Long.MIN_VALUE;
+    /** Epochs below this (and at or after {@code epoch + 2}) are in the coarse wheel; the rest overflow. */
+    private long coarseEnd = Long.MIN_VALUE;
 
     private int size;
     private int wheelCount;
-    private int farCount;
+    private int coarseCount;
+    private int overflowCount;
     private long wheelMin = Clock.NEVER;
     private boolean wheelMinValid = true;
-    private long farMin = Clock.NEVER;
-    private boolean farMinValid = true;
+    private long coarseMin = Clock.NEVER;
+    private boolean coarseMinValid = true;
+    private long overflowMin = Clock.NEVER;
+    private boolean overflowMinValid = true;
 
     private long seq;
     private boolean polling;
@@ -77,18 +93,22 @@ public final class TimerWheel implements Pollable {
         if (tickNanos <= 0) {
             throw new IllegalArgumentException("tickNanos must be positive: " + tickNanos);
         }
-        if (slots < 2 || Integer.bitCount(slots) != 1) {
-            throw new IllegalArgumentException("slots must be a power of two >= 2: " + slots);
+        if (slots < 2 || Integer.bitCount(slots) != 1 || slots > (1 << 24)) {
+            throw new IllegalArgumentException("slots must be a power of two in [2, 2^24]: " + slots);
         }
         this.tickNanos = tickNanos;
         this.slots = slots;
         this.mask = slots - 1;
         this.half = slots / 2;
-        this.far = slots;
-        this.expiring = slots + 1;
-        this.heads = new Timer[slots + 2];
-        this.tails = new Timer[slots + 2];
-        this.occupied = new long[Math.max(1, slots / 64)];
+        this.buckets = slots;
+        this.superEpoch = buckets / 2;
+        this.coarse = slots;
+        this.overflow = slots + buckets;
+        this.expiring = overflow + 1;
+        this.heads = new Timer[expiring + 1];
+        this.tails = new Timer[expiring + 1];
+        this.slotOccupied = new long[Math.max(1, slots / 64)];
+        this.bucketOccupied = new long[Math.max(1, buckets / 64)];
     }
 
     /** Arms {@code t} for {@code deadlineNanos}, moving it if it was already scheduled. */
@@ -146,14 +166,14 @@ public final class TimerWheel implements Pollable {
         try {
             long t = cursor;
             while (size > 0) {
-                long nt = wheelCount > 0 ? firstOccupied(t, windowEnd) : NONE;
+                long nt = wheelCount > 0 ? firstOccupied(slotOccupied, mask, t, windowEnd) : NONE;
                 if (nt == NONE) {
-                    if (farCount == 0) {
+                    if (coarseCount + overflowCount == 0) {
                         break;
                     }
-                    // The wheel is empty up to the end of the window: jump to where the overflow
-                    // list starts. Every overflow tick is at or after both bounds, and the jump
-                    // enters a new epoch, which re-hashes the overflow list.
+                    // The fine wheel is empty up to its end: jump to where the far timers start.
+                    // Every far tick is at or after both bounds, and the jump enters a new epoch,
+                    // which moves the far timers that are now near into the fine wheel.
                     nt = Math.max(Math.max(t, windowEnd), tickOf(farMin()));
                 }
                 if (nt > lastTick) {
@@ -177,14 +197,7 @@ public final class TimerWheel implements Pollable {
 
     @Override
     public long nextDeadline() {
-        long min;
-        if (wheelCount > 0) {
-            min = wheelMin();
-        } else if (farCount > 0) {
-            min = farMin();
-        } else {
-            min = Clock.NEVER;
-        }
+        long min = wheelCount > 0 ? wheelMin() : farMin();
         return polling ? Math.min(min, pollDueMin) : min;
     }
 
@@ -214,31 +227,53 @@ public final class TimerWheel implements Pollable {
     private void start(long tick) {
         started = true;
         cursor = tick;
-        windowEnd = epochOf(tick) + slots;
-        rehashFar();
+        epoch = Math.floorDiv(tick, half);
+        windowEnd = (epoch + 2) * half;
+        coarseEnd = superStart(epoch) + buckets;
+        rescanOverflow();
     }
 
     private void advanceCursor(long tick) {
         if (tick <= cursor) {
             return;
         }
-        long oldEpoch = epochOf(cursor);
         cursor = tick;
-        long epoch = epochOf(tick);
-        if (epoch != oldEpoch) {
-            windowEnd = epoch + slots;
-            if (farCount > 0) {
-                rehashFar();
+        long e = Math.floorDiv(tick, half);
+        if (e == epoch) {
+            return;
+        }
+        long oldEpoch = epoch;
+        long oldCoarseEnd = coarseEnd;
+        epoch = e;
+        windowEnd = (e + 2) * half;
+        coarseEnd = superStart(e) + buckets;
+        // Epochs [oldEpoch + 2, e + 2) now belong to the fine wheel. The coarse wheel spans fewer
+        // than `buckets` epochs, so each of these buckets holds exactly one of them.
+        if (coarseCount > 0) {
+            long to = Math.min(e + 2, oldCoarseEnd);
+            for (long ep = oldEpoch + 2; ep < to; ep++) {
+                refileBucket((int) (ep & (buckets - 1)));
             }
+        }
+        if (coarseEnd != oldCoarseEnd && overflowCount > 0) {
+            rescanOverflow();
         }
     }
 
-    /** Moves overflow timers that now fall inside the window into their slots. */
-    private void rehashFar() {
-        Timer x = heads[far];
+    private void refileBucket(int b) {
+        Timer x;
+        while ((x = heads[coarse + b]) != null) {
+            detach(x);
+            file(x);
+        }
+    }
+
+    /** Moves overflow timers that now fall inside the coarse or the fine wheel. */
+    private void rescanOverflow() {
+        Timer x = heads[overflow];
         while (x != null) {
             Timer next = x.next;
-            if (x.tick < windowEnd) {
+            if (x.tick < windowEnd || Math.floorDiv(x.tick, half) < coarseEnd) {
                 detach(x);
                 file(x);
             }
@@ -246,7 +281,7 @@ public final class TimerWheel implements Pollable {
         }
     }
 
-    /** Links {@code t} into its slot, or the overflow list if it is beyond the window. */
+    /** Links {@code t} into the fine wheel, the coarse wheel or the overflow list, by its tick. */
     private void file(Timer t) {
         if (t.tick < cursor) {
             t.tick = cursor;
@@ -254,20 +289,33 @@ public final class TimerWheel implements Pollable {
         if (t.tick < windowEnd) {
             int s = (int) (t.tick & mask);
             link(s, t);
-            occupied[s >>> 6] |= 1L << (s & 63);
+            slotOccupied[s >>> 6] |= 1L << (s & 63);
             if (wheelCount++ == 0) {
                 wheelMin = t.deadline;
                 wheelMinValid = true;
             } else if (wheelMinValid && t.deadline < wheelMin) {
                 wheelMin = t.deadline;
             }
+            return;
+        }
+        long ep = Math.floorDiv(t.tick, half);
+        if (ep < coarseEnd) {
+            int b = (int) (ep & (buckets - 1));
+            link(coarse + b, t);
+            bucketOccupied[b >>> 6] |= 1L << (b & 63);
+            if (coarseCount++ == 0) {
+                coarseMin = t.deadline;
+                coarseMinValid = true;
+            } else if (coarseMinValid && t.deadline < coarseMin) {
+                coarseMin = t.deadline;
+            }
         } else {
-            link(far, t);
-            if (farCount++ == 0) {
-                farMin = t.deadline;
-                farMinValid = true;
-            } else if (farMinValid && t.deadline < farMin) {
-                farMin = t.deadline;
+            link(overflow, t);
+            if (overflowCount++ == 0) {
+                overflowMin = t.deadline;
+                overflowMinValid = true;
+            } else if (overflowMinValid && t.deadline < overflowMin) {
+                overflowMin = t.deadline;
             }
         }
     }
@@ -299,9 +347,9 @@ public final class TimerWheel implements Pollable {
         }
         t.prev = null;
         t.next = null;
-        if (list < slots) {
+        if (list < coarse) {
             if (heads[list] == null) {
-                occupied[list >>> 6] &= ~(1L << (list & 63));
+                slotOccupied[list >>> 6] &= ~(1L << (list & 63));
             }
             if (--wheelCount == 0) {
                 wheelMin = Clock.NEVER;
@@ -309,12 +357,23 @@ public final class TimerWheel implements Pollable {
             } else if (t.deadline == wheelMin) {
                 wheelMinValid = false;
             }
-        } else if (list == far) {
-            if (--farCount == 0) {
-                farMin = Clock.NEVER;
-                farMinValid = true;
-            } else if (t.deadline == farMin) {
-                farMinValid = false;
+        } else if (list < overflow) {
+            int b = list - coarse;
+            if (heads[list] == null) {
+                bucketOccupied[b >>> 6] &= ~(1L << (b & 63));
+            }
+            if (--coarseCount == 0) {
+                coarseMin = Clock.NEVER;
+                coarseMinValid = true;
+            } else if (t.deadline == coarseMin) {
+                coarseMinValid = false;
+            }
+        } else if (list == overflow) {
+            if (--overflowCount == 0) {
+                overflowMin = Clock.NEVER;
+                overflowMinValid = true;
+            } else if (t.deadline == overflowMin) {
+                overflowMinValid = false;
             }
         }
     }
@@ -323,40 +382,51 @@ public final class TimerWheel implements Pollable {
         if (!wheelMinValid) {
             // Each slot holds one tick only, and a timer whose deadline had passed is filed at the
             // cursor, so the earliest deadline is in the first occupied slot.
-            long tick = firstOccupied(cursor, windowEnd);
-            long min = Clock.NEVER;
-            for (Timer x = heads[(int) (tick & mask)]; x != null; x = x.next) {
-                min = Math.min(min, x.deadline);
-            }
-            wheelMin = min;
+            long tick = firstOccupied(slotOccupied, mask, cursor, windowEnd);
+            wheelMin = minDeadline(heads[(int) (tick & mask)]);
             wheelMinValid = true;
         }
         return wheelMin;
     }
 
+    /** The earliest deadline outside the fine wheel (coarse wheel and overflow list). */
     private long farMin() {
-        if (!farMinValid) {
-            long min = Clock.NEVER;
-            for (Timer x = heads[far]; x != null; x = x.next) {
-                min = Math.min(min, x.deadline);
-            }
-            farMin = min;
-            farMinValid = true;
+        if (!coarseMinValid) {
+            // Each bucket holds one epoch only: the earliest deadline is in the first occupied one.
+            long ep = firstOccupied(bucketOccupied, buckets - 1, epoch + 2, coarseEnd);
+            coarseMin = minDeadline(heads[coarse + (int) (ep & (buckets - 1))]);
+            coarseMinValid = true;
         }
-        return farMin;
+        if (!overflowMinValid) {
+            overflowMin = minDeadline(heads[overflow]);
+            overflowMinValid = true;
+        }
+        return Math.min(coarseMin, overflowMin);
     }
 
-    /** The first tick in {@code [from, to)} whose slot holds a timer, or NONE; {@code to - from <= slots}. */
-    private long firstOccupied(long from, long to) {
-        long tick = from;
-        while (tick < to) {
-            int s = (int) (tick & mask);
-            long word = occupied[s >>> 6] >>> (s & 63);
+    private static long minDeadline(Timer head) {
+        long min = Clock.NEVER;
+        for (Timer x = head; x != null; x = x.next) {
+            min = Math.min(min, x.deadline);
+        }
+        return min;
+    }
+
+    /**
+     * The first index in {@code [from, to)} whose bit (index modulo the bitmap size) is set, or
+     * NONE; {@code to - from} is at most the bitmap size.
+     */
+    private static long firstOccupied(long[] bits, int mask, long from, long to) {
+        int n = mask + 1;
+        long i = from;
+        while (i < to) {
+            int s = (int) (i & mask);
+            long word = bits[s >>> 6] >>> (s & 63);
             if (word != 0) {
-                long found = tick + Long.numberOfTrailingZeros(word);
+                long found = i + Long.numberOfTrailingZeros(word);
                 return found < to ? found : NONE;
             }
-            tick += Math.min(64 - (s & 63), slots - s);
+            i += Math.min(64 - (s & 63), n - s);
         }
         return NONE;
     }
@@ -365,8 +435,8 @@ public final class TimerWheel implements Pollable {
         return Math.floorDiv(nanos, tickNanos);
     }
 
-    private long epochOf(long tick) {
-        return Math.floorDiv(tick, half) * half;
+    private long superStart(long e) {
+        return Math.floorDiv(e, superEpoch) * superEpoch;
     }
 
     @Override

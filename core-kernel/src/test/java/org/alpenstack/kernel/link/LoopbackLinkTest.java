@@ -40,6 +40,7 @@ class LoopbackLinkTest {
         lo.transmit(frame(pool, A, A, 1));
         lo.poll(0);
         assertEquals(1, received[0]);
+        assertEquals(0, lo.nextDeadline(), "the reply is due at once");
         lo.poll(0);
         assertEquals(2, received[0]);
         lo.discardQueued();

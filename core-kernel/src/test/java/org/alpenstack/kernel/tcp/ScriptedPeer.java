@@ -53,6 +53,9 @@ final class ScriptedPeer implements IpOutput {
         try {
             assertEquals(6, protocol);
             assertEquals(STACK_ADDR, source);
+            if (payload.length() + 20 > mtu) {
+                fail("segment of " + payload.length() + " bytes exceeds the path MTU " + mtu);
+            }
             emitted.add(Wire.decode(payload.array(), payload.start(), payload.length(), source, destination));
         } finally {
             payload.release();
@@ -87,6 +90,22 @@ final class ScriptedPeer implements IpOutput {
         }
         byte[] bytes = w.encode(PEER_ADDR, STACK_ADDR);
         PacketBuffer b = pool.acquire(bytes.length);
+        b.append(bytes, 0, bytes.length);
+        info.clear();
+        info.source = PEER_ADDR;
+        info.destination = STACK_ADDR;
+        info.protocol = 6;
+        info.ttl = 64;
+        try {
+            tcp.receive(info, b);
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Injects raw bytes as a TCP segment from the peer (fuzzing: no checks, no checksum fixing). */
+    void sendRaw(byte[] bytes) {
+        PacketBuffer b = pool.acquire(Math.max(bytes.length, 1));
         b.append(bytes, 0, bytes.length);
         info.clear();
         info.source = PEER_ADDR;

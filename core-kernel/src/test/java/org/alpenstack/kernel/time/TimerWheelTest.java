@@ -228,6 +228,30 @@ class TimerWheelTest {
     }
 
     @Test
+    void hundredThousandTimersSpreadOverHoursFireExactlyOnceAtTheirDeadline() {
+        TimerWheel w = new TimerWheel();
+        SplittableRandom rnd = new SplittableRandom(3);
+        int n = 100_000;
+        long[] deadline = new long[n];
+        long[] firedAt = new long[n];
+        int[] count = new int[n];
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            // Up to 5 hours: past the coarse wheel (about 2.3 h), so the overflow list is used too.
+            deadline[i] = rnd.nextLong(5 * 3_600_000 * MS);
+            w.schedule(new Timer(now -> {
+                count[id]++;
+                firedAt[id] = now;
+            }), deadline[i]);
+        }
+        drive(w, 0, Long.MAX_VALUE);
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, count[i], "timer " + i + " fire count");
+            assertEquals(deadline[i], firedAt[i], "timer " + i + " fired at the wrong time");
+        }
+    }
+
+    @Test
     void manyTimersPolledEveryMillisecondFireWithinOneTick() {
         TimerWheel w = new TimerWheel();
         SplittableRandom rnd = new SplittableRandom(7);
@@ -260,12 +284,14 @@ class TimerWheelTest {
     @Test
     void nextDeadlineIsExactUnderRandomOperations() {
         for (long seed = 1; seed <= 20; seed++) {
-            randomOperations(new TimerWheel(1000, 16), seed, 1000);
-            randomOperations(new TimerWheel(), seed, 1_000_000);
+            randomOperations(new TimerWheel(1000, 16), seed, 1000, 200);
+            randomOperations(new TimerWheel(1000, 16), seed, 1000, 5000); // mostly coarse and overflow
+            randomOperations(new TimerWheel(1000, 2), seed, 1000, 50); // degenerate geometry
+            randomOperations(new TimerWheel(), seed, 1_000_000, 200);
         }
     }
 
-    private void randomOperations(TimerWheel w, long seed, long tick) {
+    private void randomOperations(TimerWheel w, long seed, long tick, long range) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int n = 200;
         Timer[] timers = new Timer[n];
@@ -284,7 +310,7 @@ class TimerWheelTest {
             int op = rnd.nextInt(10);
             int id = rnd.nextInt(n);
             if (op < 5) {
-                long d = now + rnd.nextLong(-2 * tick, 200 * tick);
+                long d = now + rnd.nextLong(-2 * tick, range * tick);
                 if (key[id] >= 0) {
                     pending.remove(key[id]);
                 }
@@ -298,7 +324,7 @@ class TimerWheelTest {
                     key[id] = -1;
                 }
             } else {
-                now += rnd.nextInt(4) == 0 ? rnd.nextLong(300 * tick) : rnd.nextLong(3 * tick);
+                now += rnd.nextInt(4) == 0 ? rnd.nextLong(range * 3 / 2 * tick) : rnd.nextLong(3 * tick);
                 firedIds.clear();
                 w.poll(now);
                 List<Integer> expected = new ArrayList<>();
@@ -348,5 +374,41 @@ class TimerWheelTest {
         assertThrows(IllegalArgumentException.class, () -> new TimerWheel(0, 16));
         assertThrows(IllegalArgumentException.class, () -> new TimerWheel(1000, 24));
         assertThrows(IllegalArgumentException.class, () -> new TimerWheel(1000, 1));
+    }
+
+    @Test
+    void schedulingCancellingAndFiringAllocateNothing() {
+        TimerWheel w = new TimerWheel();
+        Timer[] timers = new Timer[1000];
+        long[] fires = new long[1];
+        for (int i = 0; i < timers.length; i++) {
+            Timer[] self = new Timer[1];
+            int id = i;
+            self[0] = new Timer(now -> {
+                fires[0]++;
+                w.schedule(self[0], now + (id % 7 + 1) * MS + id);
+            });
+            timers[i] = self[0];
+            w.schedule(timers[i], i * 1000L);
+        }
+        long[] now = {0};
+        Runnable work = () -> {
+            for (int step = 0; step < 2000; step++) {
+                Timer t = timers[step % timers.length];
+                w.cancel(t);
+                w.schedule(t, now[0] + 5_000 * MS); // into the overflow list and back
+                w.schedule(t, now[0] + 2 * MS);
+                now[0] += 100_000;
+                w.poll(now[0]);
+                w.nextDeadline();
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            work.run(); // warm up the JIT
+        }
+        long allocated = org.alpenstack.kernel.sim.AllocationMeter.bytesAllocatedBy(work);
+        // 8000 operations: one object per operation would be at least 16 bytes each.
+        assertTrue(allocated < 4_000, "allocated " + allocated + " bytes");
+        assertTrue(fires[0] > 1000);
     }
 }

@@ -1,0 +1,98 @@
+package org.alpenstack.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.alpenstack.tenant.TenantManager;
+import org.alpenstack.tenant.config.ConfigValidator;
+import org.alpenstack.tenant.config.TenantConfig;
+
+/**
+ * The server process's parts, started in an order that never leaves it half-running: the
+ * config is validated first (shape, then against the host), the admin endpoint binds next (a
+ * taken port fails before any device is touched), and only then are links opened and
+ * instances started; if that fails, everything started is stopped again.
+ */
+public final class Server {
+    private static final Logger LOG = Logger.getLogger("alpenstack.server");
+
+    private final Vertx vertx;
+    private final TenantManager manager;
+    private final AdminHttp admin;
+    private volatile boolean stopped;
+
+    private Server(Vertx vertx) {
+        this.vertx = vertx;
+        this.manager = new TenantManager(vertx);
+        this.admin = new AdminHttp(vertx, manager);
+    }
+
+    /**
+     * Starts a server for {@code config} with the admin endpoint at {@code adminHost:adminPort}
+     * (port 0: any free port). Throws {@link org.alpenstack.tenant.config.ConfigException} for a
+     * bad config and IllegalStateException for anything else that prevented the start, in both
+     * cases with nothing left running.
+     */
+    public static Server start(TenantConfig config, String adminHost, int adminPort) {
+        ConfigValidator.validate(config);
+        Vertx vertx = Vertx.vertx();
+        Server s = new Server(vertx);
+        try {
+            await(s.admin.listen(adminHost, adminPort), "admin endpoint " + adminHost + ":" + adminPort);
+            await(s.manager.apply(config), "configuration");
+            LOG.info("event=server-started admin=http://" + adminHost + ":" + s.admin.actualPort() + " instances="
+                    + s.manager.tenants().size() + " links=" + s.manager.linkSpecs().size());
+            return s;
+        } catch (RuntimeException e) {
+            s.stop();
+            throw e;
+        }
+    }
+
+    public TenantManager manager() {
+        return manager;
+    }
+
+    public int adminPort() {
+        return admin.actualPort();
+    }
+
+    /** Stops instances, closes links (TAPs disappear, filters and memberships go), closes Vert.x. Idempotent. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            await(admin.close().transform(ar -> manager.shutdown()), "shutdown");
+        } catch (RuntimeException e) {
+            LOG.warning("event=shutdown-incomplete error=" + e.getMessage());
+        }
+        // Closed from this thread, not from a callback: its completion must not be dispatched
+        // to an event loop that the close itself terminates.
+        try {
+            await(vertx.close(), "Vert.x close");
+        } catch (RuntimeException e) {
+            LOG.warning("event=shutdown-incomplete error=" + e.getMessage());
+        }
+        LOG.info("event=server-stopped");
+    }
+
+    static <T> T await(Future<T> f, String what) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(what + ": " + c, c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(what + ": no answer within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + ": interrupted");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.alpenstack.tenant.link;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * The frames waiting for one instance. Producers are the RX threads of the NICs the instance is
+ * on and the contexts of local instances sending hairpin frames; the consumer is the instance's
+ * own context. A producer {@link #offer offers} frames and then {@link #flush flushes}: a flush
+ * schedules at most one drain task on the instance's context, however many frames and batches
+ * are waiting, so the context sees one task per RX batch (or fewer under load), never one per
+ * packet.
+ *
+ * <p>Memory is bounded: a fixed number of batches circulate. When all are waiting, new frames
+ * are dropped and counted, as Linux drops beyond netdev_max_backlog; TCP recovers, and the
+ * RX thread never blocks on a slow tenant.
+ *
+ * <p>The lock guards only list operations and copies into the open batch; the consumer runs
+ * frames through the stack outside it.
+ */
+public final class Inbox {
+    static final int BATCH_BYTES = 256 * 1024;
+    static final int BATCH_FRAMES = 512;
+    private static final int MAX_BATCHES_PER_DRAIN = 8;
+
+    private final ArrayDeque<InboundBatch> free = new ArrayDeque<>();
+    private final ArrayDeque<InboundBatch> sealed = new ArrayDeque<>();
+    private final Runnable scheduleDrain;
+    private InboundBatch open;
+    private boolean drainScheduled;
+    private long dropped;
+
+    /**
+     * @param batches how many batches circulate (memory = batches x 256 KiB)
+     * @param scheduleDrain submits one drain task to the owner's context
+     */
+    Inbox(int batches, Runnable scheduleDrain) {
+        for (int i = 0; i < batches; i++) {
+            free.add(new InboundBatch(BATCH_BYTES, BATCH_FRAMES));
+        }
+        this.scheduleDrain = scheduleDrain;
+    }
+
+    /** Copies one frame in. Any thread. Returns false if it was dropped for lack of room. */
+    synchronized boolean offer(byte[] a, int off, int len) {
+        if (len > BATCH_BYTES) {
+            dropped++;
+            return false;
+        }
+        if (open != null && open.add(a, off, len)) {
+            return true;
+        }
+        if (open != null) {
+            sealed.add(open);
+            open = null;
+        }
+        open = free.poll();
+        if (open == null) {
+            dropped++;
+            return false;
+        }
+        return open.add(a, off, len);
+    }
+
+    /** Makes everything offered so far visible to the owner and schedules a drain if none is pending. Any thread. */
+    void flush() {
+        boolean schedule;
+        synchronized (this) {
+            if (open != null && open.count > 0) {
+                sealed.add(open);
+                open = null;
+            }
+            schedule = !sealed.isEmpty() && !drainScheduled;
+            if (schedule) {
+                drainScheduled = true;
+            }
+        }
+        if (schedule) {
+            scheduleDrain.run();
+        }
+    }
+
+    /**
+     * On the owner's context: hands every waiting batch to {@code consumer}, oldest first, and
+     * recycles it afterwards. Frames that arrive meanwhile are taken in the same drain.
+     */
+    void drain(Consumer<InboundBatch> consumer) {
+        for (int n = 0; ; n++) {
+            InboundBatch b;
+            synchronized (this) {
+                if (n == MAX_BATCHES_PER_DRAIN && !sealed.isEmpty()) {
+                    // Let timers and API calls queued on the context run between bursts; the
+                    // drain stays scheduled (the flag remains set) and continues in a new task.
+                    scheduleDrain.run();
+                    return;
+                }
+                b = sealed.poll();
+                if (b == null) {
+                    drainScheduled = false;
+                    return;
+                }
+            }
+            try {
+                consumer.accept(b);
+            } finally {
+                b.clear();
+                synchronized (this) {
+                    free.add(b);
+                }
+            }
+        }
+    }
+
+    synchronized long dropped() {
+        return dropped;
+    }
+}

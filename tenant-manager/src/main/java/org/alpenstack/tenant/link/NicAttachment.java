@@ -1,0 +1,186 @@
+package org.alpenstack.tenant.link;
+
+import java.util.ArrayList;
+import java.util.function.Consumer;
+import org.alpenstack.kernel.buf.PacketBuffer;
+import org.alpenstack.kernel.link.FrameReceiver;
+import org.alpenstack.kernel.wire.EthernetFrame;
+import org.alpenstack.kernel.wire.MacAddress;
+import org.alpenstack.link.afpacket.FrameTransmitter;
+import org.alpenstack.tenant.AttachedLink;
+import org.alpenstack.tenant.StackInstance;
+
+/**
+ * One instance's place on a {@link SharedNic}: the {@link org.alpenstack.kernel.link.Link} its
+ * interface sits on.
+ *
+ * <p>Input: the NIC's RX thread copies the instance's frames into its {@link Inbox}; the
+ * instance's context drains it and lends each frame to the stack.
+ *
+ * <p>Output, on the instance's context: a frame for another instance on the same NIC is copied
+ * straight into that instance's inbox (hairpin) and never reaches the wire, where a NIC would
+ * not send it back to us anyway; a group-addressed frame goes to the wire and to every other
+ * local instance that should see it; the rest is queued on the instance's own
+ * {@link FrameTransmitter}, which shares the port's socket (sendmmsg is safe from many threads,
+ * so no lock and no hand-off thread is needed) and is flushed once per unit of work.
+ *
+ * <p>The instance's fault injector (core-kernel's {@code FaultInjector}) sits between this link
+ * and the stack, see {@link StackInstance#addInterface}.
+ */
+public final class NicAttachment implements AttachedLink {
+    private final SharedNic nic;
+    private final StackInstance owner;
+    final MacAddress mac;
+    final boolean ipMode;
+    final int[] addresses;
+    private final Inbox inbox;
+    private final FrameTransmitter transmitter;
+    private final PacketBuffer view = PacketBuffer.wrap(new byte[0], 0, 0);
+    private final Consumer<InboundBatch> deliverer = this::deliver;
+    private final ArrayList<NicAttachment> hairpinTouched = new ArrayList<>();
+    private FrameReceiver receiver = frame -> { };
+    /** Set and cleared by the NIC's RX thread only: already in its list of inboxes to flush. */
+    boolean rxTouched;
+    private volatile boolean detached;
+
+    // Counters, written on the owner's context, read anywhere (a stale read is fine for stats).
+    private volatile long framesIn;
+    private volatile long framesOut;
+    private volatile long hairpinOut;
+
+    NicAttachment(SharedNic nic, StackInstance owner, MacAddress mac, boolean ipMode, int[] addresses) {
+        this.nic = nic;
+        this.owner = owner;
+        this.mac = mac;
+        this.ipMode = ipMode;
+        this.addresses = addresses.clone();
+        this.transmitter = nic.port().newTransmitter();
+        Runnable drain = () -> inbox().drain(deliverer);
+        this.inbox = new Inbox(16, () -> owner.submit(drain));
+    }
+
+    private Inbox inbox() {
+        return inbox;
+    }
+
+    /** Any thread: copies a frame into the instance's inbox (visible after {@link #flushInbox}). */
+    void offer(byte[] a, int off, int len) {
+        if (!detached) {
+            inbox.offer(a, off, len);
+        }
+    }
+
+    void flushInbox() {
+        inbox.flush();
+    }
+
+    private void deliver(InboundBatch b) {
+        for (int i = 0; i < b.count; i++) {
+            framesIn++;
+            receiver.receive(view.rewrap(b.slab, b.offsets[i], b.lengths[i]));
+        }
+    }
+
+    @Override
+    public void transmit(PacketBuffer frame) {
+        if (detached) {
+            frame.release();
+            return;
+        }
+        byte[] a = frame.array();
+        int off = frame.start();
+        int len = frame.length();
+        if (len < EthernetFrame.HEADER_LEN) {
+            frame.release();
+            return;
+        }
+        framesOut++;
+        Demux d = nic.demux();
+        if (MacAddress.isMulticast(EthernetFrame.destination(a, off))) {
+            for (NicAttachment x : d.all) {
+                if (x != this && d.groupWants(x, a, off, len)) {
+                    hairpin(x, a, off, len);
+                }
+            }
+            transmitter.transmit(frame);
+            return;
+        }
+        NicAttachment to = d.unicastOwner(a, off, len);
+        if (to != null) {
+            if (to != this) {
+                hairpin(to, a, off, len);
+            }
+            frame.release();
+            return;
+        }
+        transmitter.transmit(frame);
+    }
+
+    private void hairpin(NicAttachment to, byte[] a, int off, int len) {
+        hairpinOut++;
+        to.offer(a, off, len);
+        if (!hairpinTouched.contains(to)) {
+            hairpinTouched.add(to);
+        }
+    }
+
+    @Override
+    public void flushOutput() {
+        transmitter.flush();
+        if (!hairpinTouched.isEmpty()) {
+            for (NicAttachment to : hairpinTouched) {
+                to.flushInbox();
+            }
+            hairpinTouched.clear();
+        }
+    }
+
+    @Override
+    public void attach(FrameReceiver receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    public void detach() {
+        if (!detached) {
+            detached = true;
+            transmitter.flush();
+            nic.detach(this);
+        }
+    }
+
+    @Override
+    public int mtu() {
+        return nic.port().mtu();
+    }
+
+    @Override
+    public String name() {
+        return nic.name();
+    }
+
+    public MacAddress mac() {
+        return mac;
+    }
+
+    public boolean ipMode() {
+        return ipMode;
+    }
+
+    public StackInstance owner() {
+        return owner;
+    }
+
+    public SharedNic nic() {
+        return nic;
+    }
+
+    public Stats stats() {
+        return new Stats(framesIn, framesOut, hairpinOut, inbox.dropped(),
+                transmitter.stats().framesSent(), transmitter.stats().droppedNoBuffer() + transmitter.stats().droppedError());
+    }
+
+    /** What crossed this attachment; {@code wireSent} and {@code wireDropped} are the transmitter's. */
+    public record Stats(long framesIn, long framesOut, long hairpinOut, long inboxDropped, long wireSent, long wireDropped) {
+    }
+}

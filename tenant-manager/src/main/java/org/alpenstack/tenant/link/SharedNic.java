@@ -1,0 +1,274 @@
+package org.alpenstack.tenant.link;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.alpenstack.kernel.wire.EthernetFrame;
+import org.alpenstack.kernel.wire.MacAddress;
+import org.alpenstack.link.afpacket.AfPacketConfig;
+import org.alpenstack.link.afpacket.AfPacketPort;
+import org.alpenstack.link.afpacket.BpfProgram;
+import org.alpenstack.link.afpacket.FrameBatch;
+import org.alpenstack.link.afpacket.FramePort;
+import org.alpenstack.link.afpacket.NetNamespace;
+import org.alpenstack.link.afpacket.TapDevice;
+import org.alpenstack.link.afpacket.TapPort;
+import org.alpenstack.tenant.StackInstance;
+
+/**
+ * One host device shared by the instances of this process: an AF_PACKET port on a NIC or veth
+ * (many instances) or a TAP device (the host side is the peer), with its own RX thread.
+ *
+ * <p>The RX thread takes a batch from the port, copies every frame into the inbox of each
+ * instance it is for ({@link Demux}), and then flushes each touched inbox once, which queues at
+ * most one task per instance on its context: the port's batch is returned as soon as the copies
+ * are made, and instances never see the ring.
+ *
+ * <p>On an AF_PACKET port the kernel-side filter follows the instances: the BPF program accepts
+ * the MAC-mode instances' MACs, the IP-mode instances' addresses, ARP and group-addressed
+ * frames; each MAC-mode MAC joins the device's unicast filter (PACKET_MR_UNICAST), so a real NIC
+ * delivers it without promiscuous mode. Both go away when the port closes.
+ */
+public final class SharedNic implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("alpenstack.link");
+
+    private final String name;
+    private final FramePort port;
+    private final AfPacketPort afPacket;
+    private final String netns;
+    private final List<NicAttachment> attachments = new ArrayList<>();
+    private final ArrayList<NicAttachment> rxTouched = new ArrayList<>();
+    private final Thread rxThread;
+    private volatile Demux demux;
+    private volatile long unclaimed;
+    private volatile boolean closing;
+
+    private SharedNic(String name, FramePort port, String netns) {
+        this.name = name;
+        this.port = port;
+        this.afPacket = port instanceof AfPacketPort p ? p : null;
+        this.netns = netns;
+        this.demux = Demux.empty(port.mac().bits());
+        this.rxThread = new Thread(this::rxLoop, "alpenstack-rx-" + name);
+        this.rxThread.setDaemon(true);
+    }
+
+    /**
+     * Opens host device {@code device} with AF_PACKET, receiving nothing until an instance
+     * attaches. {@code netns} names the network namespace the device is in (null: this
+     * process's).
+     */
+    public static SharedNic openAfPacket(String name, String device, String netns) {
+        AfPacketPort port = inNamespace(netns,
+                () -> AfPacketPort.open(device, AfPacketConfig.DEFAULTS, BpfProgram.dropAll()));
+        SharedNic nic = new SharedNic(name, port, netns);
+        nic.rxThread.start();
+        return nic;
+    }
+
+    /**
+     * Creates a TAP device named {@code tapName} ("%d" lets the kernel number it) whose host side
+     * has {@code hostAddress/prefixLength} and is up. The device disappears when the link closes.
+     */
+    public static SharedNic openTap(String name, String tapName, int hostAddress, int prefixLength, String netns) {
+        TapPort port = inNamespace(netns,
+                () -> TapPort.open(TapDevice.createWithAddress(tapName, false, hostAddress, prefixLength)));
+        SharedNic nic = new SharedNic(name, port, netns);
+        nic.rxThread.start();
+        return nic;
+    }
+
+    private static <T> T inNamespace(String netns, java.util.concurrent.Callable<T> body) {
+        if (netns == null || netns.isEmpty()) {
+            try {
+                return body.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return NetNamespace.call(netns, body);
+    }
+
+    /**
+     * Puts an instance on this NIC. MAC mode: {@code mac} is the instance's own; IP mode: the
+     * instance uses the NIC's MAC and owns {@code addresses}. Any thread.
+     *
+     * @throws IllegalArgumentException when the MAC or an address is already taken here
+     */
+    public synchronized NicAttachment attach(StackInstance owner, MacAddress mac, boolean ipMode, int[] addresses) {
+        if (closing) {
+            throw new IllegalStateException("link " + name + " is closed");
+        }
+        if (ipMode && afPacket == null) {
+            throw new IllegalArgumentException("IP mode needs an AF_PACKET link; a TAP link has one peer, use MAC mode");
+        }
+        MacAddress effective = ipMode ? port.mac() : mac;
+        if (!ipMode && (mac.equals(port.mac()) || demux.unicastOwnerOfMac(mac.bits()) != null)) {
+            throw new IllegalArgumentException("MAC " + mac + " is already used on link " + name);
+        }
+        for (int a : addresses) {
+            if (ipMode && demux.ipOwner(a) != null) {
+                throw new IllegalArgumentException("address " + org.alpenstack.kernel.wire.Ipv4Address.toString(a)
+                        + " is already used on link " + name);
+            }
+        }
+        NicAttachment a = new NicAttachment(this, owner, effective, ipMode, addresses);
+        attachments.add(a);
+        if (afPacket != null && !ipMode) {
+            afPacket.addUnicastMac(mac);
+        }
+        publish();
+        return a;
+    }
+
+    synchronized void detach(NicAttachment a) {
+        if (!attachments.remove(a)) {
+            return;
+        }
+        publish();
+        if (afPacket != null && !a.ipMode && afPacket.isOpen()) {
+            afPacket.removeUnicastMac(a.mac);
+        }
+    }
+
+    /** Swaps in a new demux table and, on AF_PACKET, the matching kernel filter. */
+    private void publish() {
+        Demux d = new Demux(port.mac().bits(), attachments);
+        if (afPacket != null && afPacket.isOpen()) {
+            BpfProgram filter = attachments.isEmpty() ? BpfProgram.dropAll()
+                    : BpfProgram.builder().acceptDestinations(d.macModeMacs()).acceptIpv4Destinations(d.ipModeAddresses())
+                            .acceptGroupAddressed(true).acceptArp(true).build();
+            afPacket.setFilter(filter);
+        }
+        demux = d;
+    }
+
+    Demux demux() {
+        return demux;
+    }
+
+    FramePort port() {
+        return port;
+    }
+
+    private void rxLoop() {
+        while (true) {
+            try {
+                if (port.receiveBatch(-1, this::onBatch) < 0) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (closing || !port.isOpen()) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "event=rx-error link=" + name + " error=" + e);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void onBatch(FrameBatch batch) {
+        Demux d = demux;
+        byte[] a = batch.array();
+        for (int i = 0; i < batch.count(); i++) {
+            int off = batch.offset(i);
+            int len = batch.length(i);
+            if (len < EthernetFrame.HEADER_LEN) {
+                continue;
+            }
+            if (MacAddress.isMulticast(EthernetFrame.destination(a, off))) {
+                for (NicAttachment x : d.all) {
+                    if (d.groupWants(x, a, off, len)) {
+                        take(x, a, off, len);
+                    }
+                }
+            } else {
+                NicAttachment x = d.unicastOwner(a, off, len);
+                if (x != null) {
+                    take(x, a, off, len);
+                } else {
+                    unclaimed++;
+                }
+            }
+        }
+        for (NicAttachment x : rxTouched) {
+            x.rxTouched = false;
+            x.flushInbox();
+        }
+        rxTouched.clear();
+    }
+
+    private void take(NicAttachment x, byte[] a, int off, int len) {
+        x.offer(a, off, len);
+        if (!x.rxTouched) {
+            x.rxTouched = true;
+            rxTouched.add(x);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The host device's name (the TAP's name as the kernel numbered it). */
+    public String device() {
+        return port.name();
+    }
+
+    public String netns() {
+        return netns;
+    }
+
+    public boolean isTap() {
+        return afPacket == null;
+    }
+
+    /** The device's own MAC (for a TAP, the host side's). */
+    public MacAddress mac() {
+        return port.mac();
+    }
+
+    public int mtu() {
+        return port.mtu();
+    }
+
+    public synchronized List<NicAttachment> attachments() {
+        return List.copyOf(attachments);
+    }
+
+    /** Frames from the wire that no instance owned (for the host kernel, or for nobody). */
+    public long unclaimedFrames() {
+        return unclaimed;
+    }
+
+    public org.alpenstack.link.afpacket.RxStats rxStats() {
+        return port.rxStats();
+    }
+
+    /**
+     * Stops the RX thread and closes the port: the kernel drops the filter and memberships with
+     * the socket, and a TAP device disappears with its descriptor. Any thread.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        port.close();
+        try {
+            rxThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
