@@ -23,8 +23,7 @@ final class Traffic {
 
     static void listen(LocalBackend b, String instance, String address, int port) throws Exception {
         int r = run(b, instance, i -> {
-            TcpSocket s = i.tcp().openSocket();
-            i.stack().addSocket(s);
+            TcpSocket s = i.stack().openTcp();
             int e = s.bind(new InetEndpoint(Ipv4Address.parse(address), port));
             return e < 0 ? e : s.listen(16);
         });
@@ -35,8 +34,7 @@ final class Traffic {
 
     static void connect(LocalBackend b, String instance, String address, int port) throws Exception {
         run(b, instance, i -> {
-            TcpSocket s = i.tcp().openSocket();
-            i.stack().addSocket(s);
+            TcpSocket s = i.stack().openTcp();
             return s.connect(new InetEndpoint(Ipv4Address.parse(address), port));
         });
     }
@@ -49,7 +47,6 @@ final class Traffic {
                 if (s instanceof TcpSocket t && t.isListening()) {
                     TcpSocket c;
                     while ((c = t.accept()) != null) {
-                        i.stack().addSocket(c);
                         n++;
                     }
                 }

@@ -378,11 +378,8 @@ public final class LocalBackend implements AdminBackend {
     private LocalInstance build(String name, String mode, long mac, int mtu, MemoryLink link, StackDriver driver,
                                 List<InterfaceAddress> addresses, InstanceSpec spec, long seed, Reservation r) {
         NetStack stack = new NetStack(name, driver.pool(), clock);
-        TcpTunables tunables = new TcpTunables();
-        spec.tunables().forEach(tunables::set);
-        TcpLayer tcp = new TcpLayer(stack.ipOutput(), driver.pool(), stack.timers(), clock, tunables,
-                stack::newSocketId, seed);
-        stack.registerTransport(tcp);
+        TcpLayer tcp = stack.tcp();
+        spec.tunables().forEach(tcp.tunables()::set);
         SwitchPort port = null;
         FaultInjector faults = null;
         FrameTap tap = null;
@@ -904,7 +901,6 @@ public final class LocalBackend implements AdminBackend {
                         // ss -K: SO_LINGER {1, 0} then close() sends a reset (RFC 9293 3.10.4 ABORT).
                         t.setLinger(true, 0);
                         t.close();
-                        i.stack.removeSocket(t);
                         return null;
                     }
                 } else if (connectionId.equals("udp-" + s.id()) || connectionId.equals("icmp-" + s.id())) {
