@@ -18,6 +18,9 @@ import java.util.function.Function;
 import org.alpenstack.admin.api.AdminBackend;
 import org.alpenstack.admin.api.ApiProblem;
 import org.alpenstack.admin.api.Names;
+import org.alpenstack.admin.api.stack.Cidrs;
+import org.alpenstack.admin.api.stack.StackViews;
+import java.util.Set;
 import org.alpenstack.admin.api.model.ClientInfo;
 import org.alpenstack.admin.api.model.ConnectionInfo;
 import org.alpenstack.admin.api.model.ImpairmentInfo;
@@ -113,14 +116,6 @@ public final class LocalBackend implements AdminBackend {
             }
             return work.apply(i);
         }));
-    }
-
-    private static NetInterface iface(LocalInstance i, String name) {
-        NetInterface n = i.stack.iface(name);
-        if (n == null) {
-            throw ApiProblem.notFound("interface", name);
-        }
-        return n;
     }
 
     // ------------------------------------------------------------------ links
@@ -243,31 +238,10 @@ public final class LocalBackend implements AdminBackend {
     }
 
     private static InstanceInfo info(LocalInstance i) {
-        StackSnapshot s = i.stack.snapshot();
-        List<String> addresses = new ArrayList<>();
-        for (StackSnapshot.InterfaceInfo n : s.interfaces()) {
-            if (!n.loopback()) {
-                for (InterfaceAddress a : n.addresses()) {
-                    addresses.add(a.toString());
-                }
-            }
-        }
-        String gateway = null;
-        for (Route r : s.routes()) {
-            if (r.isDefault() && r.gateway() != 0) {
-                gateway = Ipv4Address.toString(r.gateway());
-            }
-        }
-        Map<String, Integer> byState = new TreeMap<>();
-        for (ConnectionInfo c : connections(i)) {
-            byState.merge(c.state(), 1, Integer::sum);
-        }
-        StackCounters.Snapshot c = s.counters();
-        InstanceInfo.Throughput t = new InstanceInfo.Throughput(c.get(StackCounter.ETH_IN_OCTETS),
-                c.get(StackCounter.ETH_OUT_OCTETS), c.get(StackCounter.ETH_IN_FRAMES), c.get(StackCounter.ETH_OUT_FRAMES));
+        StackViews.Summary s = StackViews.summary(i.stack);
         return new InstanceInfo(i.name, i.link == null ? null : i.link.name, "running", i.mode,
-                i.link == null ? null : new MacAddress(i.mac).toString(), addresses, gateway, i.mtu, i.createdAt,
-                0, byState, t);
+                i.link == null ? null : new MacAddress(i.mac).toString(), s.addresses(), s.gateway(), i.mtu, i.createdAt,
+                0, s.connections(), s.throughput());
     }
 
     @Override
@@ -287,7 +261,7 @@ public final class LocalBackend implements AdminBackend {
             addresses.add(a);
         }
         try {
-            checkTunables("body.tunables", spec.tunables());
+            StackViews.checkTunables("body.tunables", spec.tunables());
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
@@ -398,11 +372,11 @@ public final class LocalBackend implements AdminBackend {
         try {
             for (int k = 0; k < addresses.size(); k++) {
                 InterfaceAddress a = addresses.get(k);
-                errno("body.addresses[" + k + "]", stack.addAddress("eth0", a.address(), a.prefixLength()));
+                StackViews.errno("body.addresses[" + k + "]", stack.addAddress("eth0", a.address(), a.prefixLength()));
             }
             if (spec.gateway() != null) {
                 int gw = Ipv4Address.parse(spec.gateway());
-                errno("body.gateway", stack.setDefaultGateway(gw));
+                StackViews.errno("body.gateway", stack.setDefaultGateway(gw));
                 i.gateway = gw;
             }
         } catch (RuntimeException e) {
@@ -441,7 +415,7 @@ public final class LocalBackend implements AdminBackend {
             }
         }
         if (patch.tunables() != null) {
-            checkTunables("body.tunables", patch.tunables());
+            StackViews.checkTunables("body.tunables", patch.tunables());
         }
         LocalInstance inst = instanceOrNull(name);
         if (inst == null) {
@@ -468,17 +442,10 @@ public final class LocalBackend implements AdminBackend {
         List<InterfaceAddress> target = wanted;
         return execute(name, i -> {
             if (target != null) {
-                NetInterface eth = iface(i, "eth0");
-                for (InterfaceAddress a : List.copyOf(eth.addresses())) {
-                    if (!target.contains(a)) {
-                        i.stack.removeAddress("eth0", a.address());
-                    }
-                }
-                for (int k = 0; k < target.size(); k++) {
-                    InterfaceAddress a = target.get(k);
-                    if (!eth.addresses().contains(a)) {
-                        errno("body.addresses[" + k + "]", i.stack.addAddress("eth0", a.address(), a.prefixLength()));
-                    }
+                try {
+                    StackViews.replaceAddresses(i.stack, "eth0", target);
+                } finally {
+                    syncAddresses(i);
                 }
             }
             if (patch.gatewayGiven()) {
@@ -487,12 +454,12 @@ public final class LocalBackend implements AdminBackend {
                     i.gateway = 0;
                 } else {
                     int gw = Ipv4Address.parse(patch.gateway());
-                    errno("body.gateway", i.stack.setDefaultGateway(gw));
+                    StackViews.errno("body.gateway", i.stack.setDefaultGateway(gw));
                     i.gateway = gw;
                 }
             }
             if (patch.tunables() != null) {
-                applyTunables(i, patch.tunables());
+                StackViews.applyTunables(i.stack, patch.tunables());
             }
             syncAddresses(i);
             return info(i);
@@ -585,31 +552,16 @@ public final class LocalBackend implements AdminBackend {
 
     /** Owner context only: the registry's view of eth0's addresses follows the stack's. */
     private static void syncAddresses(LocalInstance i) {
-        NetInterface eth = i.stack.iface("eth0");
-        java.util.Set<Integer> now = new java.util.HashSet<>();
-        if (eth != null) {
-            for (InterfaceAddress a : eth.addresses()) {
-                now.add(a.address());
-            }
-        }
+        Set<Integer> now = StackViews.addressSet(i.stack, "eth0");
         i.addressSet.retainAll(now);
         i.addressSet.addAll(now);
     }
 
     // ------------------------------------------------------------------ interfaces and addresses
 
-    private static InterfaceInfo interfaceInfo(NetInterface n) {
-        List<String> addrs = new ArrayList<>();
-        for (InterfaceAddress a : n.addresses()) {
-            addrs.add(a.toString());
-        }
-        return new InterfaceInfo(n.index(), n.name(), n.isLoopback() ? null : n.mac().toString(), n.mtu(), n.isUp(),
-                n.isLoopback(), addrs);
-    }
-
     @Override
     public Future<List<InterfaceInfo>> listInterfaces(String instance) {
-        return execute(instance, i -> i.stack.interfaces().stream().map(LocalBackend::interfaceInfo).toList());
+        return execute(instance, i -> StackViews.interfaces(i.stack));
     }
 
     @Override
@@ -630,26 +582,18 @@ public final class LocalBackend implements AdminBackend {
             }
         }
         return execute(instance, i -> {
-            NetInterface n = iface(i, ifName);
             try {
-                errno("body.address", i.stack.addAddress(ifName, a.address(), a.prefixLength()));
+                return StackViews.addAddress(i.stack, ifName, a);
             } finally {
                 syncAddresses(i);
             }
-            return interfaceInfo(n);
         });
     }
 
     @Override
     public Future<Void> removeAddress(String instance, String ifName, String address) {
-        int a = Ipv4Address.parse(address);
         return execute(instance, i -> {
-            iface(i, ifName);
-            int r = i.stack.removeAddress(ifName, a);
-            if (r == -Errno.EADDRNOTAVAIL) {
-                throw ApiProblem.notFound("address", address + " on " + ifName);
-            }
-            errno("address", r);
+            StackViews.removeAddress(i.stack, ifName, address);
             syncAddresses(i);
             return null;
         });
@@ -657,77 +601,25 @@ public final class LocalBackend implements AdminBackend {
 
     // ------------------------------------------------------------------ routes
 
-    static String routeId(Route r) {
-        return r.prefixLength() == 0 && r.destination() == 0 ? "default"
-                : Ipv4Address.toString(r.destination()) + "-" + r.prefixLength();
-    }
-
-    private static RouteInfo routeInfo(LocalInstance i, Route r) {
-        String ifName = null;
-        for (NetInterface n : i.stack.interfaces()) {
-            if (n.index() == r.interfaceIndex()) {
-                ifName = n.name();
-            }
-        }
-        return new RouteInfo(routeId(r), Ipv4Address.toString(r.destination()) + "/" + r.prefixLength(),
-                r.gateway() == 0 ? null : Ipv4Address.toString(r.gateway()), ifName,
-                r.preferredSource() == 0 ? null : Ipv4Address.toString(r.preferredSource()),
-                Integer.toUnsignedLong(r.metric()), r.connected());
-    }
-
     @Override
     public Future<List<RouteInfo>> listRoutes(String instance) {
-        return execute(instance, i -> {
-            List<Route> rs = new ArrayList<>(i.stack.routes().routes());
-            rs.sort(Comparator.comparingInt(Route::prefixLength).reversed());
-            return rs.stream().map(r -> routeInfo(i, r)).toList();
-        });
+        return execute(instance, i -> StackViews.routes(i.stack));
     }
 
     @Override
     public Future<RouteInfo> addRoute(String instance, RouteSpec spec) {
-        int[] dst = Cidrs.destination("body.destination", spec.destination());
-        long metric = spec.metric() == null ? 0 : spec.metric();
-        if (metric > Integer.MAX_VALUE) {
-            return Future.failedFuture(ApiProblem.invalid("body.metric", "at most " + Integer.MAX_VALUE));
+        try {
+            StackViews.checkRoute(spec);
+        } catch (ApiProblem p) {
+            return Future.failedFuture(p);
         }
-        if (spec.gateway() == null && spec.iface() == null) {
-            return Future.failedFuture(ApiProblem.invalid("body.gateway", "give a gateway, an interface, or both"));
-        }
-        return execute(instance, i -> {
-            int ifIndex = 0;
-            if (spec.iface() != null) {
-                NetInterface n = i.stack.iface(spec.iface());
-                if (n == null) {
-                    throw ApiProblem.invalid("body.interface", "no interface named '" + spec.iface() + "'");
-                }
-                ifIndex = n.index();
-            }
-            int gw = spec.gateway() == null ? 0 : Ipv4Address.parse(spec.gateway());
-            Route r = new Route(dst[0], dst[1], gw, ifIndex, (int) metric, 0, 0, false);
-            int res = i.stack.addRoute(r);
-            if (res == -Errno.ENETUNREACH) {
-                throw ApiProblem.invalid("body.gateway", "not on any connected subnet (ENETUNREACH)");
-            }
-            errno("body.destination", res);
-            for (Route x : i.stack.routes().routes()) {
-                if (x.destination() == dst[0] && x.prefixLength() == dst[1] && x.metric() == (int) metric && !x.connected()) {
-                    return routeInfo(i, x);
-                }
-            }
-            return routeInfo(i, r);
-        });
+        return execute(instance, i -> StackViews.addRoute(i.stack, spec));
     }
 
     @Override
     public Future<Void> deleteRoute(String instance, String destination, Long metric) {
-        int[] dst = Cidrs.destination("route", destination);
         return execute(instance, i -> {
-            int r = i.stack.routes().delete(dst[0], dst[1], metric == null ? -1 : metric.intValue());
-            if (r == -Errno.ESRCH) {
-                throw ApiProblem.notFound("route", destination + (metric == null ? "" : " metric " + metric));
-            }
-            errno("route", r);
+            StackViews.deleteRoute(i.stack, destination, metric);
             return null;
         });
     }
@@ -741,327 +633,78 @@ public final class LocalBackend implements AdminBackend {
 
     @Override
     public Future<List<NeighborInfo>> listNeighbors(String instance) {
-        return execute(instance, i -> {
-            List<NeighborInfo> out = new ArrayList<>();
-            for (NetInterface n : i.stack.interfaces()) {
-                NeighborCache nc = i.stack.neighbors(n.name());
-                if (nc == null) {
-                    continue;
-                }
-                for (NeighborEntry e : nc.entries()) {
-                    out.add(new NeighborInfo(Ipv4Address.toString(e.address()),
-                            e.mac() == null ? null : e.mac().toString(), stateName(e.state()), n.name()));
-                }
-            }
-            return out;
-        });
-    }
-
-    /** Linux calls a static entry PERMANENT (ip neigh "nud permanent"). */
-    private static String stateName(NeighborState s) {
-        return s == NeighborState.STATIC ? "PERMANENT" : s.name();
+        return execute(instance, i -> StackViews.neighbors(i.stack));
     }
 
     @Override
     public Future<NeighborInfo> addNeighbor(String instance, NeighborSpec spec) {
-        int address = Ipv4Address.parse(spec.address());
-        MacAddress mac = MacAddress.parse(spec.mac());
-        if (mac.isMulticast() || mac.bits() == 0) {
-            return Future.failedFuture(ApiProblem.invalid("body.mac", "not a unicast MAC address"));
+        try {
+            StackViews.checkNeighbor(spec);
+        } catch (ApiProblem p) {
+            return Future.failedFuture(p);
         }
-        return execute(instance, i -> {
-            String ifName = spec.iface();
-            if (ifName == null) {
-                for (NetInterface n : i.stack.interfaces()) {
-                    if (!n.isLoopback() && n.isOnLink(address)) {
-                        ifName = n.name();
-                    }
-                }
-                if (ifName == null) {
-                    throw ApiProblem.invalid("body.address", "not on any connected subnet; name the interface");
-                }
-            } else if (i.stack.iface(ifName) == null) {
-                throw ApiProblem.invalid("body.interface", "no interface named '" + ifName + "'");
-            } else if (i.stack.iface(ifName).isLoopback()) {
-                throw ApiProblem.invalid("body.interface", "the loopback has no neighbours");
-            }
-            errno("body.mac", i.stack.addStaticNeighbor(ifName, address, mac));
-            return new NeighborInfo(spec.address(), mac.toString(), "PERMANENT", ifName);
-        });
+        return execute(instance, i -> StackViews.addNeighbor(i.stack, spec));
     }
 
     @Override
     public Future<Void> deleteNeighbor(String instance, String address) {
-        int a = Ipv4Address.parse(address);
         return execute(instance, i -> {
-            for (NetInterface n : i.stack.interfaces()) {
-                NeighborCache nc = i.stack.neighbors(n.name());
-                if (nc != null && nc.remove(a) == 0) {
-                    return null;
-                }
-            }
-            throw ApiProblem.notFound("neighbour", address);
+            StackViews.deleteNeighbor(i.stack, address);
+            return null;
         });
     }
 
     @Override
     public Future<Integer> flushNeighbors(String instance) {
-        return execute(instance, i -> {
-            int n = 0;
-            for (NetInterface x : i.stack.interfaces()) {
-                NeighborCache nc = i.stack.neighbors(x.name());
-                if (nc != null) {
-                    n += nc.flushAll();
-                }
-            }
-            return n;
-        });
+        return execute(instance, i -> StackViews.flushNeighbors(i.stack));
     }
 
-    // ------------------------------------------------------------------ sockets
+    // ------------------------------------------------------------------ sockets, counters, tunables, impairment
 
     @Override
     public Future<List<ConnectionInfo>> listConnections(String instance) {
-        return execute(instance, LocalBackend::connections);
-    }
-
-    /** ss's state names (ESTAB, SYN-RECV ...), which differ from RFC 9293's in two places. */
-    static String ssState(TcpState s) {
-        return switch (s) {
-            case ESTABLISHED -> "ESTAB";
-            case SYN_RECEIVED -> "SYN-RECV";
-            default -> s.rfcName();
-        };
-    }
-
-    static String tcpId(InetEndpoint local, InetEndpoint remote) {
-        return "tcp-" + local + "-" + (remote == null ? "*" : remote.toString());
-    }
-
-    /** Owner context only. */
-    private static List<ConnectionInfo> connections(LocalInstance i) {
-        List<ConnectionInfo> out = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (StackSocket s : i.stack.sockets().all()) {
-            if (s instanceof TcpSocket t) {
-                if (t.isClosed()) {
-                    continue;
-                }
-                InetEndpoint local = t.localEndpoint();
-                InetEndpoint remote = t.remoteEndpoint();
-                if (local == null) {
-                    continue; // not bound yet: ss does not show it either
-                }
-                TcpState st = t.state();
-                String id = tcpId(local, t.isListening() ? null : remote);
-                seen.add(id);
-                if (t.isListening()) {
-                    out.add(new ConnectionInfo(id, "tcp", "LISTEN", local.toString(), null, 0, 0,
-                            null, null, null, null, null, null, null));
-                    continue;
-                }
-                TcpInfo info = t.info();
-                out.add(new ConnectionInfo(id, "tcp", ssState(st), local.toString(),
-                        remote == null ? null : remote.toString(), info == null ? 0 : info.sendQueueBytes(),
-                        info == null ? 0 : info.receiveQueueBytes(),
-                        info == null ? null : info.srttNanos() / 1000,
-                        info == null || info.sndMss() == 0 ? null : (long) (info.cwndBytes() / info.sndMss()),
-                        info == null ? null : info.totalRetrans(), info == null ? null : info.bytesSent(),
-                        info == null ? null : info.bytesReceived(), null, null));
-            } else if (s.getClass().getSimpleName().equals("UdpSocket") || s.getClass().getSimpleName().equals("IcmpSocket")) {
-                // handled from the snapshot below, which knows their queues
-            }
-        }
-        for (TcpConnectionInfo c : i.tcp.connectionsSnapshot()) {
-            String id = tcpId(c.local(), c.remote());
-            if (seen.add(id)) { // a connection no socket holds: in the accept queue, or orphaned after close()
-                out.add(new ConnectionInfo(id, "tcp", ssState(c.state()), c.local().toString(), c.remote().toString(),
-                        c.sendQueue(), c.receiveQueue(), null, null, null, null, null, null, null));
-            }
-        }
-        for (StackSnapshot.SocketInfo s : i.stack.snapshot().sockets()) {
-            if (s.type().equals("udp") || s.type().equals("icmp")) {
-                String local = s.local() == null ? "0.0.0.0:0" : s.local().toString();
-                out.add(new ConnectionInfo(s.type() + "-" + s.id(), s.type(), s.remote() == null ? "UNCONN" : "ESTAB",
-                        local, s.remote() == null ? null : s.remote().toString(), 0, s.queuedBytes(),
-                        null, null, null, null, null, null, null));
-            }
-        }
-        return out;
+        return execute(instance, i -> StackViews.connections(i.stack));
     }
 
     @Override
     public Future<Void> abortConnection(String instance, String connectionId) {
         return execute(instance, i -> {
-            for (StackSocket s : i.stack.sockets().copy()) {
-                String id = null;
-                if (s instanceof TcpSocket t && !t.isClosed() && t.localEndpoint() != null) {
-                    id = tcpId(t.localEndpoint(), t.isListening() ? null : t.remoteEndpoint());
-                    if (id.equals(connectionId)) {
-                        // ss -K: SO_LINGER {1, 0} then close() sends a reset (RFC 9293 3.10.4 ABORT).
-                        t.setLinger(true, 0);
-                        t.close();
-                        return null;
-                    }
-                } else if (connectionId.equals("udp-" + s.id()) || connectionId.equals("icmp-" + s.id())) {
-                    s.close();
-                    return null;
-                }
-            }
-            throw ApiProblem.notFound("connection", connectionId);
+            StackViews.abortConnection(i.stack, connectionId);
+            return null;
         });
-    }
-
-    // ------------------------------------------------------------------ counters
-
-    /** IP_IN_RECEIVES becomes ipInReceives, as netstat -s and SNMP MIBs spell them. */
-    static String camel(String enumName) {
-        StringBuilder b = new StringBuilder();
-        boolean up = false;
-        for (char c : enumName.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
-            if (c == '_') {
-                up = true;
-            } else {
-                b.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return b.toString();
     }
 
     @Override
     public Future<StatsInfo> stats(String instance) {
-        return execute(instance, i -> {
-            StackCounters.Snapshot s = i.stack.counters().snapshot();
-            Map<String, Long> counters = new LinkedHashMap<>();
-            for (StackCounter c : StackCounter.values()) {
-                counters.put(camel(c.name()), s.get(c));
-            }
-            Map<String, Long> drops = new LinkedHashMap<>();
-            for (DropReason r : DropReason.values()) {
-                long n = s.drops(r);
-                if (n != 0) {
-                    drops.put(camel(r.name()), n);
-                }
-            }
-            Map<String, Long> tcp = new LinkedHashMap<>();
-            TcpCounters tc = i.tcp.counters();
-            for (Field f : TcpCounters.class.getFields()) {
-                if (f.getType() == long.class && !java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
-                    try {
-                        tcp.put(f.getName(), f.getLong(tc));
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-            return new StatsInfo(i.name, counters, drops, s.totalDrops(), tcp);
-        });
-    }
-
-    // ------------------------------------------------------------------ tunables
-
-    private static List<TunableInfo> tunableInfos(TcpTunables t) {
-        List<TunableInfo> out = new ArrayList<>();
-        for (TcpTunables.Descriptor d : TcpTunables.descriptors()) {
-            String type = d.type() == Long.class ? "integer" : d.type() == Boolean.class ? "boolean" : "string";
-            boolean num = d.type() == Long.class;
-            out.add(new TunableInfo(d.name(), type, t.get(d.name()), d.defaultValue(), num ? d.min() : null,
-                    num ? d.max() : null, d.description()));
-        }
-        return out;
-    }
-
-    /** Checks every value on a scratch copy, so a bad one changes nothing. */
-    private static void checkTunables(String prefix, Map<String, Object> values) {
-        TcpTunables scratch = new TcpTunables();
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            String field = prefix + "." + e.getKey();
-            if (!TcpTunables.has(e.getKey())) {
-                throw ApiProblem.invalid(field, "no such tunable");
-            }
-            Object v = e.getValue();
-            if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
-                throw ApiProblem.invalid(field, "must be an integer");
-            }
-            try {
-                scratch.set(e.getKey(), v);
-            } catch (IllegalArgumentException ex) {
-                throw ApiProblem.invalid(field, ex.getMessage());
-            }
-        }
-    }
-
-    private static void applyTunables(LocalInstance i, Map<String, Object> values) {
-        values.forEach(i.tcp.tunables()::set);
+        return execute(instance, i -> StackViews.stats(i.name, i.stack));
     }
 
     @Override
     public Future<List<TunableInfo>> tunables(String instance) {
-        return execute(instance, i -> tunableInfos(i.tcp.tunables()));
+        return execute(instance, i -> StackViews.tunables(i.stack));
     }
 
     @Override
     public Future<List<TunableInfo>> patchTunables(String instance, Map<String, Object> values) {
         try {
-            checkTunables("body", values);
+            StackViews.checkTunables("body", values);
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
         return execute(instance, i -> {
-            applyTunables(i, values);
-            return tunableInfos(i.tcp.tunables());
+            StackViews.applyTunables(i.stack, values);
+            return StackViews.tunables(i.stack);
         });
-    }
-
-    // ------------------------------------------------------------------ impairment
-
-    private static ImpairmentInfo.State state(FaultConfig c, FaultCounters n) {
-        return new ImpairmentInfo.State(c.lossRate(), c.duplicateRate(), c.reorderRate(), c.corruptRate(),
-                c.delayNanos() / 1e6, c.jitterNanos() / 1e6,
-                new ImpairmentInfo.Counters(n.frames(), n.lost(), n.duplicated(), n.reordered(), n.corrupted(), n.delayed()));
-    }
-
-    private static FaultInjector faults(LocalInstance i) {
-        if (i.faults == null) {
-            throw ApiProblem.conflict(null, "instance '" + i.name + "' has no link to impair");
-        }
-        return i.faults;
     }
 
     @Override
     public Future<ImpairmentInfo> impairment(String instance) {
-        return execute(instance, i -> {
-            if (i.faults == null) {
-                ImpairmentInfo.State none = new ImpairmentInfo.State(0, 0, 0, 0, 0, 0,
-                        new ImpairmentInfo.Counters(0, 0, 0, 0, 0, 0));
-                return new ImpairmentInfo(none, none);
-            }
-            return new ImpairmentInfo(state(i.faults.transmit(), i.faults.transmitCounters()),
-                    state(i.faults.receive(), i.faults.receiveCounters()));
-        });
-    }
-
-    private static void apply(FaultConfig c, ImpairmentSpec.Direction d) {
-        ImpairmentSpec.Direction x = d == null ? ImpairmentSpec.Direction.NONE : d;
-        c.clear();
-        c.lossRate(orZero(x.lossRate())).duplicateRate(orZero(x.duplicateRate())).reorderRate(orZero(x.reorderRate()))
-                .corruptRate(orZero(x.corruptRate())).delayNanos(Math.round(orZero(x.delayMillis()) * 1e6))
-                .jitterNanos(Math.round(orZero(x.jitterMillis()) * 1e6));
-    }
-
-    private static double orZero(Double d) {
-        return d == null ? 0 : d;
+        return execute(instance, i -> StackViews.impairment(i.faults));
     }
 
     @Override
     public Future<ImpairmentInfo> setImpairment(String instance, ImpairmentSpec spec) {
-        return execute(instance, i -> {
-            FaultInjector f = faults(i);
-            apply(f.transmit(), spec.transmit());
-            apply(f.receive(), spec.receive());
-            return new ImpairmentInfo(state(f.transmit(), f.transmitCounters()), state(f.receive(), f.receiveCounters()));
-        });
+        return execute(instance, i -> StackViews.setImpairment(i.name, i.faults, spec));
     }
 
     // ------------------------------------------------------------------ clients, capture, close
@@ -1110,28 +753,5 @@ public final class LocalBackend implements AdminBackend {
     /** How many instances and links exist (leak checks in tests). */
     public synchronized int[] sizes() {
         return new int[] {instances.size(), links.size(), reservations.size()};
-    }
-
-    // ------------------------------------------------------------------ errno mapping
-
-    /** Maps a stack configuration call's -errno to the API's answer for {@code field}. */
-    static void errno(String field, int result) {
-        if (result >= 0) {
-            return;
-        }
-        int e = -result;
-        if (e == Errno.EEXIST) {
-            throw ApiProblem.conflict(field, "already exists (EEXIST)");
-        }
-        if (e == Errno.ESRCH || e == Errno.ENOENT || e == Errno.EADDRNOTAVAIL) {
-            throw ApiProblem.of(404, "Not found", field + ": no such entry");
-        }
-        if (e == Errno.ENETUNREACH) {
-            throw ApiProblem.invalid(field, "not reachable through any interface (ENETUNREACH)");
-        }
-        if (e == Errno.ENODEV) {
-            throw ApiProblem.of(404, "Not found", field + ": no such interface");
-        }
-        throw ApiProblem.invalid(field, "refused by the stack (errno " + e + ")");
     }
 }

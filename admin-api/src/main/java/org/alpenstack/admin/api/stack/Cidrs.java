@@ -1,4 +1,4 @@
-package org.alpenstack.admin.api.local;
+package org.alpenstack.admin.api.stack;
 
 import org.alpenstack.admin.api.ApiProblem;
 import org.alpenstack.kernel.iface.InterfaceAddress;
@@ -9,11 +9,11 @@ import org.alpenstack.kernel.wire.Ipv4Address;
  * must be a unicast host address, a route destination must have no host bits set (what
  * {@code ip route add 10.0.0.1/24} refuses with "Invalid prefix for given prefix length").
  */
-final class Cidrs {
+public final class Cidrs {
     private Cidrs() {
     }
 
-    static InterfaceAddress address(String field, String cidr) {
+    public static InterfaceAddress address(String field, String cidr) {
         int slash = cidr.indexOf('/');
         if (slash < 0) {
             throw ApiProblem.invalid(field, "not an IPv4 CIDR (a.b.c.d/len)");
@@ -42,7 +42,7 @@ final class Cidrs {
     }
 
     /** {destination, prefixLength} of a.b.c.d/len or "default". */
-    static int[] destination(String field, String s) {
+    public static int[] destination(String field, String s) {
         if (s.equals("default")) {
             return new int[] {0, 0};
         }
