@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.alpenstack.admin.api.AdminApi;
+import org.alpenstack.admin.api.AdminBackend;
 import org.alpenstack.admin.api.AdminApiOptions;
 import org.alpenstack.admin.api.local.LocalBackend;
 
@@ -18,14 +19,17 @@ import org.alpenstack.admin.api.local.LocalBackend;
  */
 final class ApiServer implements AutoCloseable {
     final Vertx vertx;
+    /** The in-process backend, or null when the server runs another one. */
     final LocalBackend backend;
+    final AdminBackend anyBackend;
     final AdminApi api;
     final String baseUri;
     final ContractFilter contract;
 
-    private ApiServer(Vertx vertx, LocalBackend backend, AdminApi api) {
+    private ApiServer(Vertx vertx, AdminBackend backend, AdminApi api) {
         this.vertx = vertx;
-        this.backend = backend;
+        this.backend = backend instanceof LocalBackend l ? l : null;
+        this.anyBackend = backend;
         this.api = api;
         this.baseUri = "http://127.0.0.1:" + api.port();
         this.contract = new ContractFilter(vertx);
@@ -36,8 +40,14 @@ final class ApiServer implements AutoCloseable {
     }
 
     static ApiServer start(AdminApiOptions options) throws Exception {
+        return start(options, LocalBackend::new);
+    }
+
+    /** The server over the backend {@code factory} makes (TenantBackend for NIC-attached instances). */
+    static ApiServer start(AdminApiOptions options, java.util.function.Function<Vertx, AdminBackend> factory)
+            throws Exception {
         Vertx vertx = Vertx.vertx();
-        LocalBackend backend = new LocalBackend(vertx);
+        AdminBackend backend = factory.apply(vertx);
         AdminApi api = AdminApi.start(vertx, backend, options).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         return new ApiServer(vertx, backend, api);
@@ -61,7 +71,7 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         await(api.close());
-        await(backend.close());
+        await(anyBackend.close());
         await(vertx.close());
     }
 }

@@ -139,7 +139,7 @@ public final class LocalBackend implements AdminBackend {
             synchronized (this) {
                 names = List.copyOf(l.instances);
             }
-            return new LinkInfo(l.name, "memory", null, null, "mac", l.mtu, names, l.counters());
+            return new LinkInfo(l.name, "memory", null, null, null, "mac", l.mtu, names, l.counters());
         });
     }
 
@@ -155,9 +155,9 @@ public final class LocalBackend implements AdminBackend {
             return Future.failedFuture(ApiProblem.invalid("body.mode",
                     "a memory link has no NIC MAC to share; its instances each have their own (mode mac)"));
         }
-        if (spec.device() != null || spec.hostAddress() != null) {
-            return Future.failedFuture(ApiProblem.invalid(spec.device() != null ? "body.device" : "body.hostAddress",
-                    "a memory link has no host device"));
+        if (spec.device() != null || spec.hostAddress() != null || spec.netns() != null) {
+            return Future.failedFuture(ApiProblem.invalid(spec.device() != null ? "body.device"
+                    : spec.hostAddress() != null ? "body.hostAddress" : "body.netns", "a memory link has no host device"));
         }
         MemoryLink l;
         synchronized (this) {

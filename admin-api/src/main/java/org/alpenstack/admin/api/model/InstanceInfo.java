@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** An instance with the summary the dashboard's overview shows. */
 public record InstanceInfo(String name, String link, String state, String mode, String mac, List<String> addresses,
-                           String gateway, int mtu, String createdAt, int clients, Map<String, Integer> connections,
+                           String gateway, int mtu, String createdAt, Integer clients, Map<String, Integer> connections,
                            Throughput throughput) {
     public InstanceInfo {
         addresses = List.copyOf(addresses);

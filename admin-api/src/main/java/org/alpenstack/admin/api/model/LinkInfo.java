@@ -3,7 +3,7 @@ package org.alpenstack.admin.api.model;
 import java.util.List;
 
 /** A link as GET /links shows it. */
-public record LinkInfo(String name, String type, String device, String hostAddress, String mode, int mtu,
+public record LinkInfo(String name, String type, String device, String hostAddress, String netns, String mode, int mtu,
                        List<String> instances, LinkCounters counters) {
     public LinkInfo {
         instances = List.copyOf(instances);
