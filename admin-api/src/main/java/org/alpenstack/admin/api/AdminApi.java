@@ -210,6 +210,9 @@ public final class AdminApi {
         Buffer contractBytes = Buffer.buffer(contractText);
         router.get("/openapi.yaml").handler(rc -> rc.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8").end(contractBytes));
+        // Where probes and Prometheus look by convention; the same operations as under /api/v1.
+        router.get("/health").handler(rc -> rc.reroute("/api/v1/health"));
+        router.get("/metrics").handler(rc -> rc.reroute("/api/v1/metrics"));
         router.route().failureHandler(rc -> {
             if (rc.statusCode() == 413 || rc.failure() instanceof io.vertx.ext.web.handler.HttpException h
                     && h.getStatusCode() == 413) {
