@@ -185,7 +185,8 @@ public final class AdminApi {
     private static Router buildRouter(Vertx vertx, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
                                       AdminApiOptions options, String contractText) {
         RouterBuilder rb = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-        // Vert.x-web wants body handling before user handlers.
+        // Vert.x-web wants platform handlers, then body handling, then user handlers.
+        rb.rootHandler(new JsonByDefault());
         rb.rootHandler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()));
         if (options.bearerToken() != null) {
             rb.rootHandler(new BearerAuth(options.bearerToken()));

@@ -73,8 +73,9 @@ final class Problems {
         if (msg.contains("decode") && msg.toLowerCase().contains("body")) {
             return ApiProblem.of(400, "Malformed request", "the body is not valid JSON");
         }
-        if (msg.contains("content-type") || msg.contains("Content-Type") || msg.contains("content type")) {
-            return ApiProblem.of(415, "Unsupported media type", msg);
+        if (msg.contains("content-type") || msg.contains("Content-Type") || msg.contains("content type")
+                || msg.contains("format of the request body is not supported")) {
+            return ApiProblem.of(415, "Unsupported media type", "request bodies are JSON: send Content-Type: application/json");
         }
         Matcher m = PARAMETER.matcher(msg + " ");
         String field = m.find() ? (m.group(1).equals("path") ? m.group(2) : m.group(1) + "." + m.group(2)) : "request";

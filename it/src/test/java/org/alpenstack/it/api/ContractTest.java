@@ -58,7 +58,7 @@ class ContractTest {
                     assertTrue(responses.containsKey("401"), op.getString("operationId") + " lacks 401");
                 }
                 if (op.containsKey("requestBody")) {
-                    for (String s : new String[] {"400", "413", "422"}) {
+                    for (String s : new String[] {"400", "413", "415", "422"}) {
                         assertTrue(responses.containsKey(s), op.getString("operationId") + " lacks " + s);
                     }
                 }

@@ -191,6 +191,15 @@ class InstancesApiTest {
     }
 
     @Test
+    void aBodyWithoutMediaTypeIsJsonButOtherTypesAre415() {
+        server.spec().contentType("application/x-www-form-urlencoded").body("{\"name\":\"curly\"}")
+                .post("/api/v1/instances").then().statusCode(201);
+        delete("curly");
+        server.spec().contentType("text/plain").body("{\"name\":\"plain\"}").post("/api/v1/instances")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
     void unknownPathIsAProblemToo() {
         server.raw().get("/api/v1/nothing-here").then().statusCode(404)
                 .contentType("application/problem+json").body("title", notNullValue());
