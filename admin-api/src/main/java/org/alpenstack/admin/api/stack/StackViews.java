@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.alpenstack.admin.api.ApiProblem;
+import org.alpenstack.admin.api.model.ClientInfo;
 import org.alpenstack.admin.api.model.ConnectionInfo;
 import org.alpenstack.admin.api.model.ImpairmentInfo;
 import org.alpenstack.admin.api.model.ImpairmentSpec;
@@ -321,8 +322,13 @@ public final class StackViews {
         return "tcp-" + local + "-" + (remote == null ? "*" : remote.toString());
     }
 
-    /** Every socket, like ss -tuan; {@code owners} adds pid and program per socket id when known. */
+    /** Every socket, like ss -tuan. */
     public static List<ConnectionInfo> connections(NetStack stack) {
+        return connections(stack, id -> null);
+    }
+
+    /** Every socket, like ss -tuanp: {@code owners} names the process holding a socket id, when known. */
+    public static List<ConnectionInfo> connections(NetStack stack, java.util.function.IntFunction<ClientInfo> owners) {
         List<ConnectionInfo> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (StackSocket s : stack.sockets().all()) {
@@ -335,9 +341,12 @@ public final class StackViews {
             if (!seen.add(id)) {
                 continue;
             }
+            ClientInfo owner = owners.apply(t.id());
+            Integer pid = owner == null ? null : owner.pid();
+            String program = owner == null ? null : owner.program();
             if (t.isListening()) {
                 out.add(new ConnectionInfo(id, "tcp", "LISTEN", local.toString(), null, 0, 0,
-                        null, null, null, null, null, null, null));
+                        null, null, null, null, null, pid, program));
                 continue;
             }
             TcpInfo info = t.info();
@@ -347,7 +356,7 @@ public final class StackViews {
                     info == null ? null : info.srttNanos() / 1000,
                     info == null || info.sndMss() == 0 ? null : (long) (info.cwndBytes() / info.sndMss()),
                     info == null ? null : info.totalRetrans(), info == null ? null : info.bytesSent(),
-                    info == null ? null : info.bytesReceived(), null, null));
+                    info == null ? null : info.bytesReceived(), pid, program));
         }
         for (TcpConnectionInfo c : stack.tcp().connectionsSnapshot()) {
             String id = tcpId(c.local(), c.remote());
@@ -359,9 +368,11 @@ public final class StackViews {
         for (StackSnapshot.SocketInfo s : stack.snapshot().sockets()) {
             if (s.type().equals("udp") || s.type().equals("icmp")) {
                 String local = s.local() == null ? "0.0.0.0:0" : s.local().toString();
+                ClientInfo owner = owners.apply(s.id());
                 out.add(new ConnectionInfo(s.type() + "-" + s.id(), s.type(), s.remote() == null ? "UNCONN" : "ESTAB",
                         local, s.remote() == null ? null : s.remote().toString(), 0, s.queuedBytes(),
-                        null, null, null, null, null, null, null));
+                        null, null, null, null, null, owner == null ? null : owner.pid(),
+                        owner == null ? null : owner.program()));
             }
         }
         return out;

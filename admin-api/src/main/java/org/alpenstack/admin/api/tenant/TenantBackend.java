@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.alpenstack.admin.api.AdminBackend;
 import org.alpenstack.admin.api.ApiProblem;
+import org.alpenstack.admin.api.ClientDirectory;
 import org.alpenstack.admin.api.Names;
 import org.alpenstack.admin.api.model.ClientInfo;
 import org.alpenstack.admin.api.model.ConnectionInfo;
@@ -54,7 +55,7 @@ import org.alpenstack.tenant.link.SharedNic;
  *
  * <p>Not available through this backend yet, and answered 501 rather than faked: "memory"
  * links, packet capture (tenant-manager's instance has no frame tap between stack and link),
- * and the list of shim clients (client-shim's endpoint is not wired in). Changes made through
+ * and, unless a {@link ClientDirectory} is given, the list of shim clients. Changes made through
  * the API after creation (addresses, routes, neighbours, tunables, impairment) live in the
  * running stack only: tenant-manager does not persist them yet.
  */
@@ -65,10 +66,18 @@ public final class TenantBackend implements AdminBackend {
     /** Addresses added through the API after creation, per instance (the manager knows the spec's only). */
     private final Map<String, Set<Integer>> liveAddresses = new ConcurrentHashMap<>();
     private final List<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ClientDirectory clients;
 
+    /** Without a client directory: /clients answers 501 and connections carry no pid. */
     public TenantBackend(Vertx vertx, TenantManager manager) {
+        this(vertx, manager, null);
+    }
+
+    /** @param clients what the shim endpoint knows about attached processes, or null */
+    public TenantBackend(Vertx vertx, TenantManager manager, ClientDirectory clients) {
         this.vertx = vertx;
         this.manager = manager;
+        this.clients = clients;
     }
 
     // ------------------------------------------------------------------ errors
@@ -232,10 +241,11 @@ public final class TenantBackend implements AdminBackend {
     private InstanceInfo info(Tenant t, NetStack stack) {
         StackViews.Summary s = StackViews.summary(stack);
         SharedNic nic = manager.link(t.spec().link());
-        // clients is left out (null): the shim's client registry is not wired into this backend.
+        // Without a client directory the count is left out (null): the server cannot tell.
+        Integer attached = clients == null ? null : clients.clients(t.name()).size();
         return new InstanceInfo(t.name(), t.spec().link(), "running", t.spec().mode().name().toLowerCase(Locale.ROOT),
                 t.attachment().mac().toString(), s.addresses(), s.gateway(), nic == null ? 0 : nic.mtu(),
-                createdAt.getOrDefault(t.name(), ""), null, s.connections(), s.throughput());
+                createdAt.getOrDefault(t.name(), ""), attached, s.connections(), s.throughput());
     }
 
     @Override
@@ -477,7 +487,8 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<List<ConnectionInfo>> listConnections(String instance) {
-        return onStack(instance, StackViews::connections);
+        return onStack(instance, stack -> StackViews.connections(stack,
+                clients == null ? id -> null : id -> clients.ownerOf(instance, id)));
     }
 
     @Override
@@ -523,11 +534,14 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<List<ClientInfo>> clients(String instance) {
+        if (clients != null) {
+            return onStack(instance, stack -> clients.clients(instance));
+        }
         if (manager.tenant(instance) == null) {
             return Future.failedFuture(ApiProblem.notFound("instance", instance));
         }
         return Future.failedFuture(ApiProblem.notImplemented(
-                "the shim's client registry is not wired into this server's admin backend yet"));
+                "no client directory: the shim endpoint is not wired into this server's admin backend"));
     }
 
     @Override
