@@ -136,6 +136,7 @@ public final class AdminHttp {
                     .put("hairpinOut", st.hairpinOut()).put("inboxDropped", st.inboxDropped())
                     .put("wireSent", st.wireSent()).put("wireDropped", st.wireDropped()));
             o.put("faults", ((Object[]) r)[2]);
+            o.put("linkRx", t.attachment().nic().rxStats().toString());
             JsonObject counters = new JsonObject();
             for (StackCounter c : StackCounter.values()) {
                 long v = snap.counters().get(c);

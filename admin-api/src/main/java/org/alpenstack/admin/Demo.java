@@ -98,7 +98,7 @@ final class Demo {
             Bytes.u16(req, 6, seq);
             long sent = clock.nanos();
             check(s.sendTo(req, 0, req.length, 0, new InetEndpoint(to, 0)), from.name() + ": ping send");
-            boolean got = sim.runUntil(() -> s.nextDatagramLength() >= 0, Clock.seconds(5));
+            boolean got = sim.runUntil(() -> s.queuedDatagrams() > 0, Clock.seconds(5));
             if (!got) {
                 say(from.name() + ": ping " + Ipv4Address.toString(to) + " seq " + seq + ": no reply");
                 continue;
@@ -141,9 +141,9 @@ final class Demo {
                 tries++;
                 check(client.send(msg, 0, msg.length, 0), "blue: udp send");
                 long deadline = clock.nanos() + Clock.millis(100);
-                sim.runUntil(() -> pumpEcho(echo) && client.nextDatagramLength() >= 0
+                sim.runUntil(() -> pumpEcho(echo) && client.queuedDatagrams() > 0
                         || clock.nanos() >= deadline, Clock.millis(100));
-                while (client.nextDatagramLength() >= 0) {
+                while (client.queuedDatagrams() > 0) {
                     int n = client.recv(buf, 0, buf.length, 0);
                     answered |= new String(buf, 0, n, StandardCharsets.US_ASCII).equals("request " + i);
                 }
@@ -192,7 +192,7 @@ final class Demo {
     private boolean pumpEcho(UdpSocket echo) {
         byte[] buf = new byte[2048];
         RecvMeta meta = new RecvMeta();
-        while (echo.nextDatagramLength() >= 0) {
+        while (echo.queuedDatagrams() > 0) {
             int n = echo.recvFrom(buf, 0, buf.length, 0, meta);
             echo.sendTo(buf, 0, n, 0, meta.source());
         }
@@ -200,7 +200,7 @@ final class Demo {
     }
 
     private String exchange(UdpSocket client, UdpSocket echo) {
-        BooleanSupplier answered = () -> pumpEcho(echo) && client.nextDatagramLength() >= 0;
+        BooleanSupplier answered = () -> pumpEcho(echo) && client.queuedDatagrams() > 0;
         if (!sim.runUntil(answered, Clock.seconds(5))) {
             throw new IllegalStateException("the UDP echo was not answered");
         }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.config.Cidr;
@@ -44,6 +45,7 @@ public final class ServeCommand {
      * start and leaves the server running (for tests), see {@link #lastStarted}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean block) {
+        ServerLogging.installManager();
         String configFile = null;
         String stateDir = null;
         String admin = "127.0.0.1:8475";
@@ -101,10 +103,15 @@ public final class ServeCommand {
                 err.println("""
                         alpenstack serve: not running as root, so no TAP device or AF_PACKET socket can be opened
                         (they need CAP_NET_ADMIN and CAP_NET_RAW) and the host cannot reach an instance.
-                        Falling back to the in-memory network: run `bin/alpenstack demo` to see instances talk
-                        to each other over in-memory links, or start as root (sudo bin/alpenstack serve) for the
-                        embedded default: a TAP device with one instance that ping and curl reach.""");
-                return 1;
+                        Falling back to the in-memory network: two instances on an in-memory switch (the demo).
+                        Run as root (sudo bin/alpenstack serve) for the embedded default, a TAP device with one
+                        instance that ping and curl reach.""");
+                try {
+                    return Demo.run(new String[0]);
+                } catch (Exception e) {
+                    err.println("alpenstack serve: the in-memory demo failed: " + e);
+                    return 1;
+                }
             }
             config = EmbeddedDefault.config(netns);
         } else {
@@ -139,6 +146,10 @@ public final class ServeCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (!(LogManager.getLogManager() instanceof ServerLogging.ShutdownSafeLogManager)) {
+                // Another LogManager was set up first: re-attach our handler after the JDK's reset.
+                ServerLogging.configure();
+            }
             server.stop();
             stopped.countDown();
         }, "alpenstack-shutdown");

@@ -8,7 +8,6 @@ public record TcpConnectionInfo(InetEndpoint local, InetEndpoint remote, TcpStat
     static TcpConnectionInfo of(TcpConnection c) {
         return new TcpConnectionInfo(new InetEndpoint(c.localAddress, c.localPort),
                 new InetEndpoint(c.remoteAddress, c.remotePort), c.state,
-                c.sendBuffer == null ? 0 : c.sendBuffer.length(),
-                c.receiveBuffer == null ? 0 : c.receiveBuffer.available());
+                c.sendBuffered(), c.readable());
     }
 }

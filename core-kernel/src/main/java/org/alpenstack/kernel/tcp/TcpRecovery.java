@@ -72,6 +72,8 @@ final class TcpRecovery {
     private void enterRecovery(TcpConnection c, long now) {
         c.recover = c.sndMax;
         c.inRecovery = true;
+        // Recovery takes over; the cwnd reduction it makes covers a loss a probe may have repaired.
+        c.tlpOutstanding = false;
         int flight = c.sackPermitted ? c.scoreboard.pipe() : c.flightSize();
         c.cc.onEnterRecovery(Math.max(flight, c.flightSize()), now);
         // The timer now guards the retransmission (RFC 6298 5.3 applies to it as to any send).
@@ -133,6 +135,7 @@ final class TcpRecovery {
 
     /** The retransmission timer took over (RFC 6675 5.1): leave recovery; SACK information stays advisory. */
     void retransmitTimeout(TcpConnection c) {
+        c.tlpOutstanding = false;
         c.inRecovery = false;
         c.dupAcks = 0;
         c.recover = c.sndMax;

@@ -151,6 +151,47 @@ class BulkTransferTest {
     }
 
     @Test
+    void theReceiveBufferGrowsWithTheDrainRateUnlessSoRcvbufFixesIt() {
+        for (boolean fixed : new boolean[] {false, true}) {
+            LossyPath p = new LossyPath(9, new TcpTunables());
+            p.delayNanos = 5_000_000L;
+            TcpSocket l = p.b.tcp.openSocket();
+            assertEquals(0, l.bind(new InetEndpoint(0, 5001)));
+            if (fixed) {
+                assertEquals(0, l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, 65536));
+            }
+            assertEquals(0, l.listen(1));
+            TcpSocket c = p.a.tcp.openSocket();
+            c.connect(new InetEndpoint(LossyPath.B_ADDR, 5001));
+            long size = 16L << 20;
+            Stream[] up = new Stream[1];
+            TcpSocket[] s = new TcpSocket[1];
+            long start = p.clock.nanos();
+            assertTrue(p.run(() -> {
+                if (s[0] == null && (s[0] = l.accept()) == null) {
+                    return;
+                }
+                if (up[0] == null) {
+                    up[0] = new Stream(c, size, 4);
+                }
+                up[0].write();
+                up[0].read(s[0]);
+            }, () -> up[0] != null && up[0].eof, 3_600_000_000_000L));
+            assertArrayEquals(up[0].sent.digest(), up[0].received.digest());
+            int rcvbuf = s[0].getOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF);
+            long millis = (p.clock.nanos() - start) / 1_000_000L;
+            if (fixed) {
+                assertEquals(131072, rcvbuf, "SO_RCVBUF (doubled) locks the size");
+                // 128 KiB per 10 ms round trip: 16 MiB needs over a second
+                assertTrue(millis > 1200, "took " + millis + " ms");
+            } else {
+                assertTrue(rcvbuf > 1 << 20, "grew to " + rcvbuf);
+                assertTrue(millis < 1000, "took " + millis + " ms");
+            }
+        }
+    }
+
+    @Test
     void aThousandConcurrentConnectionsEachMoveSixtyFourKibibytes() {
         int n = 1000;
         int size = 64 << 10;

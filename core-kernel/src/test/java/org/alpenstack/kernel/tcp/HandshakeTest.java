@@ -1,9 +1,9 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.RST;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
 import static org.alpenstack.kernel.tcp.Wire.seg;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.RST;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.socket.Readiness;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -13,6 +13,7 @@ import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.time.ManualClock;
 import org.alpenstack.kernel.time.TimerWheel;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * A remote TCP played by the test, packetdrill style: the stack under test is a {@link TcpLayer}

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.alpenstack.kernel.wire.Bytes;
 import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * One TCP segment as a test writes or reads it, independent of the engine's own parser and

@@ -28,6 +28,9 @@ import org.alpenstack.tenant.StackInstance;
  * and the stack, see {@link StackInstance#addInterface}.
  */
 public final class NicAttachment implements AttachedLink {
+    /** Up to 16 MiB of frames waiting per instance: several TSO bursts of a fast peer. */
+    static final int INBOX_BATCHES = 64;
+
     private final SharedNic nic;
     private final StackInstance owner;
     final MacAddress mac;
@@ -56,7 +59,7 @@ public final class NicAttachment implements AttachedLink {
         this.addresses = addresses.clone();
         this.transmitter = nic.port().newTransmitter();
         Runnable drain = () -> inbox().drain(deliverer);
-        this.inbox = new Inbox(16, () -> owner.submit(drain));
+        this.inbox = new Inbox(INBOX_BATCHES, () -> owner.submit(drain));
     }
 
     private Inbox inbox() {

@@ -17,8 +17,13 @@ import org.alpenstack.tenant.StackInstance;
 final class TcpServer implements InstanceService {
     /** Like a busy server's listen(fd, SOMAXCONN): 200 parallel clients must not overflow it. */
     private static final int BACKLOG = 4096;
-    /** Send buffer of accepted connections, so one window of a fast transfer fits (Linux grows it likewise). */
-    static final int SEND_BUFFER = 4 << 20;
+    /**
+     * Send and receive buffers of accepted connections, set on the listener so that they are
+     * inherited and the window scale offered in the SYN-ACK fits them (RFC 7323 2.2: the scale is
+     * fixed at the handshake). A bulk transfer needs a window of bandwidth x RTT in flight, and
+     * on an AF_PACKET ring the RTT includes the ring's block timeout (about 1 ms).
+     */
+    static final int BUFFER = 4 << 20;
 
     private final String name;
     private final StackInstance instance;
@@ -39,6 +44,9 @@ final class TcpServer implements InstanceService {
             java.util.List<InstanceService> out) {
         TcpSocket s = instance.stack().openTcp();
         s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
+        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_SNDBUF, BUFFER);
+        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, BUFFER);
+        s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_NODELAY, 1);
         int r = s.bind(new InetEndpoint(0, port));
         if (r == 0) {
             r = s.listen(BACKLOG);
@@ -69,8 +77,6 @@ final class TcpServer implements InstanceService {
             }
             accepted++;
             open++;
-            c.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_SNDBUF, SEND_BUFFER);
-            c.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_NODELAY, 1);
             TcpConnectionHandler h = handlers.get();
             h.bind(c, instance.reactor(), () -> open--);
             instance.reactor().watch(c, h::onReady);
