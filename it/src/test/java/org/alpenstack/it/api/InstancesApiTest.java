@@ -200,6 +200,29 @@ class InstancesApiTest {
     }
 
     @Test
+    void concurrentCreatesOfOneNameGiveOne201AndThe409s() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var pending = new java.util.ArrayList<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>>();
+        for (int k = 0; k < 20; k++) {
+            pending.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUri + "/api/v1/instances"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"race\",\"link\":\"lan\",\"addresses\":[\"10.23.0." + (k + 2) + "/24\"]}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        int created = 0;
+        int conflicts = 0;
+        for (var f : pending) {
+            int status = f.get().statusCode();
+            created += status == 201 ? 1 : 0;
+            conflicts += status == 409 ? 1 : 0;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(1, created);
+        org.junit.jupiter.api.Assertions.assertEquals(19, conflicts);
+        delete("race");
+    }
+
+    @Test
     void unknownPathIsAProblemToo() {
         server.raw().get("/api/v1/nothing-here").then().statusCode(404)
                 .contentType("application/problem+json").body("title", notNullValue());
