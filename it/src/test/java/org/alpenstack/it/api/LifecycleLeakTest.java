@@ -1,0 +1,124 @@
+package org.alpenstack.it.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.alpenstack.admin.api.AdminApiOptions;
+import org.alpenstack.admin.api.tenant.TenantBackend;
+import org.alpenstack.it.link.Lab;
+import org.alpenstack.tenant.TenantManager;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 100 instances created and deleted through the API, 10 times over: afterwards the process
+ * has no more threads, file descriptors or heap than after the first round, and the backend
+ * holds nothing. In-process backend always; the tenant-manager backend on a veth as root.
+ */
+class LifecycleLeakTest {
+    private static final int INSTANCES = 100;
+    private static final int ROUNDS = 10;
+    /** A fixed pool, so the client's own threads cannot be mistaken for the server's. */
+    private final java.util.concurrent.ExecutorService clientThreads = java.util.concurrent.Executors.newFixedThreadPool(4);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .executor(clientThreads).build();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopClient() {
+        clientThreads.shutdownNow();
+    }
+
+    private static int threads() {
+        return ManagementFactory.getThreadMXBean().getThreadCount();
+    }
+
+    private static int fds() {
+        String[] l = new File("/proc/self/fd").list();
+        return l == null ? -1 : l.length;
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private void round(ApiServer s, String link, String prefix) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
+        for (int i = 0; i < INSTANCES; i++) {
+            String body = "{\"name\":\"leak" + i + "\",\"link\":\"" + link + "\",\"addresses\":[\"" + prefix + (10 + i) + "/24\"]}";
+            creates.add(http.sendAsync(HttpRequest.newBuilder(URI.create(s.baseUri + "/api/v1/instances"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : creates) {
+            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+            assertEquals(201, r.statusCode(), r.body());
+        }
+        List<CompletableFuture<HttpResponse<String>>> deletes = new ArrayList<>();
+        for (int i = 0; i < INSTANCES; i++) {
+            deletes.add(http.sendAsync(HttpRequest.newBuilder(URI.create(s.baseUri + "/api/v1/instances/leak" + i))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : deletes) {
+            HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+            assertEquals(204, r.statusCode(), r.body());
+        }
+    }
+
+    private void loop(ApiServer s, String link, String prefix) throws Exception {
+        round(s, link, prefix); // warm-up: class loading, pools, the HTTP client's connections
+        int threads = threads();
+        int fds = fds();
+        long heap = heapAfterGc();
+        for (int r = 1; r < ROUNDS; r++) {
+            round(s, link, prefix);
+        }
+        int threadsAfter = threads();
+        int fdsAfter = fds();
+        long heapAfter = heapAfterGc();
+        System.out.printf("threads %d -> %d, fds %d -> %d, heap %d KiB -> %d KiB%n", threads, threadsAfter, fds, fdsAfter,
+                heap / 1024, heapAfter / 1024);
+        assertTrue(threadsAfter <= threads + 2, "threads " + threads + " -> " + threadsAfter);
+        assertTrue(fdsAfter <= fds + 4, "file descriptors " + fds + " -> " + fdsAfter);
+        assertTrue(heapAfter <= heap + 16L * 1024 * 1024, "heap " + heap / 1024 + " KiB -> " + heapAfter / 1024 + " KiB");
+        String list = http.send(HttpRequest.newBuilder(URI.create(s.baseUri + "/api/v1/instances")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals("[]", list);
+    }
+
+    @Test
+    void inProcessBackend() throws Exception {
+        try (ApiServer s = ApiServer.start()) {
+            s.spec().body("{\"name\":\"loop\",\"type\":\"memory\"}").post("/api/v1/links").then().statusCode(201);
+            loop(s, "loop", "10.90.0.");
+            int[] sizes = s.backend.sizes();
+            assertEquals(0, sizes[0], "instances left");
+            assertEquals(0, sizes[2], "reservations left");
+        }
+    }
+
+    @Test
+    void tenantManagerBackend() throws Exception {
+        Lab.assumeRoot();
+        try (Lab lab = Lab.create("leak");
+             ApiServer s = ApiServer.start(AdminApiOptions.defaults().withPort(0).withSampleInterval(Duration.ofSeconds(1)),
+                     vertx -> new TenantBackend(vertx, new TenantManager(vertx)))) {
+            s.spec().body("{\"name\":\"lan\",\"type\":\"afpacket\",\"device\":\"" + lab.srvDev + "\",\"netns\":\"" + lab.srv + "\"}")
+                    .post("/api/v1/links").then().statusCode(201);
+            loop(s, "lan", "192.0.2.");
+        }
+    }
+}
