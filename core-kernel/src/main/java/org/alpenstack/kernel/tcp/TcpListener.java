@@ -147,8 +147,11 @@ final class TcpListener {
         }
         c.state = TcpState.SYN_RECEIVED;
         layer.counters.synCookiesSent++;
-        // Emitted but never inserted: the control block is dropped right after.
+        // Emitted but never inserted; and stateless means no retransmission either: the client
+        // retransmits its SYN if this SYN-ACK is lost.
         layer.output.emit(c, c.iss, TcpFlags.SYN | TcpFlags.ACK, 0, now);
+        layer.timers.cancelAll(c);
+        c.state = TcpState.CLOSED;
     }
 
     /** The third segment of a cookie handshake: rebuild the connection if the cookie checks out. */

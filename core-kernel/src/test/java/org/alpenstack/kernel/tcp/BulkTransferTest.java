@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * End-to-end guarantees of the engine over a bad path: every byte arrives exactly once and in
- * order (SHA-256 of what was written equals SHA-256 of what was read), with 5% loss, 5%
- * reordering and 1% duplication, for both congestion controls; and many connections at once.
+ * End-to-end guarantees of the engine over a bad path, TCP alone (the whole-stack versions are in
+ * stack.TcpOverNetworkTest): every byte arrives exactly once and in order (SHA-256 of what was
+ * written equals SHA-256 of what was read) with 5% loss, 5% reordering and 1% duplication for
+ * both congestion controls; buffer autotuning; no Nagle/delayed-ACK stalls.
  */
 class BulkTransferTest {
 
@@ -105,8 +106,9 @@ class BulkTransferTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"newreno", "cubic"})
-    void sixtyFourMebibytesEachWayArriveExactlyOverALossyReorderingDuplicatingPath(String cc) {
-        long size = 64L << 20;
+    void sixteenMebibytesEachWayArriveExactlyOverALossyReorderingDuplicatingPath(String cc) {
+        // (64 MiB each way through two whole stacks: stack.TcpOverNetworkTest)
+        long size = 16L << 20;
         LossyPath p = badPath(7, cc);
         p.tracing = Boolean.getBoolean("alpenstack.tcp.trace");
         Stream.debug = () -> p.a.tcp.debugDump() + p.b.tcp.debugDump() + String.join("\n", p.trace);
@@ -138,7 +140,7 @@ class BulkTransferTest {
         assertEquals(size, down[0].read);
         assertArrayEquals(up[0].sent.digest(), up[0].received.digest(), "client-to-server stream differs");
         assertArrayEquals(down[0].sent.digest(), down[0].received.digest(), "server-to-client stream differs");
-        assertTrue(p.dropped > 1000, "the path really lost segments: " + p.dropped);
+        assertTrue(p.dropped > 300, "the path really lost segments: " + p.dropped);
         assertTrue(p.a.tcp.counters().retransmittedSegments > 0 && p.b.tcp.counters().retransmittedSegments > 0);
         assertEquals(cc, client.congestion());
         client.close();
@@ -243,61 +245,5 @@ class BulkTransferTest {
         long millis = (p.clock.nanos() - start) / 1_000_000L;
         // one round trip (2 ms) per exchange; a Nagle/delayed-ACK stall would add 40 ms each time
         assertTrue(millis < rounds * 3L, rounds + " exchanges took " + millis + " ms");
-    }
-
-    @Test
-    void aThousandConcurrentConnectionsEachMoveSixtyFourKibibytes() {
-        int n = 1000;
-        int size = 64 << 10;
-        TcpTunables t = new TcpTunables();
-        LossyPath p = new LossyPath(3, t);
-        p.loss = 0.01;
-        p.reorder = 0.01;
-        TcpSocket listener = p.b.tcp.openSocket();
-        assertEquals(0, listener.bind(new InetEndpoint(0, 80)));
-        assertEquals(0, listener.listen(n));
-        List<Stream> writers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            TcpSocket c = p.a.tcp.openSocket();
-            assertEquals(-Errno.EINPROGRESS, c.connect(new InetEndpoint(LossyPath.B_ADDR, 80)));
-            writers.add(new Stream(c, size, 1000 + c.localEndpoint().port()));
-        }
-        List<Stream> readers = new ArrayList<>();
-        ArrayDeque<Stream> dirty = new ArrayDeque<>(writers);
-        int[] finished = new int[1];
-        boolean done = p.run(() -> {
-            TcpSocket s;
-            while ((s = listener.accept()) != null) {
-                // the reader checks against the writer's seed, derived from the client port
-                Stream r = new Stream(s, size, 1000 + s.remoteEndpoint().port());
-                readers.add(r);
-                dirty.add(r);
-                Stream rr = r;
-                s.setListener((sock, ev) -> dirty.add(rr));
-            }
-            for (Stream w : writers) {
-                if (w.socket.state() == TcpState.ESTABLISHED && !w.finSent) {
-                    w.write();
-                }
-            }
-            Stream r;
-            while ((r = dirty.poll()) != null) {
-                if (!writers.contains(r) && !r.eof) {
-                    r.read(r.socket);
-                    if (r.eof) {
-                        finished[0]++;
-                    }
-                }
-            }
-        }, () -> finished[0] == n, 600_000_000_000L);
-        assertTrue(done, "only " + finished[0] + " of " + n + " finished");
-        for (Stream r : readers) {
-            assertEquals(size, r.read);
-            Stream expect = new Stream(null, size, 1000 + r.socket.remoteEndpoint().port());
-            byte[] all = new byte[size];
-            expect.gen.nextBytes(all);
-            assertArrayEquals(Stream.sha().digest(all), r.received.digest());
-        }
-        assertNotNull(listener);
     }
 }

@@ -41,6 +41,13 @@ class ListenTest {
         assertEquals(301, cookie.ack);
         assertEquals(2, peer.tcp.connectionCount(), "no state for the cookie SYN");
         assertEquals(1, peer.tcp.counters().synCookiesSent);
+        // stateless: the cookie SYN-ACK is never retransmitted (the two queued ones are)
+        peer.advance(1000);
+        assertEquals(2, peer.emitted.size());
+        for (Wire w : peer.emitted) {
+            assertTrue(w.dstPort != 1003, "retransmitted a cookie: " + w);
+        }
+        peer.emitted.clear();
         peer.send(Wire.seg(ACK).ports(1003, 80).seq(301).ack(cookie.seq + 1).win(65535));
         TcpSocket s = l.accept();
         assertNotNull(s, "a valid cookie ACK makes an established connection");
