@@ -1,0 +1,64 @@
+package org.alpenstack.shim;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/** Events of one data socket, handed to its {@link ShimSocket}. */
+final class DataHandler extends ChannelInboundHandlerAdapter {
+    private final TenantEndpoint endpoint;
+    private final ShimSocket socket;
+
+    DataHandler(TenantEndpoint endpoint, ShimSocket socket) {
+        this.endpoint = endpoint;
+        this.socket = socket;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b) {
+            socket.inbound(b);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        endpoint.update(socket);
+        endpoint.touched();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        endpoint.update(socket);
+        endpoint.touched();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            socket.clientEof();
+            endpoint.update(socket);
+            endpoint.touched();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!socket.isClosed()) {
+            socket.clientEof();
+            endpoint.update(socket);
+            socket.close();
+            endpoint.touched();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // EPIPE/ECONNRESET from a program that went away: its socket is closed in channelInactive.
+        ctx.close();
+    }
+}

@@ -1,0 +1,57 @@
+package org.alpenstack.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small C programs, preloaded and attached to an instance, exercising what real programs
+ * rarely show in one place. Each program checks its own calls and exits non-zero on the first
+ * surprise, naming it; the test checks the exit and the story the program prints.
+ */
+class ShimProgramsTest {
+    static ShimTestStack t;
+
+    @BeforeAll
+    static void start() throws Exception {
+        t = ShimTestStack.start("shimtest");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private static ShimTestStack.Result run(String program, String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = ShimTestStack.compile(program).toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return t.run(20, cmd);
+    }
+
+    private static long opens() throws Exception {
+        return t.onLoop(s -> s.tcp().counters().activeOpens + s.tcp().counters().passiveOpens);
+    }
+
+    /** Runs a program that must succeed and must have opened {@code connections} connections in the stack. */
+    private static ShimTestStack.Result runThroughStack(int connections, String program, String... args) throws Exception {
+        long before = opens();
+        ShimTestStack.Result r = run(program, args);
+        assertEquals(0, r.exit(), r::toString);
+        // Both ends of each connection are in the instance: one active and one passive open each.
+        assertEquals(2L * connections, opens() - before, () -> "connections opened in the stack\n" + r);
+        return r;
+    }
+
+    @Test
+    void connectAcceptHalfCloseAndNames() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "echo_halfclose");
+        assertTrue(r.out().contains("client got: HELLO, STACK"), r::toString);
+        assertTrue(r.out().contains("server done"), r::toString);
+    }
+}
