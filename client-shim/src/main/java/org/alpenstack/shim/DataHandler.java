@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.unix.Errors;
 import io.netty.util.ReferenceCountUtil;
 
 /** Events of one data socket, handed to its {@link ShimSocket}. */
@@ -58,7 +59,12 @@ final class DataHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // EPIPE/ECONNRESET from a program that went away: its socket is closed in channelInactive.
+        // A unix stream reports ECONNRESET to us when the program closed its end with bytes
+        // still unread in it (af_unix unix_release_sock): Linux TCP answers that with RST.
+        if (cause instanceof Errors.NativeIoException e && e.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE) {
+            socket.clientAborted();
+            endpoint.touched();
+        }
         ctx.close();
     }
 }

@@ -367,6 +367,27 @@ final class ShimSocket {
         endpoint.forget(this);
     }
 
+    /** The program closed its last fd with bytes unread (the kernel tells us with ECONNRESET). */
+    void clientAborted() {
+        if (closed) {
+            return;
+        }
+        tcp.setLinger(true, 0); // Linux tcp_close: unread data means RST (RFC 2525 2.17)
+        close();
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%016x tcp=%s/%s avail=%d unacked=%d ready=%s attached=%b writable=%b autoRead=%b"
+                        + " inbound=%d connectPending=%b filler=%d established=%b shutWr=%b clientEof=%b fin=%b"
+                        + " outShut=%b writeDead=%b reset=%b",
+                token, tcp.state(), tcp.isListening() ? "L" : "-", tcp.available(), tcp.unacknowledged(),
+                org.alpenstack.kernel.socket.Readiness.toString(tcp.readiness()), data != null,
+                data != null && data.isWritable(), data != null && data.config().isAutoRead(),
+                inbound.stream().mapToInt(ByteBuf::readableBytes).sum(), connectPending, fillerRemaining,
+                established, shutWrRequested, clientEof, finForwarded, outputShut, tcpWriteDead, reset);
+    }
+
     Channel dataChannel() {
         return data;
     }

@@ -142,6 +142,15 @@ public final class TenantEndpoint implements AutoCloseable {
         return sockets.size();
     }
 
+    /** One line per socket with its pump state (diagnostics; call on the loop). */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (ShimSocket s : sockets.values()) {
+            sb.append(s).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** Control frames answered with an error or that closed their session. */
     public long framesRejected() {
         return framesRejected;

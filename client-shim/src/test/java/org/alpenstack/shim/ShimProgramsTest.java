@@ -54,4 +54,58 @@ class ShimProgramsTest {
         assertTrue(r.out().contains("client got: HELLO, STACK"), r::toString);
         assertTrue(r.out().contains("server done"), r::toString);
     }
+
+    @Test
+    void nonBlockingConnectToClosedPortIsRefusedViaSoError() throws Exception {
+        ShimTestStack.Result r = run("nb_connect_refused");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("closed port: SO_ERROR=ECONNREFUSED"), r::toString);
+        assertTrue(r.out().contains("listening port: connected, EISCONN after"), r::toString);
+        assertTrue(r.out().contains("empty non-blocking accept: EAGAIN"), r::toString);
+        assertTrue(r.out().contains("accept on a connected socket: EINVAL"), r::toString);
+        assertTrue(r.out().contains("socketpair(AF_INET): EOPNOTSUPP"), r::toString);
+    }
+
+    @Test
+    void stdioFgetsFputsOnSockets() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "stdio_echo");
+        assertTrue(r.out().contains("client read 100 lines"), r::toString);
+    }
+
+    @Test
+    void preForkServerParentAndChildrenAllAccept() throws Exception {
+        ShimTestStack.Result r = runThroughStack(6, "prefork");
+        assertTrue(r.out().contains("all workers done"), r::toString);
+    }
+
+    @Test
+    void acceptedSocketPassedWithScmRightsIsServedByAnotherProcess() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "scm_rights");
+        assertTrue(r.out().contains("client got: worker served: request"), r::toString);
+    }
+
+    @Test
+    void execdChildRecognisesTheInheritedSocket() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "exec_inherit");
+        assertTrue(r.out().contains("client got: exec'd child serves peer port"), r::toString);
+    }
+
+    @Test
+    void dup2OntoTheControlFdAndCloseRangeDoNotBreakTheProcess() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "dup2_ctl");
+        assertTrue(r.out().contains("got: still alive"), r::toString);
+    }
+
+    @Test
+    void lingerZeroAndUnreadDataResetThePeer() throws Exception {
+        ShimTestStack.Result r = runThroughStack(2, "reset");
+        assertTrue(r.out().contains("linger 0: ECONNRESET"), r::toString);
+        assertTrue(r.out().contains("unread data: ECONNRESET"), r::toString);
+    }
+
+    @Test
+    void bulkBothWaysAtOnceIsByteExact() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "bulk");
+        assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);
+    }
 }

@@ -50,7 +50,15 @@ final class ShimTestStack implements AutoCloseable {
         EventLoop loop = ctx.nettyEventLoop();
         Path dir = Files.createTempDirectory("alpenstack-shim-");
         Path lib = ShimLibrary.extract(dir.resolve("lib"));
-        NetStack stack = CompletableFuture.supplyAsync(() -> new NetStack(name, new BufferPool(), System::nanoTime), loop).get();
+        NetStack stack = CompletableFuture.supplyAsync(() -> {
+            NetStack st = new NetStack(name, new BufferPool(), System::nanoTime);
+            // Work-around for a core-kernel bug found by bulk.c: on the 65536-byte loopback MTU, TCP
+            // builds full-sized segments whose IP total length (MSS + options + headers) exceeds
+            // 65535, and Ipv4Layer discards every one of them (IP_OUT_DISCARDS), so bulk transfers
+            // stall. Linux clamps the loopback MSS to fit; until core-kernel does, use a smaller MTU.
+            st.loopback().setMtu(16384);
+            return st;
+        }, loop).get();
         ShimTestStack[] self = new ShimTestStack[1];
         TenantEndpoint endpoint = TenantEndpoint.start(loop, name, stack, stack::openTcp, dir.resolve("run"),
                 AccessPolicy.serverUserOnly(), () -> self[0].kick()).get(10, TimeUnit.SECONDS);
@@ -117,12 +125,25 @@ final class ShimTestStack implements AutoCloseable {
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            String state = describe();
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor();
-            return new Result(-1, Files.readString(out), Files.readString(err) + "\n(timed out after " + timeoutSeconds + " s)");
+            return new Result(-1, Files.readString(out), Files.readString(err) + "\n(timed out after " + timeoutSeconds + " s)\n" + state);
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        int exit = p.exitValue();
+        return new Result(exit, Files.readString(out), Files.readString(err) + (exit != 0 ? "\nendpoint:\n" + describe() : ""));
+    }
+
+    String describe() {
+        try {
+            return CompletableFuture.supplyAsync(() -> endpoint.describe()
+                    + "tcp segIn=" + stack.tcp().counters().segmentsIn + " segOut=" + stack.tcp().counters().segmentsOut
+                    + " retrans=" + stack.tcp().counters().retransmittedSegments
+                    + " internalError=" + stack.lastInternalError() + "\n" + stack.counters().snapshot(), loop).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "(no state: " + e + ")";
+        }
     }
 
     @Override
