@@ -44,4 +44,15 @@ final class ControlFrameDecoder extends ByteToMessageDecoder {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
     }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        // Child channels allow half-closure (data sockets need it); a control socket or a
+        // connection still in its hello is over when the client stops sending.
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
 }

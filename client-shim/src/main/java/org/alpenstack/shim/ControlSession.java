@@ -58,7 +58,9 @@ final class ControlSession {
         long replyToken = token;
         int result;
         try {
-            if (op == ShimProtocol.SOCKET) {
+            if (op < ShimProtocol.SOCKET || op > ShimProtocol.CLOSE) {
+                result = -Errno.EOPNOTSUPP;
+            } else if (op == ShimProtocol.SOCKET) {
                 ShimSocket s = null;
                 result = socket(p);
                 if (result == 0) {

@@ -69,4 +69,15 @@ final class HelloDecoder extends ByteToMessageDecoder {
         endpoint.update(s);
         endpoint.touched();
     }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        // Child channels allow half-closure (data sockets need it); a control socket or a
+        // connection still in its hello is over when the client stops sending.
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
 }

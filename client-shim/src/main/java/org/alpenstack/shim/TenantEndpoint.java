@@ -239,7 +239,12 @@ public final class TenantEndpoint implements AutoCloseable {
         loop.schedule(() -> {
             for (ShimSocket s : sockets.values().toArray(new ShimSocket[0])) {
                 if (s.creator == session && !s.isAttached()) {
-                    s.close();
+                    try {
+                        s.close();
+                    } catch (RuntimeException ex) {
+                        LOG.log(Level.WARNING, "closing orphan " + s, ex);
+                        forget(s);
+                    }
                 }
             }
             stackTouched.run();
