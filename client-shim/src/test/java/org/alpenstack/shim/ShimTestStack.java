@@ -146,8 +146,26 @@ final class ShimTestStack implements AutoCloseable {
         }
     }
 
+    /** Starts a preloaded program in the background (a server); output goes to files in the test dir. */
+    Process spawn(String... cmd) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LD_PRELOAD", preload.toString());
+        pb.environment().put("ALPENSTACK_ENDPOINT", endpoint.socketPath().toString());
+        pb.redirectOutput(Files.createTempFile(dir, "bg-out", ".txt").toFile());
+        pb.redirectError(Files.createTempFile(dir, "bg-err", ".txt").toFile());
+        Process p = pb.start();
+        spawned.add(p);
+        return p;
+    }
+
+    private final List<Process> spawned = new ArrayList<>();
+
     @Override
     public void close() throws Exception {
+        for (Process p : spawned) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
         endpoint.close();
         vertx.close().await(10, TimeUnit.SECONDS);
         try (var walk = Files.walk(dir)) {

@@ -1,0 +1,127 @@
+package org.alpenstack.shim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Unmodified Debian programs attached to one instance, talking to each other over the
+ * instance's own loopback: every byte crosses the stack twice (both ends are preloaded).
+ * A program that is not installed skips its test with a message.
+ */
+class RealProgramsTest {
+    static ShimTestStack t;
+    static Path www;
+    static byte[] blob;
+
+    @BeforeAll
+    static void start() throws Exception {
+        t = ShimTestStack.start("real");
+        www = Files.createDirectories(t.dir.resolve("www"));
+        blob = new byte[3 << 20];
+        new Random(7).nextBytes(blob);
+        Files.write(www.resolve("blob"), blob);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private static String which(String program) throws Exception {
+        for (String dir : System.getenv("PATH").split(":")) {
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        assumeTrue(false, program + " is not installed; skipped");
+        return null;
+    }
+
+    private static long opens() throws Exception {
+        return t.onLoop(s -> s.tcp().counters().passiveOpens);
+    }
+
+    /** Runs the client until it succeeds (the server may still be starting), at most 10 s. */
+    private static ShimTestStack.Result retry(String... cmd) throws Exception {
+        ShimTestStack.Result r = null;
+        for (int i = 0; i < 40; i++) {
+            r = t.run(30, cmd);
+            if (r.exit() == 0) {
+                return r;
+            }
+            Thread.sleep(250);
+        }
+        return r;
+    }
+
+    private static void httpServer(int port) throws Exception {
+        t.spawn(which("python3"), "-m", "http.server", "--bind", "127.0.0.1", "--directory", www.toString(),
+                Integer.toString(port));
+    }
+
+    @Test
+    void curlGetsAFileFromPythonHttpServer() throws Exception {
+        httpServer(8001);
+        Path out = t.dir.resolve("curl.out");
+        long before = opens();
+        ShimTestStack.Result r = retry(which("curl"), "-sS", "-o", out.toString(), "http://127.0.0.1:8001/blob");
+        assertEquals(0, r.exit(), r::toString);
+        assertArrayEquals(blob, Files.readAllBytes(out));
+        assertTrue(opens() > before, "the connection was accepted by the instance");
+    }
+
+    @Test
+    void wgetAndBashDevTcpToo() throws Exception {
+        httpServer(8002);
+        Path out = t.dir.resolve("wget.out");
+        ShimTestStack.Result r = retry(which("wget"), "-q", "-O", out.toString(), "http://127.0.0.1:8002/blob");
+        assertEquals(0, r.exit(), r::toString);
+        assertArrayEquals(blob, Files.readAllBytes(out));
+        r = t.run(30, which("bash"), "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/8002; printf 'GET /blob HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3 | wc -c");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(Long.parseLong(r.out().trim()) > blob.length, r::toString);
+    }
+
+    @Test
+    void curlPostsToAPythonServer() throws Exception {
+        String server = "import http.server\n"
+                + "class H(http.server.BaseHTTPRequestHandler):\n"
+                + "    def do_POST(self):\n"
+                + "        body = self.rfile.read(int(self.headers['Content-Length']))\n"
+                + "        self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers()\n"
+                + "        self.wfile.write(body)\n"
+                + "http.server.HTTPServer(('127.0.0.1', 8003), H).serve_forever()\n";
+        t.spawn(which("python3"), "-c", server);
+        Path out = t.dir.resolve("post.out");
+        ShimTestStack.Result r = retry(which("curl"), "-sS", "--data-binary", "@" + www.resolve("blob"),
+                "-H", "Content-Type: application/octet-stream", "-o", out.toString(), "http://127.0.0.1:8003/");
+        assertEquals(0, r.exit(), r::toString);
+        assertArrayEquals(blob, Files.readAllBytes(out));
+    }
+
+    @Test
+    void socatForkingEchoServerWithSocatAndNcatClientsHalfClosing() throws Exception {
+        t.spawn(which("socat"), "TCP-LISTEN:9000,bind=127.0.0.1,fork,reuseaddr", "EXEC:cat");
+        Path in = www.resolve("blob");
+        ShimTestStack.Result r = retry(which("bash"), "-c",
+                which("socat") + " -t 5 - TCP:127.0.0.1:9000 < " + in + " | cmp - " + in + " && echo same");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("same"), r::toString);
+        r = t.run(30, which("bash"), "-c", which("ncat") + " 127.0.0.1 9000 < " + in + " | cmp - " + in + " && echo same");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("same"), r::toString);
+    }
+}
