@@ -58,6 +58,11 @@ static void do_init(void) {
     RESOLVE(shutdown);
     RESOLVE(ioctl);
     RESOLVE(read);
+    RESOLVE(write);
+    RESOLVE(send);
+    RESOLVE(dup);
+    RESOLVE(recvmmsg);
+    RESOLVE(sendmmsg);
     RESOLVE(recv);
     RESOLVE(recvfrom);
     RESOLVE(recvmsg);

@@ -15,6 +15,7 @@ int close(int fd) {
     if (fd >= 0 && fd == ctl_fd_current()) {
         return 0;
     }
+    fdkind_set(fd, 0);
     return real.close(fd);
 }
 
@@ -50,13 +51,30 @@ void closefrom(int lowfd) {
 int dup2(int oldfd, int newfd) {
     shim_init();
     ctl_evacuate(newfd);
-    return real.dup2(oldfd, newfd);
+    int r = real.dup2(oldfd, newfd);
+    if (r >= 0) {
+        fdkind_set(r, fdkind_get(oldfd));
+    }
+    return r;
 }
 
 int dup3(int oldfd, int newfd, int flags) {
     shim_init();
     ctl_evacuate(newfd);
-    return real.dup3(oldfd, newfd, flags);
+    int r = real.dup3(oldfd, newfd, flags);
+    if (r >= 0) {
+        fdkind_set(r, fdkind_get(oldfd));
+    }
+    return r;
+}
+
+int dup(int oldfd) {
+    shim_init();
+    int r = real.dup(oldfd);
+    if (r >= 0) {
+        fdkind_set(r, fdkind_get(oldfd));
+    }
+    return r;
 }
 
 /* Every fcntl argument is an int, a long or a pointer: on LP64 a long carries all three. */
@@ -64,7 +82,11 @@ static int guarded_fcntl(int (*fn)(int, int, ...), int fd, int cmd, long arg) {
     if (fd >= 0 && fd == ctl_fd_current() && (cmd == F_SETFD || cmd == F_SETFL)) {
         return 0;
     }
-    return fn(fd, cmd, arg);
+    int r = fn(fd, cmd, arg);
+    if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) {
+        fdkind_set(r, fdkind_get(fd));
+    }
+    return r;
 }
 
 int fcntl(int fd, int cmd, ...) {

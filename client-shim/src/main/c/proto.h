@@ -32,6 +32,8 @@ enum as_op {
     AS_IOCTL = 12,
     AS_GETIFADDRS = 13,
     AS_CLOSE = 14,
+    AS_SENDTO = 15,
+    AS_RECVFROM = 16,
 };
 
 /* STATUS flags */
@@ -88,6 +90,7 @@ struct as_ifrecord {
 #define AS_NAME_PREFIX "alpenstack:"
 #define AS_TYPE_STREAM 's'
 #define AS_TYPE_DGRAM 'd'
+#define AS_TYPE_PING 'p'
 
 _Static_assert(sizeof(struct as_hello) == 16, "hello");
 _Static_assert(sizeof(struct as_header) == AS_HEADER, "header");

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
+#include <time.h>
 #include "proto.h"
 
 #pragma GCC visibility push(hidden)
@@ -27,6 +29,11 @@ struct real_fns {
     int (*shutdown)(int, int);
     int (*ioctl)(int, unsigned long, void *);
     ssize_t (*read)(int, void *, size_t);
+    ssize_t (*write)(int, const void *, size_t);
+    ssize_t (*send)(int, const void *, size_t, int);
+    int (*dup)(int);
+    int (*recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
+    int (*sendmmsg)(int, struct mmsghdr *, unsigned int, int);
     ssize_t (*recv)(int, void *, size_t, int);
     ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
     ssize_t (*recvmsg)(int, struct msghdr *, int);
@@ -69,6 +76,19 @@ int open_data_socket(uint64_t token, char type, int flags);
 /* Remembers that a token is a listening socket (so accept knows without an RPC). */
 void note_listening(uint64_t token);
 int is_listening(uint64_t token);
+
+/* ---- datagram sockets (dgram.c) ---- */
+/* Remembers what kind of fd a number holds: 0 unknown, 1 not a datagram socket, 2 datagram. */
+void fdkind_set(int fd, int kind);
+int fdkind_get(int fd);
+/* Cheap test for the hot paths (read/write/send/recv): only fds seen as datagram sockets. */
+int dgram_fast(int fd, uint64_t *token);
+/* Full test for the datagram calls (sendto/recvfrom/...): unknown fds are looked at once. */
+int dgram_checked(int fd, uint64_t *token);
+ssize_t dgram_send(int fd, uint64_t token, const struct iovec *iov, size_t iovcnt, int flags,
+                   const struct sockaddr *to, socklen_t tolen);
+ssize_t dgram_recv(int fd, uint64_t token, const struct iovec *iov, size_t iovcnt, int flags,
+                   struct sockaddr *from, socklen_t *fromlen, int *msg_flags);
 
 #pragma GCC visibility pop
 

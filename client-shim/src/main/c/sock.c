@@ -29,12 +29,13 @@ int socket(int domain, int type, int protocol) {
     if (r < 0) {
         return fail(r);
     }
-    int fd = open_data_socket(token, base == SOCK_STREAM ? AS_TYPE_STREAM : AS_TYPE_DGRAM,
-                              type & (SOCK_NONBLOCK | SOCK_CLOEXEC));
+    char kind = base == SOCK_STREAM ? AS_TYPE_STREAM : protocol == IPPROTO_ICMP ? AS_TYPE_PING : AS_TYPE_DGRAM;
+    int fd = open_data_socket(token, kind, type & (SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (fd < 0) {
         rpc(AS_CLOSE, token, NULL, 0, NULL, 0, NULL, NULL);
         return fail(fd);
     }
+    fdkind_set(fd, kind == AS_TYPE_STREAM ? 1 : 2);
     return fd;
 }
 
@@ -66,6 +67,9 @@ int listen(int fd, int backlog) {
     shim_init();
     if (!stack_fd(fd, &token, &type)) {
         return real.listen(fd, backlog);
+    }
+    if (type != AS_TYPE_STREAM) {
+        return fail(-EOPNOTSUPP);
     }
     int32_t b = backlog;
     int r = rpc(AS_LISTEN, token, &b, sizeof b, NULL, 0, NULL, NULL);
@@ -133,6 +137,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     if (nfd < 0) {
         return fail(nfd);
     }
+    fdkind_set(nfd, 1);
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
@@ -185,7 +190,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
         return fail(-EINVAL);
     }
     int r = rpc(AS_CONNECT, token, addr, len, NULL, 0, NULL, NULL);
-    if (r != -EINPROGRESS) {
+    if (r != -EINPROGRESS || type != AS_TYPE_STREAM) {
         return r < 0 ? fail(r) : 0;
     }
     int saved = errno;
@@ -268,7 +273,7 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len) {
             case SO_DOMAIN:
                 return put_int(val, len, AF_INET);
             case SO_PROTOCOL:
-                return put_int(val, len, type == AS_TYPE_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
+                return put_int(val, len, type == AS_TYPE_STREAM ? IPPROTO_TCP : type == AS_TYPE_PING ? IPPROTO_ICMP : IPPROTO_UDP);
             default:
                 break;
         }

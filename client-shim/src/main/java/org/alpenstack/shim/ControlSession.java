@@ -24,6 +24,8 @@ final class ControlSession {
     private static final int IP_TOS = 1;
     private static final int IP_TTL = 2;
     private static final int TCP_CONGESTION_NAME_MAX = 16;
+    /** socket() kind: a datagram socket of IPPROTO_ICMP. */
+    private static final int PING = 100;
 
     private final TenantEndpoint endpoint;
     private final Channel channel;
@@ -58,21 +60,28 @@ final class ControlSession {
         long replyToken = token;
         int result;
         try {
-            if (op < ShimProtocol.SOCKET || op > ShimProtocol.CLOSE) {
+            if (op < ShimProtocol.SOCKET || op > ShimProtocol.LAST_OP) {
                 result = -Errno.EOPNOTSUPP;
             } else if (op == ShimProtocol.SOCKET) {
-                ShimSocket s = null;
                 result = socket(p);
-                if (result == 0) {
-                    s = endpoint.openTcp(this);
+                if (result >= 0) {
+                    ShimHandle s = result == SocketOptions.SOCK_STREAM ? endpoint.openTcp(this)
+                            : endpoint.openDatagram(this, result == PING);
                     replyToken = s.token;
+                    result = 0;
                 }
             } else if (op == ShimProtocol.GETIFADDRS) {
                 InterfaceRecords.write(endpoint.stack(), reply);
                 result = 0;
             } else {
-                ShimSocket s = endpoint.lookup(token);
-                result = s == null || s.isClosed() ? -Errno.EBADF : call(op, s, p, reply);
+                ShimHandle h = endpoint.lookup(token);
+                if (h == null || h.isClosed()) {
+                    result = -Errno.EBADF;
+                } else if (h instanceof ShimSocket s) {
+                    result = op == ShimProtocol.SENDTO || op == ShimProtocol.RECVFROM ? -Errno.EOPNOTSUPP : call(op, s, p, reply);
+                } else {
+                    result = DatagramCalls.call(op, (ShimDatagram) h, p, reply, err);
+                }
             }
         } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "control op " + op + " failed", ex);
@@ -103,17 +112,29 @@ final class ControlSession {
         if (domain != SocketOptions.AF_INET) {
             return -Errno.EAFNOSUPPORT;
         }
-        if (type != SocketOptions.SOCK_STREAM) {
-            // UDP and raw sockets are not carried by protocol version 1 yet.
+        int kind;
+        if (type == SocketOptions.SOCK_STREAM) {
+            if (protocol != 0 && protocol != SocketOptions.IPPROTO_TCP) {
+                return -Errno.EPROTONOSUPPORT;
+            }
+            kind = SocketOptions.SOCK_STREAM;
+        } else if (type == SocketOptions.SOCK_DGRAM) {
+            if (protocol == SocketOptions.IPPROTO_ICMP) {
+                kind = PING;
+            } else if (protocol == 0 || protocol == SocketOptions.IPPROTO_UDP) {
+                kind = SocketOptions.SOCK_DGRAM;
+            } else {
+                return -Errno.EPROTONOSUPPORT;
+            }
+        } else if (type == SocketOptions.SOCK_RAW) {
+            return -Errno.EPERM; // as Linux for a process without CAP_NET_RAW
+        } else {
             return -Errno.ESOCKTNOSUPPORT;
-        }
-        if (protocol != 0 && protocol != SocketOptions.IPPROTO_TCP) {
-            return -Errno.EPROTONOSUPPORT;
         }
         if (endpoint.unattachedCount(this) >= TenantEndpoint.MAX_UNATTACHED_PER_SESSION) {
             return -Errno.EMFILE;
         }
-        return 0;
+        return kind;
     }
 
     private int call(int op, ShimSocket s, ByteBuf p, ByteBuf reply) {

@@ -10,9 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 /** Events of one data socket, handed to its {@link ShimSocket}. */
 final class DataHandler extends ChannelInboundHandlerAdapter {
     private final TenantEndpoint endpoint;
-    private final ShimSocket socket;
+    private final ShimHandle socket;
 
-    DataHandler(TenantEndpoint endpoint, ShimSocket socket) {
+    DataHandler(TenantEndpoint endpoint, ShimHandle socket) {
         this.endpoint = endpoint;
         this.socket = socket;
     }

@@ -55,7 +55,7 @@ final class HelloDecoder extends ByteToMessageDecoder {
             ctx.pipeline().remove(this);
             return;
         }
-        ShimSocket s = kind == ShimProtocol.KIND_DATA && version == ShimProtocol.VERSION && allowed
+        ShimHandle s = kind == ShimProtocol.KIND_DATA && version == ShimProtocol.VERSION && allowed
                 ? endpoint.attachable(value) : null;
         if (s == null) {
             endpoint.rejected();

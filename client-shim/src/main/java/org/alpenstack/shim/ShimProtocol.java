@@ -38,6 +38,10 @@ public final class ShimProtocol {
     public static final int IOCTL = 12;
     public static final int GETIFADDRS = 13;
     public static final int CLOSE = 14;
+    public static final int SENDTO = 15;
+    public static final int RECVFROM = 16;
+    /** The highest op of this version. */
+    public static final int LAST_OP = RECVFROM;
 
     /** STATUS flags. */
     public static final int ST_LISTENING = 1;

@@ -21,14 +21,11 @@ import org.alpenstack.kernel.tcp.TcpState;
  * writable or at EOF, TCP readiness changed, an RPC changed the socket), so no event can be lost
  * by arriving in an unexpected order (the data socket may attach before or after any RPC).
  */
-final class ShimSocket {
+final class ShimSocket extends ShimHandle {
     private static final int CHUNK = 64 * 1024;
 
-    final long token;
     final TcpSocket tcp;
     private final TenantEndpoint endpoint;
-    /** The control session that created it (null for accepted sockets). */
-    final ControlSession creator;
     /** The listener whose accept record names this socket until the program attaches it. */
     private ShimSocket parent;
     private final List<ShimSocket> unattachedChildren = new ArrayList<>();
@@ -53,10 +50,9 @@ final class ShimSocket {
     private boolean listening;
 
     ShimSocket(TenantEndpoint endpoint, long token, TcpSocket tcp, ControlSession creator, ShimSocket parent) {
+        super(token, creator);
         this.endpoint = endpoint;
-        this.token = token;
         this.tcp = tcp;
-        this.creator = creator;
         this.parent = parent;
         if (parent != null) {
             established = true;
@@ -64,16 +60,19 @@ final class ShimSocket {
         }
     }
 
+    @Override
     boolean isAttached() {
         return data != null;
     }
 
+    @Override
     boolean isClosed() {
         return closed;
     }
 
     // ---- events ----
 
+    @Override
     void attach(DuplexChannel channel) {
         data = channel;
         if (parent != null) {
@@ -83,6 +82,7 @@ final class ShimSocket {
         update();
     }
 
+    @Override
     void inbound(ByteBuf b) {
         if (closed) {
             b.release();
@@ -95,6 +95,7 @@ final class ShimSocket {
         listening = true;
     }
 
+    @Override
     void clientEof() {
         clientEof = true;
     }
@@ -153,6 +154,7 @@ final class ShimSocket {
 
     // ---- the pump ----
 
+    @Override
     void update() {
         if (closed) {
             return;
@@ -346,6 +348,7 @@ final class ShimSocket {
     }
 
     /** Frees everything: the stack socket, the data socket, accepted sockets nobody took. */
+    @Override
     void close() {
         if (closed) {
             return;
@@ -368,6 +371,7 @@ final class ShimSocket {
     }
 
     /** The program closed its last fd with bytes unread (the kernel tells us with ECONNRESET). */
+    @Override
     void clientAborted() {
         if (closed) {
             return;

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.alpenstack.kernel.socket.DatagramSocket;
 import org.alpenstack.kernel.stack.NetStack;
 import org.alpenstack.kernel.tcp.TcpSocket;
 
@@ -49,8 +50,8 @@ public final class TenantEndpoint implements AutoCloseable {
     private final Runnable stackTouched;
     private final Path socketPath;
     private final SecureRandom random = new SecureRandom();
-    private final Map<Long, ShimSocket> sockets = new HashMap<>();
-    private final ArrayDeque<ShimSocket> dirty = new ArrayDeque<>();
+    private final Map<Long, ShimHandle> sockets = new HashMap<>();
+    private final ArrayDeque<ShimHandle> dirty = new ArrayDeque<>();
     private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
     private Channel server;
@@ -145,7 +146,7 @@ public final class TenantEndpoint implements AutoCloseable {
     /** One line per socket with its pump state (diagnostics; call on the loop). */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        for (ShimSocket s : sockets.values()) {
+        for (ShimHandle s : sockets.values()) {
             sb.append(s).append('\n');
         }
         return sb.toString();
@@ -167,7 +168,7 @@ public final class TenantEndpoint implements AutoCloseable {
             if (server != null) {
                 server.close();
             }
-            for (ShimSocket s : sockets.values().toArray(new ShimSocket[0])) {
+            for (ShimHandle s : sockets.values().toArray(new ShimHandle[0])) {
                 s.close();
             }
             try {
@@ -209,35 +210,49 @@ public final class TenantEndpoint implements AutoCloseable {
         return register(tcpFactory.get(), creator, null);
     }
 
-    ShimSocket register(TcpSocket tcp, ControlSession creator, ShimSocket parent) {
+    private long newToken() {
         long token;
         do {
             token = random.nextLong();
         } while (token == 0 || sockets.containsKey(token));
+        return token;
+    }
+
+    /** A new stack datagram socket (UDP, or ICMP ping) for a control session. */
+    ShimDatagram openDatagram(ControlSession creator, boolean ping) {
+        DatagramSocket d = ping ? stack.openPing() : stack.openUdp();
+        ShimDatagram s = new ShimDatagram(this, newToken(), d, creator);
+        sockets.put(s.token, s);
+        d.setListener((sock, events) -> markDirty(s));
+        return s;
+    }
+
+    ShimSocket register(TcpSocket tcp, ControlSession creator, ShimSocket parent) {
+        long token = newToken();
         ShimSocket s = new ShimSocket(this, token, tcp, creator, parent);
         sockets.put(token, s);
         tcp.setListener((sock, events) -> markDirty(s));
         return s;
     }
 
-    ShimSocket lookup(long token) {
+    ShimHandle lookup(long token) {
         return sockets.get(token);
     }
 
-    void forget(ShimSocket s) {
+    void forget(ShimHandle s) {
         sockets.remove(s.token);
     }
 
     /** A DATA hello named {@code token}: the connection becomes that socket's data socket. */
-    ShimSocket attachable(long token) {
-        ShimSocket s = sockets.get(token);
+    ShimHandle attachable(long token) {
+        ShimHandle s = sockets.get(token);
         return s == null || s.isAttached() || s.isClosed() ? null : s;
     }
 
     /** A control session ended: sockets it created that were never attached are freed. */
     void sessionEnded(ControlSession session) {
         loop.schedule(() -> {
-            for (ShimSocket s : sockets.values().toArray(new ShimSocket[0])) {
+            for (ShimHandle s : sockets.values().toArray(new ShimHandle[0])) {
                 if (s.creator == session && !s.isAttached()) {
                     try {
                         s.close();
@@ -253,7 +268,7 @@ public final class TenantEndpoint implements AutoCloseable {
 
     int unattachedCount(ControlSession session) {
         int n = 0;
-        for (ShimSocket s : sockets.values()) {
+        for (ShimHandle s : sockets.values()) {
             if (s.creator == session && !s.isAttached()) {
                 n++;
             }
@@ -262,7 +277,7 @@ public final class TenantEndpoint implements AutoCloseable {
     }
 
     /** Readiness listener: note the socket, act after the stack returns (no re-entry). */
-    private void markDirty(ShimSocket s) {
+    private void markDirty(ShimHandle s) {
         dirty.add(s);
         if (!drainScheduled) {
             drainScheduled = true;
@@ -272,7 +287,7 @@ public final class TenantEndpoint implements AutoCloseable {
 
     private void drainDirty() {
         drainScheduled = false;
-        ShimSocket s;
+        ShimHandle s;
         while ((s = dirty.poll()) != null) {
             update(s);
         }
@@ -280,7 +295,7 @@ public final class TenantEndpoint implements AutoCloseable {
     }
 
     /** Runs the socket's pump, guarding the loop against a bug in it. */
-    void update(ShimSocket s) {
+    void update(ShimHandle s) {
         try {
             s.update();
         } catch (RuntimeException ex) {

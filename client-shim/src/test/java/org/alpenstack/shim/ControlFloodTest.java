@@ -89,7 +89,7 @@ class ControlFloodTest {
         int errors = 0;
         int disconnects = 0;
         for (int i = 0; i < 100_000; i++) {
-            int op = rnd.nextInt(18);
+            int op = rnd.nextInt(ShimProtocol.LAST_OP + 3);
             int payloadLen = rnd.nextInt(10) == 0 ? rnd.nextInt(600) : rnd.nextInt(40);
             ByteBuffer f = ByteBuffer.allocate(ShimProtocol.HEADER_LEN + payloadLen).order(ByteOrder.LITTLE_ENDIAN);
             long token = tokens.isEmpty() || rnd.nextBoolean() ? rnd.nextLong() : tokens.get(rnd.nextInt(tokens.size()));
@@ -101,7 +101,7 @@ class ControlFloodTest {
                 p[1] = 0;
             }
             if (op == ShimProtocol.SOCKET && payloadLen >= 12 && rnd.nextBoolean()) {
-                ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(2).putInt(1).putInt(0);
+                ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(2).putInt(1 + rnd.nextInt(2)).putInt(0);
             }
             f.put(p).flip();
             int mischief = rnd.nextInt(1000);
@@ -135,7 +135,7 @@ class ControlFloodTest {
             if (op == ShimProtocol.SOCKET && result == 0) {
                 tokens.add(h.getLong(ShimProtocol.TOKEN));
             }
-            if (op > ShimProtocol.CLOSE || op == 0) {
+            if (op > ShimProtocol.LAST_OP || op == 0) {
                 assertEquals(-Errno.EOPNOTSUPP, result, "unknown op " + op);
             }
             replies++;

@@ -108,4 +108,16 @@ class ShimProgramsTest {
         ShimTestStack.Result r = runThroughStack(1, "bulk");
         assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);
     }
+
+    @Test
+    void udpBoundariesPeekTruncConnectedAndPortUnreachable() throws Exception {
+        long before = t.onLoop(s -> s.counters().get(org.alpenstack.kernel.stack.StackCounter.UDP_IN_DATAGRAMS));
+        ShimTestStack.Result r = run("udp");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("boundaries, peek, trunc: ok"), r::toString);
+        assertTrue(r.out().contains("connected send/recv/read/write: ok"), r::toString);
+        assertTrue(r.out().contains("port unreachable: ECONNREFUSED"), r::toString);
+        long after = t.onLoop(s -> s.counters().get(org.alpenstack.kernel.stack.StackCounter.UDP_IN_DATAGRAMS));
+        assertTrue(after - before >= 6, "datagrams went through the stack: " + (after - before));
+    }
 }
