@@ -124,4 +124,25 @@ class RealProgramsTest {
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("same"), r::toString);
     }
+
+    @Test
+    void socatUdpEchoKeepsDatagrams() throws Exception {
+        t.spawn(which("socat"), "UDP-RECVFROM:9200,bind=127.0.0.1,fork", "EXEC:cat");
+        ShimTestStack.Result r = retry(which("bash"), "-c",
+                "printf 'datagram one' | " + which("socat") + " -t 2 - UDP:127.0.0.1:9200");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("datagram one", r.out(), r::toString);
+        long udp = t.onLoop(s -> s.counters().get(org.alpenstack.kernel.stack.StackCounter.UDP_IN_DATAGRAMS));
+        assertTrue(udp >= 2, "datagrams through the stack: " + udp);
+    }
+
+    @Test
+    void stockIfconfigShowsTheInstancesInterface() throws Exception {
+        // The instance's lo has MTU 16384 (ShimTestStack), the kernel's 65536: the answer
+        // can only have come from the instance.
+        ShimTestStack.Result r = t.run(20, which("ifconfig"), "lo");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("127.0.0.1"), r::toString);
+        assertTrue(r.out().contains("mtu 16384"), r::toString);
+    }
 }
