@@ -1,0 +1,168 @@
+package org.alpenstack.it.shim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.alpenstack.shim.AccessPolicy;
+import org.alpenstack.shim.InstanceEndpoint;
+import org.alpenstack.shim.ShimLibrary;
+import org.alpenstack.shim.TenantEndpoint;
+import org.alpenstack.tenant.Tenant;
+import org.alpenstack.tenant.TenantManager;
+import org.alpenstack.tenant.config.Cidr;
+import org.alpenstack.tenant.config.InstanceSpec;
+import org.alpenstack.tenant.config.LinkSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Unmodified programs attached to a tenant (through alpenstack-run, sandboxed) talking to
+ * Linux programs in a network namespace this test creates, over a TAP link: the tenant's
+ * bytes cross the Alpenstack TCP/IP stack and a real Linux kernel.
+ */
+class LinuxPeerShimTest {
+    static String ns;
+    static Vertx vertx;
+    static TenantManager manager;
+    static TenantEndpoint endpoint;
+    static Path dir;
+    static Path launcher;
+    static String linuxIp;
+    static String tenantIp;
+    static byte[] blob;
+    static final List<Process> background = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces and TAP; skipped");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")), "needs iproute2");
+        Random rnd = new Random();
+        ns = "alpshim" + Integer.toHexString(rnd.nextInt(1 << 24));
+        int subnet = 100 + rnd.nextInt(100);
+        linuxIp = "10.231." + subnet + ".1";
+        tenantIp = "10.231." + subnet + ".2";
+        sh("ip", "netns", "add", ns);
+        dir = Files.createTempDirectory("alpenstack-it-shim-");
+        blob = new byte[2 << 20];
+        rnd.nextBytes(blob);
+        Files.createDirectories(dir.resolve("www"));
+        Files.write(dir.resolve("www/blob"), blob);
+
+        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        manager = new TenantManager(vertx);
+        manager.addLink(new LinkSpec("shimlink", LinkSpec.Type.TAP, "alps%d", Cidr.parse(linuxIp + "/24", 24), ns));
+        Tenant t = manager.createInstance(new InstanceSpec("shimblue", "shimlink", null, InstanceSpec.Mode.MAC,
+                List.of(Cidr.parse(tenantIp + "/24", 24)), List.of(), 0, List.of(), 0)).await(20, TimeUnit.SECONDS);
+        endpoint = InstanceEndpoint.start(t.instance(), dir.resolve("run"), AccessPolicy.serverUserOnly())
+                .await(20, TimeUnit.SECONDS);
+        launcher = ShimLibrary.extract(dir.resolve("lib")).resolve(ShimLibrary.LAUNCHER);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : background) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (manager != null) {
+            manager.shutdown().await(20, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().await(20, TimeUnit.SECONDS);
+        }
+        if (ns != null) {
+            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
+        }
+        if (dir != null) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    record Result(int exit, String out) {
+    }
+
+    static Result sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    /** A program attached to the tenant, sandboxed. */
+    static List<String> inTenant(String... cmd) {
+        List<String> c = new ArrayList<>(List.of(launcher.toString(), "--endpoint", endpoint.socketPath().toString(), "--"));
+        c.addAll(List.of(cmd));
+        return c;
+    }
+
+    static List<String> inLinux(String... cmd) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(cmd));
+        return c;
+    }
+
+    static void spawn(List<String> cmd) throws IOException {
+        background.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile(dir, "bg", ".txt").toFile()).start());
+    }
+
+    static Result retry(List<String> cmd) throws Exception {
+        Result r = null;
+        for (int i = 0; i < 40; i++) {
+            r = sh(cmd.toArray(new String[0]));
+            if (r.exit() == 0) {
+                return r;
+            }
+            Thread.sleep(250);
+        }
+        return r;
+    }
+
+    @Test
+    void curlInTheTenantFetchesFromLinux() throws Exception {
+        spawn(inLinux("python3", "-m", "http.server", "--bind", linuxIp, "--directory", dir.resolve("www").toString(), "8080"));
+        Path out = dir.resolve("from-linux");
+        Result r = retry(inTenant("curl", "-sS", "-o", out.toString(), "http://" + linuxIp + ":8080/blob"));
+        assertEquals(0, r.exit(), r.out());
+        assertArrayEquals(blob, Files.readAllBytes(out));
+    }
+
+    @Test
+    void linuxCurlFetchesFromPythonInTheTenant() throws Exception {
+        spawn(inTenant("python3", "-m", "http.server", "--bind", tenantIp, "--directory", dir.resolve("www").toString(), "8081"));
+        Path out = dir.resolve("from-tenant");
+        Result r = retry(inLinux("curl", "-sS", "-o", out.toString(), "http://" + tenantIp + ":8081/blob"));
+        assertEquals(0, r.exit(), r.out());
+        assertArrayEquals(blob, Files.readAllBytes(out));
+    }
+
+    @Test
+    void socatEchoInLinuxWithHalfClosingNcatInTheTenant() throws Exception {
+        spawn(inLinux("socat", "TCP-LISTEN:9000,bind=" + linuxIp + ",fork,reuseaddr", "EXEC:cat"));
+        Path in = dir.resolve("www/blob");
+        Result r = retry(List.of("bash", "-c", String.join(" ", inTenant("ncat", linuxIp, "9000")) + " < " + in
+                + " | cmp - " + in + " && echo same"));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("same"), r.out());
+    }
+}
