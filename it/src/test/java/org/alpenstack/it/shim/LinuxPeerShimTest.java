@@ -165,4 +165,53 @@ class LinuxPeerShimTest {
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("same"), r.out());
     }
+
+    /** iperf3 -J: the received rate of the whole test, in bits per second. */
+    static double iperfRate(String json) {
+        int at = json.lastIndexOf("\"sum_received\"");
+        assertTrue(at >= 0, json);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"bits_per_second\":\\s*([0-9.e+]+)").matcher(json);
+        assertTrue(m.find(at), json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** The baseline: iperf3 between two namespaces of the test's own over a veth pair. */
+    static double kernelToKernelRate() throws Exception {
+        String a = ns + "a";
+        String b = ns + "b";
+        try {
+            sh("ip", "netns", "add", a);
+            sh("ip", "netns", "add", b);
+            assertEquals(0, sh("ip", "link", "add", "va", "netns", a, "type", "veth", "peer", "name", "vb", "netns", b).exit());
+            sh("ip", "-n", a, "addr", "add", "10.232.0.1/24", "dev", "va");
+            sh("ip", "-n", b, "addr", "add", "10.232.0.2/24", "dev", "vb");
+            sh("ip", "-n", a, "link", "set", "va", "up");
+            sh("ip", "-n", b, "link", "set", "vb", "up");
+            Process server = new ProcessBuilder("ip", "netns", "exec", a, "iperf3", "-s", "-1", "-B", "10.232.0.1")
+                    .redirectErrorStream(true).redirectOutput(Files.createTempFile(dir, "k", ".txt").toFile()).start();
+            background.add(server);
+            Result r = retry(List.of("ip", "netns", "exec", b, "iperf3", "-c", "10.232.0.1", "-t", "3", "-J"));
+            assertEquals(0, r.exit(), r.out());
+            return iperfRate(r.out());
+        } finally {
+            sh("ip", "netns", "del", a);
+            sh("ip", "netns", "del", b);
+        }
+    }
+
+    @Test
+    void iperf3ThroughTheShimBothWays() throws Exception {
+        spawn(inLinux("iperf3", "-s", "-B", linuxIp, "-p", "5201"));
+        Result up = retry(inTenant("iperf3", "-c", linuxIp, "-p", "5201", "-t", "3", "-J"));
+        assertEquals(0, up.exit(), up.out());
+        Result down = retry(inTenant("iperf3", "-c", linuxIp, "-p", "5201", "-t", "3", "-R", "-J"));
+        assertEquals(0, down.exit(), down.out());
+        double upRate = iperfRate(up.out());
+        double downRate = iperfRate(down.out());
+        double kernel = kernelToKernelRate();
+        System.out.printf("iperf3 through the shim over TAP: tenant->linux %.0f Mbit/s, linux->tenant %.0f Mbit/s;"
+                        + " kernel->kernel over a veth %.0f Mbit/s; ratios %.3f / %.3f%n",
+                upRate / 1e6, downRate / 1e6, kernel / 1e6, upRate / kernel, downRate / kernel);
+        assertTrue(upRate > 0 && downRate > 0);
+    }
 }
