@@ -41,6 +41,10 @@ final class ControlSession {
         this.helloPid = helloPid;
     }
 
+    Channel channel() {
+        return channel;
+    }
+
     void rejectStream() {
         endpoint.rejected();
     }

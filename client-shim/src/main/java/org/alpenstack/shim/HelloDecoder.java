@@ -51,6 +51,7 @@ final class HelloDecoder extends ByteToMessageDecoder {
                 return;
             }
             ControlSession session = new ControlSession(endpoint, ctx.channel(), cred, value);
+            endpoint.sessionStarted(ctx.channel());
             ctx.pipeline().addLast(new ControlFrameDecoder(session));
             ctx.pipeline().remove(this);
             return;

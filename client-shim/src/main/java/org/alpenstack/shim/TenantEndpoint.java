@@ -52,6 +52,7 @@ public final class TenantEndpoint implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, ShimHandle> sockets = new HashMap<>();
     private final ArrayDeque<ShimHandle> dirty = new ArrayDeque<>();
+    private final java.util.Set<Channel> controls = new java.util.HashSet<>();
     private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
     private Channel server;
@@ -171,6 +172,10 @@ public final class TenantEndpoint implements AutoCloseable {
             for (ShimHandle s : sockets.values().toArray(new ShimHandle[0])) {
                 s.close();
             }
+            // Programs learn at their next call (ENETDOWN), and blocked ones wake up at EOF.
+            for (Channel c : controls.toArray(new Channel[0])) {
+                c.close();
+            }
             try {
                 Files.deleteIfExists(socketPath);
             } catch (IOException ex) {
@@ -249,8 +254,13 @@ public final class TenantEndpoint implements AutoCloseable {
         return s == null || s.isAttached() || s.isClosed() ? null : s;
     }
 
+    void sessionStarted(Channel control) {
+        controls.add(control);
+    }
+
     /** A control session ended: sockets it created that were never attached are freed. */
     void sessionEnded(ControlSession session) {
+        controls.remove(session.channel());
         loop.schedule(() -> {
             for (ShimHandle s : sockets.values().toArray(new ShimHandle[0])) {
                 if (s.creator == session && !s.isAttached()) {
