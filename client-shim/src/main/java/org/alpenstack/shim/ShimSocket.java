@@ -23,6 +23,7 @@ import org.alpenstack.kernel.tcp.TcpState;
  */
 final class ShimSocket extends ShimHandle {
     private static final int CHUNK = 64 * 1024;
+    private static final boolean DEBUG = Boolean.getBoolean("alpenstack.shim.debug");
 
     final TcpSocket tcp;
     private final TenantEndpoint endpoint;
@@ -46,6 +47,9 @@ final class ShimSocket extends ShimHandle {
     private boolean reset;
     private int eofErrno;
     private boolean closed;
+    /** Bytes handed to TCP (from the program) and to the program (from TCP). */
+    private long bytesToTcp;
+    private long bytesToProgram;
     /** listen() succeeded once: the data socket carries accept records from now on. */
     private boolean listening;
 
@@ -245,6 +249,7 @@ final class ShimSocket extends ShimHandle {
             if (n > 0) {
                 ByteBuf b = data.alloc().directBuffer(n);
                 b.writeBytes(scratch, 0, n);
+                bytesToProgram += n;
                 data.write(b, data.voidPromise());
                 wrote = true;
                 continue;
@@ -278,6 +283,7 @@ final class ShimSocket extends ShimHandle {
             b.getBytes(b.readerIndex(), scratch, 0, len);
             int n = tcp.write(scratch, 0, len);
             if (n > 0) {
+                bytesToTcp += n;
                 b.skipBytes(n);
                 if (!b.isReadable()) {
                     inbound.poll().release();
@@ -354,10 +360,15 @@ final class ShimSocket extends ShimHandle {
             return;
         }
         closed = true;
+        if (DEBUG) {
+            System.err.println("shim: closing " + this);
+        }
         dropInbound();
         tcp.close();
         if (data != null) {
-            data.close();
+            // Bytes still queued towards the program go first: closing at once would discard
+            // them (found by bulk.c under load: the tail of a transfer vanished before EOF).
+            data.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         if (parent != null) {
             parent.unattachedChildren.remove(this);
@@ -384,12 +395,12 @@ final class ShimSocket extends ShimHandle {
     public String toString() {
         return String.format("%016x tcp=%s/%s avail=%d unacked=%d ready=%s attached=%b writable=%b autoRead=%b"
                         + " inbound=%d connectPending=%b filler=%d established=%b shutWr=%b clientEof=%b fin=%b"
-                        + " outShut=%b writeDead=%b reset=%b",
+                        + " outShut=%b writeDead=%b reset=%b toTcp=%d toProgram=%d",
                 token, tcp.state(), tcp.isListening() ? "L" : "-", tcp.available(), tcp.unacknowledged(),
                 org.alpenstack.kernel.socket.Readiness.toString(tcp.readiness()), data != null,
                 data != null && data.isWritable(), data != null && data.config().isAutoRead(),
                 inbound.stream().mapToInt(ByteBuf::readableBytes).sum(), connectPending, fillerRemaining,
-                established, shutWrRequested, clientEof, finForwarded, outputShut, tcpWriteDead, reset);
+                established, shutWrRequested, clientEof, finForwarded, outputShut, tcpWriteDead, reset, bytesToTcp, bytesToProgram);
     }
 
     Channel dataChannel() {
