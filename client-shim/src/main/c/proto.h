@@ -34,6 +34,7 @@ enum as_op {
     AS_CLOSE = 14,
     AS_SENDTO = 15,
     AS_RECVFROM = 16,
+    AS_RESOLVER = 17,
 };
 
 /* STATUS flags */

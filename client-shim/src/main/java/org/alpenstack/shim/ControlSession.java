@@ -74,6 +74,9 @@ final class ControlSession {
                     replyToken = s.token;
                     result = 0;
                 }
+            } else if (op == ShimProtocol.RESOLVER) {
+                writeResolver(endpoint.resolver(), reply);
+                result = 0;
             } else if (op == ShimProtocol.GETIFADDRS) {
                 InterfaceRecords.write(endpoint.stack(), reply);
                 result = 0;
@@ -104,6 +107,28 @@ final class ControlSession {
         reply.setLongLE(ShimProtocol.TOKEN, replyToken);
         channel.writeAndFlush(reply, channel.voidPromise());
         endpoint.touched();
+    }
+
+    /** u32 nameservers, u32 hosts, the nameservers (network order), then per host: address, u8 length, name. */
+    private static void writeResolver(ResolverConfig c, ByteBuf out) {
+        int hostsAt = out.writerIndex() + 4;
+        out.writeIntLE(c.nameservers().size());
+        out.writeIntLE(0);
+        for (int ns : c.nameservers()) {
+            out.writeInt(ns);
+        }
+        int n = 0;
+        for (var e : c.hosts().entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.US_ASCII);
+            if (out.readableBytes() + 5 + name.length > ShimProtocol.HEADER_LEN + ShimProtocol.MAX_PAYLOAD) {
+                break;
+            }
+            out.writeInt(e.getValue());
+            out.writeByte(name.length);
+            out.writeBytes(name);
+            n++;
+        }
+        out.setIntLE(hostsAt, n);
     }
 
     private int socket(ByteBuf p) {

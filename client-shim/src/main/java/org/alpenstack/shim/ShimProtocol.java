@@ -40,8 +40,9 @@ public final class ShimProtocol {
     public static final int CLOSE = 14;
     public static final int SENDTO = 15;
     public static final int RECVFROM = 16;
+    public static final int RESOLVER = 17;
     /** The highest op of this version. */
-    public static final int LAST_OP = RECVFROM;
+    public static final int LAST_OP = RESOLVER;
 
     /** STATUS flags. */
     public static final int ST_LISTENING = 1;

@@ -55,6 +55,7 @@ public final class TenantEndpoint implements AutoCloseable {
     private final java.util.Set<Channel> controls = new java.util.HashSet<>();
     private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
+    private volatile ResolverConfig resolver = ResolverConfig.NONE;
     private Channel server;
     private long framesRejected;
 
@@ -156,6 +157,15 @@ public final class TenantEndpoint implements AutoCloseable {
     /** Control frames answered with an error or that closed their session. */
     public long framesRejected() {
         return framesRejected;
+    }
+
+    /** The names policy programs of this tenant see from now on (any thread). */
+    public void setResolver(ResolverConfig config) {
+        resolver = config;
+    }
+
+    ResolverConfig resolver() {
+        return resolver;
     }
 
     /** Runs {@code r} on the endpoint's loop. */

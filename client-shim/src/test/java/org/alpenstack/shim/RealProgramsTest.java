@@ -145,4 +145,29 @@ class RealProgramsTest {
         assertTrue(r.out().contains("127.0.0.1"), r::toString);
         assertTrue(r.out().contains("mtu 16384"), r::toString);
     }
+
+    @Test
+    void curlResolvesNamesThroughTheTenantsHostsAndDns() throws Exception {
+        httpServer(8005);
+        Path dns = Path.of(RealProgramsTest.class.getResource("/tiny_dns.py").toURI());
+        t.spawn(which("python3"), dns.toString(), "127.0.0.1", "53", ".alp", "127.0.0.1");
+        int lo = org.alpenstack.kernel.wire.Ipv4Address.parse("127.0.0.1");
+        t.endpoint.setResolver(new ResolverConfig(java.util.List.of(lo), java.util.Map.of("hosts-entry.test", lo)));
+        try {
+            Path out = t.dir.resolve("named.out");
+            ShimTestStack.Result r = retry(which("curl"), "-sS", "-o", out.toString(), "http://hosts-entry.test:8005/blob");
+            assertEquals(0, r.exit(), r::toString);
+            assertArrayEquals(blob, Files.readAllBytes(out));
+            long before = t.onLoop(s -> s.counters().get(org.alpenstack.kernel.stack.StackCounter.UDP_IN_DATAGRAMS));
+            r = retry(which("curl"), "-sS", "-o", out.toString(), "http://www.dns.alp:8005/blob");
+            assertEquals(0, r.exit(), r::toString);
+            assertArrayEquals(blob, Files.readAllBytes(out));
+            long after = t.onLoop(s -> s.counters().get(org.alpenstack.kernel.stack.StackCounter.UDP_IN_DATAGRAMS));
+            assertTrue(after - before >= 2, "the query and its answer crossed the tenant's UDP");
+            r = t.run(30, which("curl"), "-sS", "http://nosuch.example:8005/");
+            assertEquals(6, r.exit(), "curl: could not resolve host\n" + r);
+        } finally {
+            t.endpoint.setResolver(ResolverConfig.NONE);
+        }
+    }
 }

@@ -214,4 +214,25 @@ class LinuxPeerShimTest {
                 upRate / 1e6, downRate / 1e6, kernel / 1e6, upRate / kernel, downRate / kernel);
         assertTrue(upRate > 0 && downRate > 0);
     }
+
+    @Test
+    void curlInTheSandboxResolvesANameWithADnsServerInTheLinuxPeer() throws Exception {
+        spawn(inLinux("python3", "-m", "http.server", "--bind", linuxIp, "--directory", dir.resolve("www").toString(), "8082"));
+        Path dns = dir.resolve("tiny_dns.py");
+        try (var in = LinuxPeerShimTest.class.getResourceAsStream("tiny_dns.py")) {
+            assumeTrue(in != null, "tiny_dns.py not on the class path");
+            Files.copy(in, dns);
+        }
+        spawn(inLinux("python3", dns.toString(), linuxIp, "53", ".peer.test", linuxIp));
+        endpoint.setResolver(new org.alpenstack.shim.ResolverConfig(
+                List.of(org.alpenstack.kernel.wire.Ipv4Address.parse(linuxIp)), java.util.Map.of()));
+        try {
+            Path out = dir.resolve("by-name");
+            Result r = retry(inTenant("curl", "-sS", "-o", out.toString(), "http://web.peer.test:8082/blob"));
+            assertEquals(0, r.exit(), r.out());
+            assertArrayEquals(blob, Files.readAllBytes(out));
+        } finally {
+            endpoint.setResolver(org.alpenstack.shim.ResolverConfig.NONE);
+        }
+    }
 }
