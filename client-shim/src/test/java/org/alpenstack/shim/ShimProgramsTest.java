@@ -120,4 +120,14 @@ class ShimProgramsTest {
         long after = t.onLoop(s -> s.counters().get(org.alpenstack.kernel.stack.StackCounter.UDP_IN_DATAGRAMS));
         assertTrue(after - before >= 6, "datagrams went through the stack: " + (after - before));
     }
+
+    @Test
+    void getifaddrsAndInterfaceIoctlsShowTheInstance() throws Exception {
+        ShimTestStack.Result r = run("ifaces");
+        assertEquals(0, r.exit(), r::toString);
+        // MTU 16384 is the instance's loopback (ShimTestStack), not the kernel's 65536.
+        assertTrue(r.out().contains("getifaddrs: lo 127.0.0.1/255.0.0.0"), r::toString);
+        assertTrue(r.out().contains("ioctl: lo index=1 mtu=16384"), r::toString);
+        assertTrue(r.out().contains("unknown interface: ENODEV"), r::toString);
+    }
 }
