@@ -286,27 +286,66 @@ static struct addrinfo *node(uint32_t addr, uint16_t port, int socktype, int pro
     return &b->ai;
 }
 
+/*
+ * glibc's answer without IPv6 entries, when the program left the family open: the tenant has
+ * no IPv6 (its AF_INET6 sockets are refused), so, like AI_ADDRCONFIG on an IPv4-only host,
+ * programs that take the first answer (python's http.server binds "::" otherwise) get IPv4.
+ * glibc allocates each node with its sockaddr and frees node by node, so unlinking is safe.
+ */
+static int ipv4_only(const char *name, const char *service, const struct addrinfo *hints, struct addrinfo **res) {
+    int r = real_gai()(name, service, hints, res);
+    if (r != 0 || (hints != NULL && hints->ai_family != AF_UNSPEC)) {
+        return r;
+    }
+    char *canon = (*res)->ai_canonname;
+    (*res)->ai_canonname = NULL;
+    struct addrinfo **link = res;
+    int kept = 0, dropped = 0;
+    while (*link != NULL) {
+        struct addrinfo *ai = *link;
+        if (ai->ai_family == AF_INET6) {
+            *link = ai->ai_next;
+            ai->ai_next = NULL;
+            freeaddrinfo(ai);
+            dropped++;
+        } else {
+            link = &ai->ai_next;
+            kept++;
+        }
+    }
+    if (kept == 0) {
+        free(canon);
+        *res = NULL;
+        return dropped > 0 ? EAI_ADDRFAMILY : EAI_NONAME;
+    }
+    (*res)->ai_canonname = canon;
+    return 0;
+}
+
 int getaddrinfo(const char *name, const char *service, const struct addrinfo *hints, struct addrinfo **res) {
     shim_init();
     struct in_addr numeric;
-    if (!shim_enabled() || name == NULL || inet_aton(name, &numeric) || strchr(name, ':') != NULL
-            || strcasecmp(name, "localhost") == 0 || strcasecmp(name, "localhost.") == 0
-            || (hints != NULL && ((hints->ai_flags & AI_NUMERICHOST) || hints->ai_family == AF_INET6))) {
+    if (!shim_enabled() || (hints != NULL && hints->ai_family == AF_INET6)) {
         return real_gai()(name, service, hints, res);
+    }
+    if (name == NULL || inet_aton(name, &numeric) || strchr(name, ':') != NULL
+            || strcasecmp(name, "localhost") == 0 || strcasecmp(name, "localhost.") == 0
+            || (hints != NULL && (hints->ai_flags & AI_NUMERICHOST))) {
+        return ipv4_only(name, service, hints, res);
     }
     if (hints != NULL && hints->ai_family != AF_UNSPEC && hints->ai_family != AF_INET) {
         return EAI_FAMILY;
     }
     struct resolver r;
     if (fetch_resolver(&r) < 0) {
-        return real_gai()(name, service, hints, res);
+        return ipv4_only(name, service, hints, res);
     }
     uint32_t addrs[MAX_ADDRS];
     int n = lookup_hosts(&r, name, addrs);
     if (n == 0) {
         if (r.nns == 0) {
             free(r.raw);
-            return real_gai()(name, service, hints, res); /* the tenant has no names policy */
+            return ipv4_only(name, service, hints, res); /* the tenant has no names policy */
         }
         n = query_dns(&r, name, addrs);
     }

@@ -170,4 +170,15 @@ class RealProgramsTest {
             t.endpoint.setResolver(ResolverConfig.NONE);
         }
     }
+
+    @Test
+    void pythonHttpServerWithoutBindAddressServesIpv4() throws Exception {
+        // Without --bind, http.server binds the first getaddrinfo answer, "::" on a dual-stack
+        // host; the tenant has no IPv6, so the shim's getaddrinfo answers IPv4 only.
+        t.spawn(which("python3"), "-m", "http.server", "--directory", www.toString(), "8006");
+        Path out = t.dir.resolve("nobind.out");
+        ShimTestStack.Result r = retry(which("curl"), "-sS", "-o", out.toString(), "http://127.0.0.1:8006/blob");
+        assertEquals(0, r.exit(), r::toString);
+        assertArrayEquals(blob, Files.readAllBytes(out));
+    }
 }
