@@ -130,4 +130,11 @@ class ShimProgramsTest {
         assertTrue(r.out().contains("ioctl: lo index=1 mtu=16384"), r::toString);
         assertTrue(r.out().contains("unknown interface: ENODEV"), r::toString);
     }
+
+    @Test
+    void getaddrinfoAnswersIpv4OnlyWhenTheFamilyIsOpen() throws Exception {
+        ShimTestStack.Result r = run("gai");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("passive: v4=1 v6=0"), r::toString);
+    }
 }
