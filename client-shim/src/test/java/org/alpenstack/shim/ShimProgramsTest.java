@@ -137,4 +137,11 @@ class ShimProgramsTest {
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("passive: v4=1 v6=0"), r::toString);
     }
+
+    @Test
+    void throughputOnTheInstanceLoopbackIsReported() throws Exception {
+        ShimTestStack.Result r = runThroughStack(1, "stream", "256");
+        System.out.println("shim over the instance loopback: " + r.out().trim());
+        assertTrue(r.out().contains("Mbit/s"), r::toString);
+    }
 }
