@@ -403,6 +403,11 @@ final class ShimSocket extends ShimHandle {
                 established, shutWrRequested, clientEof, finForwarded, outputShut, tcpWriteDead, reset, bytesToTcp, bytesToProgram);
     }
 
+    /** The program shut down its sending side; has it closed the fd since? (see HangupProbe) */
+    boolean awaitingFullClose() {
+        return !closed && data != null && data.isActive() && clientEof && shutWrRequested && !outputShut;
+    }
+
     Channel dataChannel() {
         return data;
     }

@@ -57,6 +57,8 @@ public final class TenantEndpoint implements AutoCloseable {
     private boolean drainScheduled;
     private volatile ResolverConfig resolver = ResolverConfig.NONE;
     private Channel server;
+    private final HangupProbe hangups = new HangupProbe();
+    private io.netty.util.concurrent.ScheduledFuture<?> probeTask;
     private long framesRejected;
 
     private TenantEndpoint(EventLoop loop, String instanceName, NetStack stack, Supplier<TcpSocket> tcpFactory,
@@ -111,6 +113,7 @@ public final class TenantEndpoint implements AutoCloseable {
                         return;
                     }
                     e.server = ((io.netty.channel.ChannelFuture) f).channel();
+                    e.probeTask = loop.scheduleAtFixedRate(e::probeHangups, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
                     try {
                         Files.setPosixFilePermissions(e.socketPath, PosixFilePermissions.fromString("rw-rw----"));
                     } catch (IOException ex) {
@@ -176,6 +179,9 @@ public final class TenantEndpoint implements AutoCloseable {
     @Override
     public void close() {
         loop.execute(() -> {
+            if (probeTask != null) {
+                probeTask.cancel(false);
+            }
             if (server != null) {
                 server.close();
             }
@@ -294,6 +300,26 @@ public final class TenantEndpoint implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** Closes the sockets whose program closed them after a half-close (shutdown then close). */
+    private void probeHangups() {
+        java.util.List<ShimSocket> candidates = new java.util.ArrayList<>();
+        for (ShimHandle h : sockets.values()) {
+            if (h instanceof ShimSocket s && s.awaitingFullClose()) {
+                candidates.add(s);
+            }
+        }
+        try {
+            for (ShimSocket s : hangups.hungUp(candidates)) {
+                s.close();
+            }
+        } catch (RuntimeException | LinkageError ex) {
+            LOG.log(Level.WARNING, "hang-up probe failed", ex);
+        }
+        if (!candidates.isEmpty()) {
+            stackTouched.run();
+        }
     }
 
     /** Readiness listener: note the socket, act after the stack returns (no re-entry). */

@@ -73,4 +73,20 @@ class LifecycleTest {
             assertTrue(out.contains("socket after: -1 (Network is down)"), out);
         }
     }
+
+    @Test
+    void aSocketClosedAfterItsHalfCloseIsFreedWhileThePeerStaysSilent() throws Exception {
+        try (ShimTestStack t = ShimTestStack.start("halfclose")) {
+            Process p = t.spawn(ShimTestStack.compile("halfclose_then_close").toString());
+            awaitReady(t, p);
+            // Left: the listener and the silent accepted end; the closed end must go.
+            int left = -1;
+            for (int i = 0; i < 40 && left != 2; i++) {
+                Thread.sleep(100);
+                left = t.onLoop(s -> t.endpoint.socketCount());
+            }
+            assertEquals(2, left, t::describe);
+            p.destroyForcibly();
+        }
+    }
 }
