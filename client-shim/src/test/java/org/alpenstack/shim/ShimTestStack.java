@@ -42,6 +42,10 @@ final class ShimTestStack implements AutoCloseable {
     }
 
     static ShimTestStack start(String name) throws Exception {
+        return start(name, AccessPolicy.serverUserOnly());
+    }
+
+    static ShimTestStack start(String name, AccessPolicy policy) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1));
         if (!vertx.isNativeTransportEnabled()) {
             throw new IllegalStateException("no native transport", vertx.unavailableNativeTransportCause());
@@ -61,7 +65,7 @@ final class ShimTestStack implements AutoCloseable {
         }, loop).get();
         ShimTestStack[] self = new ShimTestStack[1];
         TenantEndpoint endpoint = TenantEndpoint.start(loop, name, stack, stack::openTcp, dir.resolve("run"),
-                AccessPolicy.serverUserOnly(), () -> self[0].kick()).get(10, TimeUnit.SECONDS);
+                policy, () -> self[0].kick()).get(10, TimeUnit.SECONDS);
         self[0] = new ShimTestStack(vertx, loop, stack, endpoint, dir, lib.resolve(ShimLibrary.PRELOAD));
         loop.scheduleAtFixedRate(() -> self[0].pollNow(), 1, 1, TimeUnit.MILLISECONDS);
         return self[0];
