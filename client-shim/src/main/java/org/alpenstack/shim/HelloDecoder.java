@@ -39,6 +39,9 @@ final class HelloDecoder extends ByteToMessageDecoder {
         }
         if (kind == ShimProtocol.KIND_CONTROL) {
             int status = version != ShimProtocol.VERSION ? Errno.EPROTO : allowed ? 0 : Errno.EACCES;
+            if (status != 0) {
+                endpoint.rejected();
+            }
             ByteBuf reply = ctx.alloc().buffer(ShimProtocol.HELLO_LEN);
             reply.writeIntLE(ShimProtocol.MAGIC);
             reply.writeShortLE(ShimProtocol.VERSION);
@@ -46,7 +49,6 @@ final class HelloDecoder extends ByteToMessageDecoder {
             reply.writeLongLE(endpoint.stack().interfaces().size());
             ctx.writeAndFlush(reply);
             if (status != 0) {
-                endpoint.rejected();
                 ctx.close();
                 return;
             }

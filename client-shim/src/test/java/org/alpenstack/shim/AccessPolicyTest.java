@@ -18,7 +18,7 @@ class AccessPolicyTest {
             ShimTestStack.Result r = t.run(20, ShimTestStack.compile("refused").toString());
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("socket: -1 (Permission denied)"), r::toString);
-            assertTrue(t.endpoint.framesRejected() > 0);
+            assertTrue(t.onLoop(s -> t.endpoint.framesRejected()) > 0);
         }
     }
 
