@@ -3,6 +3,7 @@
  * close with unread data does the same (RFC 2525 2.17); writing afterwards fails too.
  */
 #include "testutil.h"
+#include <poll.h>
 #include <signal.h>
 
 static void expect_reset(int s, const char *what) {
@@ -35,6 +36,11 @@ int main(void) {
     CHECK(getsockopt(s, SOL_SOCKET, SO_LINGER, &back, &len) == 0 && back.l_onoff == 1 && back.l_linger == 0);
     close(s);
     expect_reset(c, "linger 0");
+    /* As on Linux after a reset: the socket hangs up, and writing fails. */
+    struct pollfd p = { c, POLLOUT, 0 };
+    CHECK(poll(&p, 1, 1000) == 1 && (p.revents & POLLHUP));
+    CHECK(write(c, "x", 1) == -1 && (errno == EPIPE || errno == ECONNRESET));
+    printf("after reset: POLLHUP, write fails\n");
     close(c);
     /* unread data */
     c = tcp_connect("127.0.0.1", 7700);

@@ -82,7 +82,13 @@ final class ControlSession {
                 result = 0;
             } else {
                 ShimHandle h = endpoint.lookup(token);
-                if (h == null || h.isClosed()) {
+                int owed;
+                if ((h == null || h.isClosed()) && op == ShimProtocol.STATUS && (owed = endpoint.takeTombstone(token)) != 0) {
+                    reply.writeIntLE(SocketOptions.SOCK_STREAM);
+                    reply.writeIntLE(ShimProtocol.ST_RESET);
+                    reply.writeIntLE(owed);
+                    result = 0;
+                } else if (h == null || h.isClosed()) {
                     result = -Errno.EBADF;
                 } else if (h instanceof ShimSocket s) {
                     result = op == ShimProtocol.SENDTO || op == ShimProtocol.RECVFROM ? -Errno.EOPNOTSUPP : call(op, s, p, reply);

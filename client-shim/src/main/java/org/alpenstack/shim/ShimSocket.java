@@ -189,7 +189,13 @@ final class ShimSocket extends ShimHandle {
             return;
         }
         pumpOut();
+        if (closed) {
+            return;
+        }
         pumpIn();
+        if (closed) {
+            return;
+        }
         if (clientEof && inbound.isEmpty() && !finForwarded) {
             finForwarded = true;
             if (!shutWrRequested) {
@@ -258,9 +264,8 @@ final class ShimSocket extends ShimHandle {
                 break;
             }
             if (n < 0 && n != -Errno.ENOTCONN) {
-                reset = true;
-                eofErrno = -n;
-                tcpWriteDead = true;
+                connectionLost(-n);
+                return;
             }
             shutOutput();
             return;
@@ -293,16 +298,28 @@ final class ShimSocket extends ShimHandle {
             if (n == -Errno.EAGAIN) {
                 break;
             }
-            // EPIPE, ECONNRESET: the connection is gone; later bytes vanish (Linux: EPIPE).
+            // EPIPE after our own FIN: later bytes vanish. ECONNRESET and the like: the connection is gone.
             tcpWriteDead = true;
-            if (n != -Errno.EPIPE && eofErrno == 0) {
-                reset = true;
-                eofErrno = -n;
-                shutOutput();
+            if (n != -Errno.EPIPE) {
+                connectionLost(-n);
+                return;
             }
             dropInbound();
         }
         data.config().setAutoRead(inbound.isEmpty() && !clientEof);
+    }
+
+    /**
+     * The connection was reset or timed out. The data socket is closed once what was received
+     * before has gone out, so the program sees the kernel's own hang-up: POLLHUP, EOF on read,
+     * EPIPE on write; a wrapped read at that EOF asks STATUS and gets the error from a tombstone.
+     */
+    private void connectionLost(int errno) {
+        reset = true;
+        eofErrno = errno;
+        tcpWriteDead = true;
+        endpoint.tombstone(token, errno);
+        close();
     }
 
     /** FIN towards the program, after everything written so far (Netty fails unflushed writes). */

@@ -56,6 +56,14 @@ public final class TenantEndpoint implements AutoCloseable {
     private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
     private volatile ResolverConfig resolver = ResolverConfig.NONE;
+    /** Errors of reset connections whose data sockets are closed, until a read asks (bounded). */
+    private final Map<Long, Integer> tombstones = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+            return size() > MAX_TOMBSTONES;
+        }
+    };
+    static final int MAX_TOMBSTONES = 4096;
     private Channel server;
     private final HangupProbe hangups = new HangupProbe();
     private io.netty.util.concurrent.ScheduledFuture<?> probeTask;
@@ -254,6 +262,16 @@ public final class TenantEndpoint implements AutoCloseable {
         sockets.put(token, s);
         tcp.setListener((sock, events) -> markDirty(s));
         return s;
+    }
+
+    void tombstone(long token, int errno) {
+        tombstones.put(token, errno);
+    }
+
+    /** The error a closed, reset socket still owes its program (once), or 0. */
+    int takeTombstone(long token) {
+        Integer e = tombstones.remove(token);
+        return e == null ? 0 : e;
     }
 
     ShimHandle lookup(long token) {

@@ -101,6 +101,7 @@ class ShimProgramsTest {
         ShimTestStack.Result r = runThroughStack(2, "reset");
         assertTrue(r.out().contains("linger 0: ECONNRESET"), r::toString);
         assertTrue(r.out().contains("unread data: ECONNRESET"), r::toString);
+        assertTrue(r.out().contains("after reset: POLLHUP, write fails"), r::toString);
     }
 
     @Test
