@@ -145,4 +145,17 @@ class ShimProgramsTest {
         System.out.println("shim over the instance loopback: " + r.out().trim());
         assertTrue(r.out().contains("Mbit/s"), r::toString);
     }
+
+    @Test
+    void requestResponseRateIsReportedBesideTheKernels() throws Exception {
+        ShimTestStack.Result shim = runThroughStack(1, "pingpong", "8501", "2");
+        // The same program on the host kernel's loopback, not preloaded.
+        Process p = new ProcessBuilder(ShimTestStack.compile("pingpong").toString(), "8502", "2").start();
+        String kernel = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor());
+        double a = Double.parseDouble(shim.out().trim().split(" ")[0]);
+        double b = Double.parseDouble(kernel.split(" ")[0]);
+        System.out.printf("1-byte ping-pong: shim %.0f/s, kernel %.0f/s, ratio %.3f%n", a, b, a / b);
+        assertTrue(a > 0 && b > 0);
+    }
 }
