@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 #include <ctype.h>
+#include <netinet/tcp.h>
 
 int main(void) {
     int ls = tcp_listen("127.0.0.1", 7000);
@@ -21,6 +22,11 @@ int main(void) {
         len = sizeof peer;
         CHECK(getpeername(c, (struct sockaddr *) &peer, &len) == 0);
         CHECK(ntohs(peer.sin_port) == 7000 && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+        struct tcp_info ti;
+        socklen_t tl = sizeof ti;
+        CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0 && tl > 100);
+        CHECK(ti.tcpi_state == 1 /* TCP_ESTABLISHED */ && ti.tcpi_snd_mss > 0);
+        printf("tcp_info: state %u mss %u\n", ti.tcpi_state, ti.tcpi_snd_mss);
         write_all(c, "hello, stack", 12);
         CHECK(shutdown(c, SHUT_WR) == 0);
         char buf[256];

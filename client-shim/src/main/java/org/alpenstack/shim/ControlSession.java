@@ -287,6 +287,9 @@ final class ControlSession {
             reply.writeIntLE(0);
             return 4;
         }
+        if (level == SocketOptions.SOL_TCP && name == TcpSocket.TCP_INFO) {
+            return TcpInfoStruct.write(tcp.info(), tcp.isListening(), optlen, reply);
+        }
         if (level == SocketOptions.SOL_TCP && name == TcpSocket.TCP_CONGESTION) {
             byte[] cc = tcp.congestion().getBytes(StandardCharsets.US_ASCII);
             int len = Math.min(Math.min(optlen, TCP_CONGESTION_NAME_MAX), cc.length + 1);
