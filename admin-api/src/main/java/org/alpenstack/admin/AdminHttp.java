@@ -104,7 +104,11 @@ public final class AdminHttp {
             for (InstanceService s : t.services()) {
                 services.add(s.describe());
             }
-            return new Object[] {snap, services};
+            JsonObject faults = new JsonObject()
+                    .put("transmit", t.faults().transmit().toString()).put("receive", t.faults().receive().toString())
+                    .put("transmitLost", t.faults().transmitCounters().lost())
+                    .put("receiveLost", t.faults().receiveCounters().lost());
+            return new Object[] {snap, services, faults};
         }).map(r -> {
             StackSnapshot snap = (StackSnapshot) ((Object[]) r)[0];
             @SuppressWarnings("unchecked")
@@ -129,8 +133,10 @@ public final class AdminHttp {
             o.put("serviceStatus", new JsonArray(serviceLines));
             NicAttachment.Stats st = t.attachment().stats();
             o.put("linkStats", new JsonObject().put("framesIn", st.framesIn()).put("framesOut", st.framesOut())
-                    .put("hairpinOut", st.hairpinOut()).put("inboxDropped", st.inboxDropped())
-                    .put("lossDroppedIn", st.lossDroppedIn()).put("lossDroppedOut", st.lossDroppedOut()));
+                    .put("hairpinOut", st.hairpinOut()).put("inboxDropped", st.inboxDropped()).put("deliveryFailures", st.deliveryFailures())
+                    .put("wireSent", st.wireSent()).put("wireDropped", st.wireDropped()));
+            o.put("faults", ((Object[]) r)[2]);
+            o.put("linkRx", t.attachment().nic().rxStats().toString());
             JsonObject counters = new JsonObject();
             for (StackCounter c : StackCounter.values()) {
                 long v = snap.counters().get(c);

@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
 import org.alpenstack.kernel.wire.Ipv4Address;
+import org.alpenstack.tenant.StateStore;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.config.Cidr;
 import org.alpenstack.tenant.config.ConfigException;
@@ -26,7 +28,8 @@ public final class ServeCommand {
     static final String USAGE = """
             usage: alpenstack serve [--config FILE] [--state-dir DIR] [--admin HOST:PORT] [--netns NAME]
               --config FILE      JSON config: links (afpacket|tap) and instances (see README)
-              --state-dir DIR    where the server keeps its state (created if missing)
+              --state-dir DIR    keep the running links and instances in DIR/state.json (rewritten
+                                 atomically on every change); without --config, restore them from it
               --admin HOST:PORT  admin HTTP endpoint (default 127.0.0.1:8475)
               --netns NAME       create the embedded default's TAP device in network namespace NAME
             """;
@@ -44,6 +47,7 @@ public final class ServeCommand {
      * start and leaves the server running (for tests), see {@link #lastStarted}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean block) {
+        ServerLogging.installManager();
         String configFile = null;
         String stateDir = null;
         String admin = "127.0.0.1:8475";
@@ -94,20 +98,41 @@ public final class ServeCommand {
         }
 
         ServerLogging.configure();
-        TenantConfig config;
-        boolean embedded = configFile == null;
+        TenantConfig config = null;
+        StateStore state = stateDir == null ? null : new StateStore(Path.of(stateDir));
+        if (configFile == null && state != null) {
+            try {
+                config = state.load().orElse(null);
+            } catch (IOException e) {
+                err.println("alpenstack serve: --state-dir: cannot read " + state.file() + ": " + e.getMessage());
+                return 2;
+            } catch (ConfigException e) {
+                err.println("alpenstack serve: " + state.file() + " is damaged: " + e.getMessage() + " (move it away to start fresh)");
+                return 2;
+            }
+            if (config != null) {
+                out.println("alpenstack: restoring " + config.instances().size() + " instance(s) and " + config.links().size()
+                        + " link(s) from " + state.file());
+            }
+        }
+        boolean embedded = configFile == null && config == null;
         if (embedded) {
             if (!isRoot()) {
                 err.println("""
                         alpenstack serve: not running as root, so no TAP device or AF_PACKET socket can be opened
                         (they need CAP_NET_ADMIN and CAP_NET_RAW) and the host cannot reach an instance.
-                        Falling back to the in-memory network: run `bin/alpenstack demo` to see instances talk
-                        to each other over in-memory links, or start as root (sudo bin/alpenstack serve) for the
-                        embedded default: a TAP device with one instance that ping and curl reach.""");
-                return 1;
+                        Falling back to the in-memory network: two instances on an in-memory switch (the demo).
+                        Run as root (sudo bin/alpenstack serve) for the embedded default, a TAP device with one
+                        instance that ping and curl reach.""");
+                try {
+                    return Demo.run(new String[0]);
+                } catch (Exception e) {
+                    err.println("alpenstack serve: the in-memory demo failed: " + e);
+                    return 1;
+                }
             }
             config = EmbeddedDefault.config(netns);
-        } else {
+        } else if (config == null) {
             try {
                 config = ConfigParser.parse(Files.readString(Path.of(configFile)));
             } catch (IOException e) {
@@ -122,7 +147,7 @@ public final class ServeCommand {
 
         Server server;
         try {
-            server = Server.start(config, adminHost, adminPort);
+            server = Server.start(config, adminHost, adminPort, state);
         } catch (ConfigException e) {
             err.println("alpenstack serve: config error" + (configFile == null ? "" : " in " + configFile) + ": " + e.getMessage());
             err.println("alpenstack serve: nothing was started");
@@ -139,6 +164,10 @@ public final class ServeCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (!(LogManager.getLogManager() instanceof ServerLogging.ShutdownSafeLogManager)) {
+                // Another LogManager was set up first: re-attach our handler after the JDK's reset.
+                ServerLogging.configure();
+            }
             server.stop();
             stopped.countDown();
         }, "alpenstack-shutdown");

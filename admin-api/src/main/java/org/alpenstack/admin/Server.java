@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.alpenstack.tenant.StateStore;
 import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.ConfigValidator;
 import org.alpenstack.tenant.config.TenantConfig;
@@ -35,12 +36,20 @@ public final class Server {
      * cases with nothing left running.
      */
     public static Server start(TenantConfig config, String adminHost, int adminPort) {
+        return start(config, adminHost, adminPort, null);
+    }
+
+    /** As above; with a {@code state} store the running definitions are saved after every change. */
+    public static Server start(TenantConfig config, String adminHost, int adminPort, StateStore state) {
         ConfigValidator.validate(config);
         Vertx vertx = Vertx.vertx();
         Server s = new Server(vertx);
         try {
             await(s.admin.listen(adminHost, adminPort), "admin endpoint " + adminHost + ":" + adminPort);
             await(s.manager.apply(config), "configuration");
+            if (state != null) {
+                s.manager.persistTo(state);
+            }
             LOG.info("event=server-started admin=http://" + adminHost + ":" + s.admin.actualPort() + " instances="
                     + s.manager.tenants().size() + " links=" + s.manager.linkSpecs().size());
             return s;

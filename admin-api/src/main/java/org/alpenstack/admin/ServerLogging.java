@@ -3,6 +3,7 @@ package org.alpenstack.admin;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
@@ -11,7 +12,30 @@ import java.util.logging.Logger;
  * Netty) at WARNING. {@code ALPENSTACK_LOG=FINE} (or any java.util.logging level) changes ours.
  */
 public final class ServerLogging {
+    private static volatile boolean configured;
+
     private ServerLogging() {
+    }
+
+    /**
+     * Call first thing, before any logger exists: installs {@link ShutdownSafeLogManager}, so
+     * that the lines the server logs while stopping on SIGTERM are not lost (the JDK's own
+     * shutdown hook resets java.util.logging, concurrently with ours).
+     */
+    public static void installManager() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
+    }
+
+    /** A LogManager whose reset() is ignored once the server has configured logging. */
+    public static final class ShutdownSafeLogManager extends LogManager {
+        @Override
+        public void reset() {
+            if (!configured) {
+                super.reset();
+            }
+        }
     }
 
     public static void configure() {
@@ -34,5 +58,6 @@ public final class ServerLogging {
             }
         }
         Logger.getLogger("alpenstack").setLevel(ours);
+        configured = true;
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.alpenstack.kernel.buf.BufferPool;
-import org.alpenstack.kernel.iface.NetInterface;
+import org.alpenstack.kernel.link.FaultInjector;
 import org.alpenstack.kernel.stack.NetStack;
 import org.alpenstack.kernel.wire.MacAddress;
 
@@ -42,6 +42,7 @@ public final class StackInstance {
     private final NetStack stack;
     private final SocketReactor reactor = new SocketReactor();
     private final List<AttachedLink> links = new ArrayList<>();
+    private final List<FaultInjector> faults = new ArrayList<>();
     private final Runnable afterWorkTask = this::afterWork;
     private final Runnable pollTask = this::onTimer;
     private volatile Context context;
@@ -147,11 +148,18 @@ public final class StackInstance {
         return reactor;
     }
 
-    /** On the context: adds an Ethernet interface on {@code link} with {@code mac}. */
-    public NetInterface addInterface(String ifName, AttachedLink link, MacAddress mac) {
+    /**
+     * On the context: adds an Ethernet interface on {@code link} with {@code mac}, behind a
+     * fault injector (loss, duplication, reordering, corruption, delay; all off until configured)
+     * whose timers the instance drives with its own. Returns the injector.
+     */
+    public FaultInjector addInterface(String ifName, AttachedLink link, MacAddress mac) {
         assertOnContext();
+        FaultInjector fi = new FaultInjector(link, stack.clock(), pool, (name + "/" + ifName).hashCode() * 0x9E3779B97F4A7C15L);
         links.add(link);
-        return stack.addInterface(ifName, link, mac);
+        faults.add(fi);
+        stack.addInterface(ifName, fi, mac);
+        return fi;
     }
 
     public boolean isOnContext() {
@@ -169,7 +177,11 @@ public final class StackInstance {
         if (stopped) {
             return;
         }
-        stack.poll(System.nanoTime());
+        long now = System.nanoTime();
+        for (FaultInjector fi : faults) {
+            fi.poll(now);
+        }
+        stack.poll(now);
         afterWork();
     }
 
@@ -194,6 +206,9 @@ public final class StackInstance {
         }
         long now = System.nanoTime();
         long deadline = stack.nextDeadline();
+        for (FaultInjector fi : faults) {
+            deadline = Math.min(deadline, fi.nextDeadline());
+        }
         if (deadline <= now) {
             // Work due now (loopback traffic, an expired timer): a task, not a 1 ms timer.
             if (!pollQueued) {

@@ -1,6 +1,7 @@
 package org.alpenstack.tenant;
 
 import java.util.List;
+import org.alpenstack.kernel.link.FaultInjector;
 import org.alpenstack.tenant.config.InstanceSpec;
 import org.alpenstack.tenant.link.NicAttachment;
 import org.alpenstack.tenant.service.InstanceService;
@@ -13,9 +14,12 @@ public final class Tenant {
     private final InstanceSpec spec;
     private final StackInstance instance;
     private final NicAttachment attachment;
+    private final FaultInjector faults;
     private final List<InstanceService> services;
 
-    Tenant(InstanceSpec spec, StackInstance instance, NicAttachment attachment, List<InstanceService> services) {
+    Tenant(InstanceSpec spec, StackInstance instance, NicAttachment attachment, FaultInjector faults,
+            List<InstanceService> services) {
+        this.faults = faults;
         this.spec = spec;
         this.instance = instance;
         this.attachment = attachment;
@@ -36,6 +40,11 @@ public final class Tenant {
 
     public NicAttachment attachment() {
         return attachment;
+    }
+
+    /** The fault injector between the link and the stack: only on the instance's context. */
+    public FaultInjector faults() {
+        return faults;
     }
 
     /** The services; their counters are read on the instance's context ({@link StackInstance#query}). */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.alpenstack.kernel.link.FaultInjector;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
 import org.alpenstack.link.afpacket.NetDevice;
@@ -45,12 +46,37 @@ public final class TenantManager {
     private record LinkEntry(LinkSpec spec, SharedNic nic) {
     }
 
+    private volatile StateStore state;
+
     public TenantManager(Vertx vertx) {
         this.vertx = vertx;
     }
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** From now on every change is written to {@code store} (and once right away). */
+    public void persistTo(StateStore store) {
+        this.state = store;
+        persist();
+    }
+
+    /** What runs now, as a config (what the state directory holds). */
+    public synchronized TenantConfig currentConfig() {
+        return new TenantConfig(linkSpecs(), instanceSpecs());
+    }
+
+    private void persist() {
+        StateStore s = state;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.save(currentConfig());
+        } catch (java.io.IOException e) {
+            LOG.warning("event=state-write-failed file=" + s.file() + " error=" + e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ whole configurations
@@ -87,7 +113,11 @@ public final class TenantManager {
                 return null;
             }));
         }
-        return chain.recover(err -> {
+        return chain.andThen(ar -> {
+            if (ar.succeeded()) {
+                persist();
+            }
+        }).recover(err -> {
             Future<Void> undo = Future.succeededFuture();
             for (String n : created) {
                 undo = undo.compose(v -> destroyInstance(n).recover(e -> Future.succeededFuture()));
@@ -178,6 +208,7 @@ public final class TenantManager {
         checkHost(c);
         SharedNic nic = open(spec, "links[0]");
         links.put(spec.name(), new LinkEntry(spec, nic));
+        persist();
         return nic;
     }
 
@@ -200,6 +231,7 @@ public final class TenantManager {
         links.remove(name);
         e.nic().close();
         LOG.info("event=link-closed link=" + name);
+        persist();
     }
 
     public synchronized List<LinkSpec> linkSpecs() {
@@ -219,7 +251,11 @@ public final class TenantManager {
 
     /** Validates {@code spec} against what runs and starts it; field names in errors are relative to the spec. */
     public Future<Tenant> createInstance(InstanceSpec spec) {
-        return createChecked(spec, "instances[0]").recover(e -> {
+        return createChecked(spec, "instances[0]").andThen(ar -> {
+            if (ar.succeeded()) {
+                persist();
+            }
+        }).recover(e -> {
             if (e instanceof ConfigException c && c.field().startsWith("instances[0].")) {
                 return Future.failedFuture(new ConfigException(c.field().substring("instances[0].".length()), c.reason()));
             }
@@ -279,9 +315,10 @@ public final class TenantManager {
         boolean ipMode = spec.mode() == InstanceSpec.Mode.IP;
         NicAttachment att = nic.attach(inst, spec.effectiveMac(), ipMode, addrs);
         try {
+            FaultInjector faults = inst.addInterface("eth0", att, att.mac());
             double p = spec.lossPercent() / 100.0;
-            att.setLoss(p, p);
-            inst.addInterface("eth0", att, att.mac());
+            faults.transmit().lossRate(p);
+            faults.receive().lossRate(p);
             for (Cidr c : spec.addresses()) {
                 check(stack.addAddress("eth0", c.address(), c.prefixLength()), "address " + c);
             }
@@ -292,7 +329,7 @@ public final class TenantManager {
                 check(stack.setDefaultGateway(spec.gateway()), "gateway " + Ipv4Address.toString(spec.gateway()));
             }
             List<InstanceService> services = Services.start(inst, spec.services());
-            return new Tenant(spec, inst, att, services);
+            return new Tenant(spec, inst, att, faults, services);
         } catch (RuntimeException e) {
             att.detach();
             throw e;
@@ -315,6 +352,11 @@ public final class TenantManager {
             return Future.failedFuture(new ConfigException("name", "no instance named '" + name + "'"));
         }
         return t.instance().stop().andThen(ar -> LOG.info("event=instance-stopped instance=" + name));
+    }
+
+    /** Stops an instance at an API's request and forgets its definition (the state file too). */
+    public Future<Void> deleteInstance(String name) {
+        return destroyInstance(name).andThen(ar -> persist());
     }
 
     public synchronized List<Tenant> tenants() {

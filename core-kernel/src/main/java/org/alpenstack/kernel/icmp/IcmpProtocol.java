@@ -38,6 +38,7 @@ public final class IcmpProtocol implements TransportProtocol, IcmpErrorReporter 
     private final Clock clock;
     private final IcmpRateLimiter rateLimiter = new IcmpRateLimiter();
     private boolean ignoreBroadcastEchos = true;
+    private int errorSource;
 
     public IcmpProtocol(Ipv4Layer ip, PortTable ports, BufferPool pool, StackCounters counters, Clock clock) {
         this.ip = ip;
@@ -120,7 +121,9 @@ public final class IcmpProtocol implements TransportProtocol, IcmpErrorReporter 
                     counters.drop(DropReason.ICMP_BAD_QUOTE);
                     return;
                 }
+                errorSource = info.source;
                 dispatchError(type, Icmpv4Packet.code(a, off), Icmpv4Packet.nextHopMtu(a, off), a, q, quotedLen);
+                errorSource = 0;
             }
             default -> counters.drop(DropReason.ICMP_UNKNOWN_TYPE);
         }
@@ -203,7 +206,9 @@ public final class IcmpProtocol implements TransportProtocol, IcmpErrorReporter 
         int dst = Ipv4Packet.destination(quoted, quotedOffset);
         for (PortBinding b : ports.bindings(IpProtocol.ICMP, id)) {
             if ((b.localAddress == 0 || b.localAddress == src) && (b.remoteAddress == 0 || b.remoteAddress == dst)) {
-                ((IcmpSocket) b.owner).icmpError(errno, IcmpErrors.isHard(icmpType, icmpCode));
+                int icmp = quotedOffset + hl;
+                ((IcmpSocket) b.owner).icmpError(errno, IcmpErrors.isHard(icmpType, icmpCode), icmpType, icmpCode,
+                        nextHopMtu, errorSource, dst, 0, quoted, icmp, quotedLength - hl);
                 return;
             }
         }
@@ -275,6 +280,14 @@ public final class IcmpProtocol implements TransportProtocol, IcmpErrorReporter 
         if (len < Ipv4Packet.HEADER_LEN || Ipv4Packet.headerLength(a, off) + 8 > len) {
             return;
         }
+        // Linux reports a neighbour failure as ICMP host unreachable from our own address.
+        errorSource = Ipv4Packet.source(a, off);
         dispatchError(type, code, 0, a, off, len);
+        errorSource = 0;
+    }
+
+    @Override
+    public int currentErrorSource() {
+        return errorSource;
     }
 }

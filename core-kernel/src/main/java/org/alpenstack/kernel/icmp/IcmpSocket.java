@@ -48,7 +48,7 @@ public final class IcmpSocket extends DatagramSocket {
         System.arraycopy(data, off, a, at, len);
         Icmpv4Packet.identifier(a, at, binding.localPort);
         Icmpv4Packet.fillChecksum(a, at, len);
-        int r = host.ip().send(p, source, destination, IpProtocol.ICMP, tos(), ttl(), dontFragment());
+        int r = host.ip().send(p, source, destination, IpProtocol.ICMP, tos(), ttl(destination), dontFragment());
         if (r < 0) {
             return r;
         }

@@ -32,6 +32,14 @@ public final class InterfaceTable {
         }
     }
 
+    /** Removes an interface (its index is not reused). */
+    public boolean remove(NetInterface i) {
+        if (i == loopback) {
+            return false;
+        }
+        return list.remove(i);
+    }
+
     /** The loopback interface, or null if there is none. */
     public NetInterface loopback() {
         return loopback;

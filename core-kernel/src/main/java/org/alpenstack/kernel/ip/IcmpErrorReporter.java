@@ -22,4 +22,10 @@ public interface IcmpErrorReporter {
      * arrived from the network. {@code a[off..off+len)} is our own IPv4 packet.
      */
     void localError(int type, int code, byte[] a, int off, int len);
+
+    /**
+     * While an error is being handed to a transport: the address of the host that sent it (for
+     * IP_RECVERR's offender); our own address for errors raised inside the stack.
+     */
+    int currentErrorSource();
 }

@@ -31,11 +31,12 @@ import org.alpenstack.kernel.wire.Ipv4Packet;
  *     send ICMP time exceeded, code 1 (RFC 792).</li>
  * </ul>
  *
- * <p>Overlaps: a fragment that overlaps data already received makes the whole datagram be
- * discarded, the policy RFC 5722 mandates for IPv6 and Linux applies to IPv4 too (since 4.19,
+ * <p>Overlaps: a fragment that partly overlaps data already received makes the whole datagram
+ * be discarded, the policy RFC 5722 mandates for IPv6 and Linux applies to IPv4 too (since 4.19,
  * "ip: discard IPv4 datagrams with overlapping segments"): overlaps are how teardrop-style
- * attacks and IDS evasion work, and no correct sender produces them. An exact duplicate of a
- * fragment we hold (same offset and end, e.g. a duplicated frame) is dropped alone, as Linux does.
+ * attacks and IDS evasion work, and no correct sender produces them. A fragment that lies wholly
+ * inside data we already hold (a duplicated frame, a retransmitted datagram with the same id)
+ * is dropped alone and the first copy wins, as Linux does.
  */
 public final class Reassembler {
     public static final long DEFAULT_TIMEOUT = Clock.seconds(30);
@@ -162,7 +163,9 @@ public final class Reassembler {
             int rs = d.ranges[2 * i];
             int re = d.ranges[2 * i + 1];
             if (fo < re && end > rs) {
-                if (fo == rs && end == re) {
+                if (fo >= rs && end <= re) {
+                    // Wholly inside data we hold: a duplicate (Linux inet_frag_queue_insert's
+                    // IPFRAG_DUP against a run of fragments); the first copy wins.
                     return dropFragment(DropReason.IPV4_FRAG_DUPLICATE);
                 }
                 return discard(d, DropReason.IPV4_FRAG_OVERLAP);
@@ -370,15 +373,5 @@ public final class Reassembler {
         if (!datagrams.isEmpty()) {
             timers.schedule(timer, datagrams.get(0).deadline);
         }
-    }
-
-    /** For tests and snapshots: the received ranges of datagram {@code i} as "[0,1480)[2960,4440)". */
-    String describe(int i) {
-        Datagram d = datagrams.get(i);
-        StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < d.rangeCount; k++) {
-            sb.append('[').append(d.ranges[2 * k]).append(',').append(d.ranges[2 * k + 1]).append(')');
-        }
-        return sb.toString();
     }
 }

@@ -2,6 +2,7 @@ package org.alpenstack.kernel.socket;
 
 import static org.alpenstack.kernel.socket.SocketOptions.*;
 
+import java.util.ArrayDeque;
 import org.alpenstack.kernel.ip.IpOutput;
 import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.wire.Ipv4Address;
@@ -20,17 +21,31 @@ public abstract class DatagramSocket extends StackSocket {
     protected final DatagramHost host;
     protected final PortBinding binding;
     protected final DatagramQueue queue = new DatagramQueue();
+    /** IP_RECVERR's error queue (Linux sk_error_queue), bounded like Linux's by a small count. */
+    private ArrayDeque<QueuedError> errorQueue;
+    /** At most this many errors wait in the error queue; later ones are dropped. */
+    public static final int ERROR_QUEUE_LIMIT = 32;
+
+    private static final class QueuedError {
+        final SockExtendedErr err = new SockExtendedErr();
+        byte[] payload;
+    }
     private boolean connected;
     /** bind() chose the address / the port (Linux SOCK_BINDADDR_LOCK / SOCK_BINDPORT_LOCK). */
     private boolean addressLocked;
     private boolean portLocked;
     private boolean closed;
+    /** shutdown(2) state: SHUT_RD and/or SHUT_WR seen (Linux sk_shutdown bits). */
+    private boolean readShut;
+    private boolean writeShut;
     private boolean broadcast;
     private boolean recvErr;
     private int pmtuDiscover = IP_PMTUDISC_DONT;
     private int rcvBuf = DEFAULT_BUFFER;
     private int sndBuf = DEFAULT_BUFFER;
     private int ttl = -1;
+    /** IP_MULTICAST_TTL: 1 by default, so multicast stays on the link (RFC 1112 6.1). */
+    private int multicastTtl = 1;
     private int tos;
 
     protected DatagramSocket(int id, DatagramHost host, int protocol) {
@@ -96,6 +111,9 @@ public abstract class DatagramSocket extends StackSocket {
         if (port < 0 || port > 0xffff) {
             return -Errno.EINVAL;
         }
+        if (address == Ipv4Address.ANY) {
+            address = binding.localAddress != 0 ? binding.localAddress : Ipv4Address.LOOPBACK;
+        }
         IpOutput ip = host.ip();
         int source = binding.localAddress != 0 ? binding.localAddress : ip.sourceAddressFor(address);
         if (source == 0) {
@@ -148,7 +166,7 @@ public abstract class DatagramSocket extends StackSocket {
         return new InetEndpoint(binding.localAddress, binding.isBound() ? binding.localPort : 0);
     }
 
-    /** getpeername(2): the peer, or null (ENOTCONN) when not connected. */
+    /** getpeername(2): the peer, or null when not connected (getpeername answers -ENOTCONN). */
     public InetEndpoint remoteEndpoint() {
         return connected ? new InetEndpoint(binding.remoteAddress, binding.remotePort) : null;
     }
@@ -170,6 +188,9 @@ public abstract class DatagramSocket extends StackSocket {
     public int sendTo(byte[] data, int off, int len, int flags, InetEndpoint destination) {
         if (closed) {
             return -Errno.EBADF;
+        }
+        if (writeShut) {
+            return -Errno.EPIPE;
         }
         int err = takeError();
         if (err != 0) {
@@ -196,6 +217,10 @@ public abstract class DatagramSocket extends StackSocket {
         } else {
             dst = destination.address();
             dport = destination.port();
+            if (dst == Ipv4Address.ANY) {
+                // Linux: a destination of 0.0.0.0 means this host (the loopback).
+                dst = binding.localAddress != 0 ? binding.localAddress : Ipv4Address.LOOPBACK;
+            }
         }
         if (host.isBroadcast(dst) && !broadcast) {
             return -Errno.EACCES;
@@ -243,7 +268,8 @@ public abstract class DatagramSocket extends StackSocket {
         }
         int full = queue.take(buf, off, len, (flags & MSG_PEEK) != 0, meta);
         if (full < 0) {
-            return -Errno.EAGAIN;
+            // After SHUT_RD an empty queue reads as end of file, as in Linux.
+            return readShut ? 0 : -Errno.EAGAIN;
         }
         notifyReadiness(false);
         return (flags & MSG_TRUNC) != 0 ? full : Math.min(full, len);
@@ -279,7 +305,7 @@ public abstract class DatagramSocket extends StackSocket {
     /**
      * An ICMP error about a datagram this socket sent. As Linux's udp_err/ping_err: without
      * IP_RECVERR only "hard" errors (port/protocol unreachable ...) on a connected socket are
-     * reported; with it every error is.
+     * reported; with it every error is, and is also queued for recvmsg(MSG_ERRQUEUE).
      */
     public void icmpError(int errno, boolean hard) {
         if (!recvErr && (!hard || !connected)) {
@@ -287,6 +313,65 @@ public abstract class DatagramSocket extends StackSocket {
         }
         softError = errno;
         notifyReadiness(true);
+    }
+
+    /**
+     * An ICMP error with the details IP_RECVERR reports (Linux ip_icmp_error): {@code payload}
+     * is what the offending datagram carried after the transport header the socket owns (the
+     * UDP payload; for a ping socket the whole ICMP message).
+     */
+    public void icmpError(int errno, boolean hard, int type, int code, int info, int offender,
+                          int destination, int destinationPort, byte[] payload, int off, int len) {
+        if (recvErr) {
+            if (errorQueue == null) {
+                errorQueue = new ArrayDeque<>();
+            }
+            if (errorQueue.size() < ERROR_QUEUE_LIMIT) {
+                QueuedError q = new QueuedError();
+                q.err.errno = errno;
+                q.err.origin = SockExtendedErr.SO_EE_ORIGIN_ICMP;
+                q.err.type = type;
+                q.err.code = code;
+                q.err.info = info;
+                q.err.offender = offender;
+                q.err.destinationAddress = destination;
+                q.err.destinationPort = destinationPort;
+                q.payload = java.util.Arrays.copyOfRange(payload, off, off + Math.max(0, len));
+                errorQueue.addLast(q);
+            }
+        }
+        icmpError(errno, hard);
+    }
+
+    /**
+     * recvmsg(MSG_ERRQUEUE): the oldest queued error into {@code err}, the offending payload
+     * into {@code buf} (truncated to {@code len}). Returns the bytes copied or -EAGAIN. As in
+     * Linux (sock_dequeue_err_skb), the pending error becomes that of the next queued entry, or 0.
+     */
+    public int recvError(byte[] buf, int off, int len, SockExtendedErr err) {
+        if (errorQueue == null || errorQueue.isEmpty()) {
+            return -Errno.EAGAIN;
+        }
+        QueuedError q = errorQueue.pollFirst();
+        QueuedError next = errorQueue.peekFirst();
+        softError = next == null ? 0 : next.err.errno;
+        SockExtendedErr e = q.err;
+        err.errno = e.errno;
+        err.origin = e.origin;
+        err.type = e.type;
+        err.code = e.code;
+        err.info = e.info;
+        err.offender = e.offender;
+        err.destinationAddress = e.destinationAddress;
+        err.destinationPort = e.destinationPort;
+        int n = Math.min(len, q.payload.length);
+        System.arraycopy(q.payload, 0, buf, off, n);
+        notifyReadiness(false);
+        return n;
+    }
+
+    public int queuedErrors() {
+        return errorQueue == null ? 0 : errorQueue.size();
     }
 
     // ------------------------------------------------------------------ options
@@ -318,6 +403,12 @@ public abstract class DatagramSocket extends StackSocket {
                     ttl = value;
                 }
                 case IP_TOS -> tos = value & 0xff;
+                case IP_MULTICAST_TTL -> {
+                    if (value < -1 || value > 255) {
+                        return -Errno.EINVAL;
+                    }
+                    multicastTtl = value == -1 ? 1 : value;
+                }
                 case IP_RECVERR -> recvErr = value != 0;
                 case IP_MTU_DISCOVER -> {
                     if (value < IP_PMTUDISC_DONT || value > 3) {
@@ -357,6 +448,7 @@ public abstract class DatagramSocket extends StackSocket {
             return switch (name) {
                 case IP_TTL -> ttl < 0 ? IpOutput.DEFAULT_TTL : ttl;
                 case IP_TOS -> tos;
+                case IP_MULTICAST_TTL -> multicastTtl;
                 case IP_RECVERR -> recvErr ? 1 : 0;
                 case IP_MTU_DISCOVER -> pmtuDiscover;
                 case IP_MTU -> connected ? host.ip().pathMtu(binding.remoteAddress) : -Errno.ENOTCONN;
@@ -372,7 +464,13 @@ public abstract class DatagramSocket extends StackSocket {
         return e;
     }
 
-    protected int ttl() {
+    /** The TTL for a packet to {@code destination} (0 = the stack's default). */
+    protected int ttl(int destination) {
+        if (Ipv4Address.isMulticast(destination)) {
+            // Linux sends multicast with IP_MULTICAST_TTL, which is 0 only if set so; 0 would mean
+            // "default" to the IP layer, so a host-local multicast goes out with TTL 1 at least.
+            return Math.max(multicastTtl, 1);
+        }
         return ttl < 0 ? 0 : ttl;
     }
 
@@ -391,16 +489,44 @@ public abstract class DatagramSocket extends StackSocket {
 
     // ------------------------------------------------------------------ lifecycle
 
+    /**
+     * shutdown(2). Linux (inet_shutdown) answers ENOTCONN on an unconnected datagram socket but
+     * records the shutdown anyway; afterwards receive returns 0 (EOF) once the queue is empty and
+     * send fails with EPIPE.
+     */
+    public int shutdown(int how) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (how < SHUT_RD || how > SHUT_RDWR) {
+            return -Errno.EINVAL;
+        }
+        if (how != SHUT_WR) {
+            readShut = true;
+        }
+        if (how != SHUT_RD) {
+            writeShut = true;
+        }
+        notifyReadiness(true);
+        return connected ? 0 : -Errno.ENOTCONN;
+    }
+
     @Override
     public int readiness() {
         if (closed) {
             return Readiness.POLLHUP;
         }
-        int r = Readiness.POLLOUT;
-        if (!queue.isEmpty()) {
+        int r = writeShut ? 0 : Readiness.POLLOUT;
+        if (!queue.isEmpty() || readShut) {
             r |= Readiness.POLLIN;
         }
-        if (softError != 0) {
+        if (readShut) {
+            r |= Readiness.POLLRDHUP;
+        }
+        if (readShut && writeShut) {
+            r |= Readiness.POLLHUP;
+        }
+        if (softError != 0 || (errorQueue != null && !errorQueue.isEmpty())) {
             r |= Readiness.POLLERR;
         }
         return r;
@@ -412,6 +538,9 @@ public abstract class DatagramSocket extends StackSocket {
             return -Errno.EBADF;
         }
         closed = true;
+        if (errorQueue != null) {
+            errorQueue.clear();
+        }
         host.ports().unbind(binding);
         queue.clear();
         host.socketClosed(this);

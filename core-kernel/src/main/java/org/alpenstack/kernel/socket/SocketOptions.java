@@ -63,6 +63,8 @@ public final class SocketOptions {
     public static final int IP_RECVTOS = 13;
     public static final int IP_MTU = 14;
     public static final int IP_FREEBIND = 15;
+    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_LOOP = 34;
 
     // IP_MTU_DISCOVER values
     public static final int IP_PMTUDISC_DONT = 0;

@@ -40,8 +40,6 @@ public enum DropReason {
     IPV4_FRAG_TOO_BIG,
     /** An exact duplicate of a fragment we already hold (dropped alone, the datagram survives). */
     IPV4_FRAG_DUPLICATE,
-    /** A packet sent to an address whose neighbour could not be resolved in time. */
-    IPV4_HOST_UNREACHABLE,
     // ICMPv4 (RFC 792)
     ICMP_TRUNCATED,
     ICMP_BAD_CHECKSUM,

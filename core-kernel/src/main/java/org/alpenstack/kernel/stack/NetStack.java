@@ -95,7 +95,7 @@ public final class NetStack implements Pollable {
         ip.register(udp);
         // TCP keys its ISNs and SYN cookies with a secret nobody can derive from the name (RFC 6528).
         this.tcp = new TcpLayer(ip, pool, timers, clock, new TcpTunables(), sockets::newId,
-                new java.security.SecureRandom().nextLong());
+                new java.security.SecureRandom().nextLong(), ports);
         tcp.setSocketTable(sockets::add, sockets::remove);
         ip.register(tcp);
         this.loopback = new NetInterface(interfaces.nextIndex(), "lo", null, 0, NetInterface.LOOPBACK_MTU, true);
@@ -206,6 +206,46 @@ public final class NetStack implements Pollable {
         return 0;
     }
 
+    /**
+     * {@code ip link del X}: takes the interface down, drops its routes, neighbours and
+     * addresses. Frames its link still delivers are dropped (INTERFACE_DOWN). -ENODEV if unknown,
+     * -EINVAL for the loopback.
+     */
+    public int removeInterface(String ifName) {
+        NetInterface n = interfaces.byName(ifName);
+        if (n == null) {
+            return -Errno.ENODEV;
+        }
+        if (n.isLoopback()) {
+            return -Errno.EINVAL;
+        }
+        n.setUp(false);
+        ip.routes().removeInterface(n.index());
+        NeighborCache nc = Ipv4Layer.neighbors(n);
+        if (nc != null) {
+            nc.flushAll();
+        }
+        for (InterfaceAddress a : List.copyOf(n.addresses())) {
+            n.removeAddress(a.address());
+        }
+        interfaces.remove(n);
+        return 0;
+    }
+
+    /** {@code ip link set X mtu M}: 68 .. the link's MTU, else -EINVAL. */
+    public int setInterfaceMtu(String ifName, int mtu) {
+        NetInterface n = interfaces.byName(ifName);
+        if (n == null) {
+            return -Errno.ENODEV;
+        }
+        int max = n.link() == null ? NetInterface.LOOPBACK_MTU : n.link().mtu();
+        if (mtu < 68 || mtu > max) {
+            return -Errno.EINVAL;
+        }
+        n.setMtu(mtu);
+        return 0;
+    }
+
     /** {@code ip addr add address/prefix dev X}: the address, its connected route, a gratuitous ARP. */
     public int addAddress(String ifName, int address, int prefixLength) {
         NetInterface n = interfaces.byName(ifName);
@@ -229,13 +269,17 @@ public final class NetStack implements Pollable {
         return 0;
     }
 
-    /** Adds "a.b.c.d/len" to an interface. */
+    /** Adds "a.b.c.d/len" to an interface; -EINVAL if the text is not such an address. */
     public int addAddress(String ifName, String cidr) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            return addAddress(ifName, Ipv4Address.parse(cidr), 32);
+        try {
+            int slash = cidr.indexOf('/');
+            if (slash < 0) {
+                return addAddress(ifName, Ipv4Address.parse(cidr), 32);
+            }
+            return addAddress(ifName, Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
+        } catch (IllegalArgumentException e) {
+            return -Errno.EINVAL;
         }
-        return addAddress(ifName, Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
     }
 
     /** {@code ip addr del}: removes the address and, if it was the last of its subnet there, the connected route. */
@@ -284,17 +328,48 @@ public final class NetStack implements Pollable {
 
     /** {@code ip route add cidr via gateway metric m} ("default" for 0.0.0.0/0). */
     public int addRoute(String cidr, String gateway, int metric) {
-        int dst = 0;
-        int len = 0;
-        if (!cidr.equals("default")) {
-            int slash = cidr.indexOf('/');
-            dst = Ipv4Address.parse(slash < 0 ? cidr : cidr.substring(0, slash));
-            len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
-        }
-        if ((dst & Ipv4Address.mask(len)) != dst) {
+        try {
+            int dst = 0;
+            int len = 0;
+            if (!cidr.equals("default")) {
+                int slash = cidr.indexOf('/');
+                dst = Ipv4Address.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+                len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+            }
+            if (len < 0 || len > 32 || metric < 0 || (dst & Ipv4Address.mask(len)) != dst) {
+                return -Errno.EINVAL;
+            }
+            return ip.routes().add(new Route(dst, len, Ipv4Address.parse(gateway), 0, metric, 0, 0, false));
+        } catch (IllegalArgumentException e) {
             return -Errno.EINVAL;
         }
-        return ip.routes().add(new Route(dst, len, Ipv4Address.parse(gateway), 0, metric, 0, 0, false));
+    }
+
+    /** {@code ip route del cidr [metric m]} (metric -1: whatever metric). -ESRCH if absent, -EINVAL if unparsable. */
+    public int deleteRoute(String cidr, int metric) {
+        try {
+            int dst = 0;
+            int len = 0;
+            if (!cidr.equals("default")) {
+                int slash = cidr.indexOf('/');
+                dst = Ipv4Address.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+                len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+            }
+            if (len < 0 || len > 32) {
+                return -Errno.EINVAL;
+            }
+            return ip.routes().delete(dst, len, metric);
+        } catch (IllegalArgumentException e) {
+            return -Errno.EINVAL;
+        }
+    }
+
+    /**
+     * {@code ip route flush}: the static routes, or every route including the connected ones
+     * (which come back with {@link #addAddress}). Returns how many were removed.
+     */
+    public int flushRoutes(boolean includeConnected) {
+        return ip.routes().flush(includeConnected);
     }
 
     public int setDefaultGateway(int gateway) {

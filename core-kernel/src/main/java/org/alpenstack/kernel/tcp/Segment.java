@@ -3,8 +3,9 @@ package org.alpenstack.kernel.tcp;
 import org.alpenstack.kernel.buf.PacketBuffer;
 import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.stack.DropReason;
-import org.alpenstack.kernel.wire.Bytes;
-import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.TcpFlags;
+import org.alpenstack.kernel.wire.TcpHeader;
+import org.alpenstack.kernel.wire.TcpOptions;
 
 /**
  * One arriving segment, parsed into the variables RFC 9293 section 3.10.7 reasons about
@@ -13,8 +14,7 @@ import org.alpenstack.kernel.wire.Checksum;
  * stays in the lent packet and is only valid during {@code receive}.
  */
 final class Segment {
-    static final int HEADER_MIN = 20;
-    static final int MAX_SACK_BLOCKS = 4;
+    static final int MAX_SACK_BLOCKS = TcpOptions.MAX_SACK_BLOCKS;
 
     int srcAddr;
     int dstAddr;
@@ -55,108 +55,58 @@ final class Segment {
         return dataLength + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
     }
 
+    /** The options of the segment at hand, parsed into one reused holder. */
+    private final TcpOptions options = new TcpOptions();
+
     /**
-     * Parses and verifies {@code p} (TCP header onwards); returns null when the segment is fit
-     * for the state machine, or why it must be dropped.
+     * Parses and verifies {@code p} (TCP header onwards) through the {@link TcpHeader} view;
+     * returns null when the segment is fit for the state machine, or why it must be dropped
+     * (truncated, bad data offset, bad checksum, malformed options: see {@link TcpOptions#parse}).
      */
     DropReason parse(IpPacketInfo ip, PacketBuffer p) {
         byte[] a = p.array();
         int off = p.start();
         int len = p.length();
-        if (len < HEADER_MIN) {
-            return DropReason.TCP_TRUNCATED;
+        DropReason bad = TcpHeader.check(a, off, len);
+        if (bad != null) {
+            return bad;
         }
-        int headerLength = (Bytes.u8(a, off + 12) >>> 4) * 4;
-        if (headerLength < HEADER_MIN || headerLength > len) {
-            return DropReason.TCP_BAD_DATA_OFFSET;
-        }
-        if (!Checksum.verify(a, off, len, ip.source, ip.destination, TcpLayer.PROTOCOL)) {
+        if (!TcpHeader.verifyChecksum(a, off, len, ip.source, ip.destination)) {
             return DropReason.TCP_BAD_CHECKSUM;
+        }
+        int headerLength = TcpHeader.headerLength(a, off);
+        bad = TcpOptions.parse(a, off + TcpHeader.OPTIONS, headerLength - TcpHeader.HEADER_LEN, options);
+        if (bad != null) {
+            return bad;
         }
         srcAddr = ip.source;
         dstAddr = ip.destination;
         tos = ip.tos;
-        srcPort = Bytes.u16(a, off);
-        dstPort = Bytes.u16(a, off + 2);
-        seq = Bytes.u32(a, off + 4);
-        ack = Bytes.u32(a, off + 8);
-        flags = Bytes.u8(a, off + 13);
-        window = Bytes.u16(a, off + 14);
-        urgent = Bytes.u16(a, off + 18);
-        parseOptions(a, off + HEADER_MIN, off + headerLength);
+        srcPort = TcpHeader.sourcePort(a, off);
+        dstPort = TcpHeader.destinationPort(a, off);
+        seq = TcpHeader.sequenceNumber(a, off);
+        ack = TcpHeader.acknowledgmentNumber(a, off);
+        flags = TcpHeader.flags(a, off) & 0xff;
+        window = TcpHeader.window(a, off);
+        urgent = TcpHeader.urgentPointer(a, off);
+        // MSS, window scale and SACK-permitted mean something only on a SYN (RFC 9293 3.7.1,
+        // RFC 7323 2.2, RFC 2018 2); elsewhere they are ignored.
+        boolean syn = (flags & TcpFlags.SYN) != 0;
+        mss = syn && options.hasMss() ? options.mss() : 0;
+        windowScale = syn && options.hasWindowScale() ? options.windowScale() : -1;
+        sackPermitted = syn && options.sackPermitted();
+        hasTimestamp = options.hasTimestamps();
+        tsVal = options.tsVal();
+        tsEcr = options.tsEcr();
+        sackBlocks = options.sackBlockCount();
+        for (int b = 0; b < sackBlocks; b++) {
+            sackLeft[b] = options.sackLeft(b);
+            sackRight[b] = options.sackRight(b);
+        }
         data = a;
         dataOffset = off + headerLength;
         dataLength = len - headerLength;
         return null;
-    }
-
-    /**
-     * RFC 9293 3.2 and 3.7, RFC 7323, RFC 2018. Like Linux's tcp_parse_options, an option with
-     * an impossible length ends parsing and the options seen so far stand (RFC 9293 3.2 asks a
-     * TCP to be prepared for illegal lengths; dropping the whole segment would make us stricter
-     * than the peers we talk to). Options of the wrong size are ignored one by one.
-     */
-    private void parseOptions(byte[] a, int i, int end) {
-        mss = 0;
-        windowScale = -1;
-        sackPermitted = false;
-        hasTimestamp = false;
-        sackBlocks = 0;
-        while (i < end) {
-            int kind = a[i] & 0xff;
-            if (kind == 0) {
-                return;
-            }
-            if (kind == 1) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= end) {
-                return;
-            }
-            int olen = a[i + 1] & 0xff;
-            if (olen < 2 || i + olen > end) {
-                return;
-            }
-            switch (kind) {
-                case 2:
-                    if (olen == 4 && (flags & TcpFlags.SYN) != 0) {
-                        mss = Bytes.u16(a, i + 2);
-                    }
-                    break;
-                case 3:
-                    if (olen == 3 && (flags & TcpFlags.SYN) != 0) {
-                        // RFC 7323 2.3: a shift above 14 is treated as 14.
-                        windowScale = Math.min(a[i + 2] & 0xff, 14);
-                    }
-                    break;
-                case 4:
-                    if (olen == 2 && (flags & TcpFlags.SYN) != 0) {
-                        sackPermitted = true;
-                    }
-                    break;
-                case 5:
-                    if (olen >= 10 && (olen - 2) % 8 == 0) {
-                        int n = Math.min((olen - 2) / 8, MAX_SACK_BLOCKS);
-                        for (int b = 0; b < n; b++) {
-                            sackLeft[b] = Bytes.u32(a, i + 2 + 8 * b);
-                            sackRight[b] = Bytes.u32(a, i + 6 + 8 * b);
-                        }
-                        sackBlocks = n;
-                    }
-                    break;
-                case 8:
-                    if (olen == 10) {
-                        hasTimestamp = true;
-                        tsVal = Bytes.u32(a, i + 2);
-                        tsEcr = Bytes.u32(a, i + 6);
-                    }
-                    break;
-                default:
-                    break;
-            }
-            i += olen;
-        }
     }
 
     @Override

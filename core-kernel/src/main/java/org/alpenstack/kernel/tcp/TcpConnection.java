@@ -69,8 +69,16 @@ final class TcpConnection {
     /** Added to our millisecond clock to form TSval, so TSvals do not reveal uptime (RFC 7323 5.4). */
     int tsOffset;
     boolean sackPermitted;
-    /** The SYN arrived with ECE|CWR (RFC 3168 6.1.1); we tolerate it but do not negotiate ECN. */
+    /** The SYN arrived with ECE|CWR (RFC 3168 6.1.1). */
     boolean peerAskedEcn;
+    /** ECN in use (RFC 3168; see TcpEcn): requested on our SYN, then agreed by the handshake. */
+    boolean ecnOn;
+    /** A CE mark arrived: set ECE on our segments until the peer's CWR. */
+    boolean ecnEchoPending;
+    /** We reduced for an ECE: set CWR on the next new data. */
+    boolean ecnCwrPending;
+    /** SND.MAX at the last ECE reduction: one reduction per window. */
+    int ecnRecover;
 
     // Application-facing send state.
     /** The application asked for a FIN (close or SHUT_WR); it follows the last queued byte. */
@@ -94,6 +102,18 @@ final class TcpConnection {
     int highRxt;
     CongestionControl cc;
 
+    // Tail loss probe (RFC 8985 section 7).
+    /** The retransmission timer currently stands for the probe timeout, not the RTO. */
+    boolean ptoArmed;
+    /** When the RTO would expire (the timer may stand for an earlier probe meanwhile). */
+    long rtoDeadline;
+    /** A probe was sent and its outcome is not known yet (Linux tlp_high_seq != 0). */
+    boolean tlpOutstanding;
+    /** SND.MAX when the probe was sent. */
+    int tlpHighSeq;
+    /** The probe was a retransmission (not new data). */
+    boolean tlpRetrans;
+
     // RTT measurement without timestamps (RFC 6298 3, Karn's rule).
     boolean rttTiming;
     int rttSeq;
@@ -105,6 +125,9 @@ final class TcpConnection {
     /** Consecutive zero-window probes (persist timer backoff). */
     int persistShift;
 
+    /** The persist timer expired with a small window open: send what fits (SWS override, Linux tcp_write_wakeup). */
+    boolean forceSend;
+
     // ACK generation (RFC 9293 3.8.6.3, RFC 5681 4.2, RFC 1122 4.2.3.2).
     boolean ackNow;
     /** Full-sized segments received since our last ACK. */
@@ -113,7 +136,11 @@ final class TcpConnection {
     int quickAcks;
     /** When we last received anything: keepalive idle and delayed-ACK decisions. */
     long lastReceived;
+    /** When data last arrived (Linux icsk_ack.lrcvtime): a long gap re-enters quick-ack mode. */
+    long lastDataReceived;
     long lastSent;
+    /** When data (not a bare ACK) last left: the idle restart of RFC 5681 4.1 (Linux lsndtime). */
+    long lastDataSent;
     /** When we last answered an out-of-window pure ACK (rate limit, Linux tcp_oow_rate_limited). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     int keepaliveProbes;
@@ -143,19 +170,38 @@ final class TcpConnection {
     long totalRetransmits;
 
     TcpSocket socket;
+    /** The port binding, held until the connection is gone (TIME-WAIT included), then released. */
+    org.alpenstack.kernel.socket.PortBinding binding;
     /** The listener a passively opened connection belongs to until accept() takes it. */
     TcpListener listener;
     boolean passiveOpen;
     boolean inAcceptQueue;
 
+    // Buffer sizes, known from the start; the buffers themselves exist only from ESTABLISHED on
+    // (allocateBuffers) and are dropped when an orphaned connection no longer needs them, so
+    // half-open connections and TIME-WAIT cost a few hundred bytes, not rmem + wmem.
+    int sndBufSize;
+    int sndBufMax;
+    int rcvBufSize;
+    int rcvBufMax;
     SendBuffer sendBuffer;
     /** The send buffer may grow with cwnd (no SO_SNDBUF; Linux tcp_sndbuf_expand). */
     boolean sendBufferAutotune;
+    /** The receive buffer may grow with the application's drain rate (no SO_RCVBUF; tcp_moderate_rcvbuf). */
+    boolean receiveBufferAutotune;
+    /** Receiver-side RTT estimate from echoed timestamps (Linux rcv_rtt_est), 0 until measured. */
+    long rcvRtt;
+    /** Dynamic right-sizing (Linux rcvq_space): bytes the application read in the current RTT, and since when. */
+    long rcvSpaceStart;
+    int rcvSpaceCopied;
+    int rcvSpace;
     /** Readable bytes and, in its free space, out-of-order bytes at their final places. */
     ReceiveBuffer receiveBuffer;
     ReassemblyQueue reassembly;
     RttEstimator rtt;
     SackScoreboard scoreboard;
+    /** RFC 6937 send rule during SACK recovery. */
+    ProportionalRateReduction prr;
 
     final Timer retransmitTimer;
     final Timer persistTimer;
@@ -172,6 +218,33 @@ final class TcpConnection {
         this.delayedAckTimer = new Timer(now -> timers.delayedAckExpired(this, now));
         this.keepaliveTimer = new Timer(now -> timers.keepaliveExpired(this, now));
         this.closeTimer = new Timer(now -> timers.closeTimerExpired(this, now));
+    }
+
+    void allocateBuffers() {
+        if (sendBuffer == null) {
+            sendBuffer = new SendBuffer(sndBufSize, sndBufMax);
+            receiveBuffer = new ReceiveBuffer(rcvBufSize, rcvBufMax);
+            reassembly = new ReassemblyQueue(receiveBuffer);
+        }
+    }
+
+    void releaseBuffers() {
+        sendBuffer = null;
+        receiveBuffer = null;
+        reassembly = null;
+    }
+
+    int sendBuffered() {
+        return sendBuffer == null ? 0 : sendBuffer.length();
+    }
+
+    int readable() {
+        return receiveBuffer == null ? 0 : receiveBuffer.available();
+    }
+
+    /** Established by a listener and not yet accepted: not an orphan although it has no socket. */
+    boolean passiveOpenPending() {
+        return listener != null;
     }
 
     /** Our FIN has been sent and acknowledged. */

@@ -17,6 +17,10 @@ public final class TcpCounters {
     public long establishedResets;
     public long challengeAcks;
     public long fastRetransmits;
+    public long tailLossProbes;
+    public long ecnCeReceived;
+    public long ecnReductions;
+    public long tailLossProbeRecoveries;
     public long retransmitTimeouts;
     public long timeouts;
     public long windowProbes;

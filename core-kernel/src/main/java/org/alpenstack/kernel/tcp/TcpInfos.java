@@ -38,8 +38,8 @@ final class TcpInfos {
                 c.sndMax - c.sndUna,
                 c.sackPermitted ? c.scoreboard.sackedBytes() : 0,
                 c.sackPermitted ? c.scoreboard.lostBytes() : 0,
-                c.sendBuffer.length(),
-                c.receiveBuffer.available(),
+                c.sendBuffered(),
+                c.readable(),
                 c.layer.tunables.reordering());
     }
 }

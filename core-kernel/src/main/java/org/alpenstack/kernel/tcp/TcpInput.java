@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * Segment arrival for a connection that exists (RFC 9293 section 3.10.7.3 for SYN-SENT and
@@ -37,6 +38,7 @@ final class TcpInput {
         }
         c.lastReceived = now;
         c.keepaliveProbes = 0;
+        TcpEcn.segmentArrived(c, s, layer, now);
         if (!processAck(c, s, now)) {
             if (!c.state.isClosed()) {
                 layer.output.output(c, now);
@@ -105,6 +107,11 @@ final class TcpInput {
             return;
         }
         // Fourth: the peer's SYN.
+        if (ackOk) {
+            TcpEcn.synAckArrived(c, s);
+        } else {
+            c.ecnOn = false; // simultaneous open: keep it simple, no ECN
+        }
         c.irs = s.seq;
         c.rcvNxt = s.seq + 1;
         c.rcvAdv = c.rcvNxt;
@@ -167,7 +174,7 @@ final class TcpInput {
                     layer.output.retransmitSyn(c, now);
                     return false;
                 }
-                if (c.sackPermitted && s.dataLength > 0 && SeqNum.lt(s.seq, c.rcvNxt)) {
+                if (c.sackPermitted && c.reassembly != null && s.dataLength > 0 && SeqNum.lt(s.seq, c.rcvNxt)) {
                     // A duplicate: let the reassembly queue note it for a D-SACK (RFC 2883 4).
                     c.reassembly.receive(s.seq, s.data, s.dataOffset, s.dataLength);
                 }
@@ -334,10 +341,15 @@ final class TcpInput {
             return false;
         }
         int scaledWindow = s.window << c.sndScale;
+        boolean dsack = false;
+        int newlySacked = 0;
         if (c.sackPermitted) {
-            layer.recovery.updateScoreboard(c, s);
+            newlySacked = layer.recovery.updateScoreboard(c, s);
+            dsack = c.scoreboard.lastUpdateHadDsack();
         }
-        if (SeqNum.gt(ack, c.sndUna)) {
+        boolean advanced = SeqNum.gt(ack, c.sndUna);
+        int delivered = (advanced ? ack - c.sndUna : 0) + newlySacked;
+        if (advanced) {
             newAck(c, s, now);
         } else if (ack == c.sndUna && s.dataLength == 0 && !s.has(TcpFlags.FIN)
                 && scaledWindow == c.sndWnd && c.sndMax != c.sndUna) {
@@ -357,7 +369,8 @@ final class TcpInput {
             }
         }
         if (c.sackPermitted) {
-            layer.recovery.afterAck(c, now);
+            layer.tlp.ackArrived(c, s, advanced, dsack, now);
+            layer.recovery.afterAck(c, delivered, now);
         }
         // State-specific parts of the fifth step: our FIN acknowledged.
         if (c.finAcked()) {
@@ -448,6 +461,20 @@ final class TcpInput {
 
     private void receiveText(TcpConnection c, Segment s, long now) {
         int len = s.dataLength;
+        if (c.lastDataReceived != 0 && now - c.lastDataReceived > c.rtt.rto()) {
+            // Linux tcp_event_data_recv: after a gap longer than the RTO the sender restarts from a
+            // small window; ACK it at once rather than make it wait for delayed ACKs.
+            c.quickAcks = TcpLayer.QUICK_ACKS;
+        }
+        c.lastDataReceived = now;
+        if (c.timestamps && s.hasTimestamp && s.tsEcr != 0) {
+            // Linux tcp_rcv_rtt_measure_ts: the echo of our TSval times the round trip for the receiver.
+            long ms = (long) (TcpOutput.tsVal(c, now) - s.tsEcr);
+            if (ms >= 0 && ms < 3_600_000L) {
+                long sample = Math.max(1, ms) * 1_000_000L;
+                c.rcvRtt = c.rcvRtt == 0 || sample < c.rcvRtt ? sample : c.rcvRtt + (sample - c.rcvRtt) / 8;
+            }
+        }
         if (len > c.rcvMss) {
             c.rcvMss = Math.min(len, Math.max(c.advertisedMss, 536));
         }
@@ -496,7 +523,9 @@ final class TcpInput {
     // ---- Eighth step: FIN ----
 
     private void takeFin(TcpConnection c, long now) {
-        c.reassembly.advanceOverFin();
+        if (c.reassembly != null) {
+            c.reassembly.advanceOverFin();
+        }
         c.rcvNxt++;
         c.finReceived = true;
         c.pendingFin = false;

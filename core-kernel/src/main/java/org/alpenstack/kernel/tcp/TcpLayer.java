@@ -1,9 +1,7 @@
 package org.alpenstack.kernel.tcp;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntSupplier;
 import org.alpenstack.kernel.buf.BufferPool;
 import org.alpenstack.kernel.buf.PacketBuffer;
@@ -11,12 +9,14 @@ import org.alpenstack.kernel.ip.IpOutput;
 import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.ip.TransportProtocol;
 import org.alpenstack.kernel.socket.Errno;
+import org.alpenstack.kernel.socket.PortBinding;
+import org.alpenstack.kernel.socket.PortTable;
 import org.alpenstack.kernel.stack.DropReason;
-import org.alpenstack.kernel.tcp.cc.CongestionControl;
 import org.alpenstack.kernel.tcp.cc.CongestionControls;
 import org.alpenstack.kernel.time.Clock;
 import org.alpenstack.kernel.time.TimerWheel;
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * TCP as the IPv4 layer sees it: demultiplexes arriving segments to connections (4-tuple),
@@ -32,6 +32,11 @@ public final class TcpLayer implements TransportProtocol {
     static final int QUICK_ACKS = 16;
     /** RFC 5961 7 / Linux tcp_challenge_ack_limit: challenge ACKs per second for the whole stack. */
     static final int CHALLENGE_ACK_LIMIT = 1000;
+    /**
+     * Linux IP_MAX_MTU: an IPv4 packet is at most 65535 bytes (16-bit total length), so a 64 KiB
+     * loopback MTU still means MSS 65495.
+     */
+    static final int IP_MAX_MTU = 65535;
 
     final IpOutput ip;
     final BufferPool pool;
@@ -43,18 +48,19 @@ public final class TcpLayer implements TransportProtocol {
     final TcpOutput output;
     final TcpInput input;
     final TcpRecovery recovery;
+    final TailLossProbe tlp;
     final IsnGenerator isnGenerator;
     final SynCookies synCookies;
 
     private final ConnectionTable<TcpConnection> connections = new ConnectionTable<>(64);
     private final ConnectionTable<TcpListener> listeners = new ConnectionTable<>(16);
-    /** Ports bound by bind(), listen() or connect(): port -> sockets holding it. */
-    private final Map<Integer, List<TcpSocket>> boundPorts = new HashMap<>();
+    /** The stack's port bindings, shared with UDP and ping sockets (each protocol its own space). */
+    final PortTable ports;
     private final Segment segment = new Segment();
+    private TcpConnection cookieScratch;
     private final IntSupplier socketIds;
     private java.util.function.Consumer<TcpSocket> socketOpened = s -> { };
     private java.util.function.Consumer<TcpSocket> socketClosed = s -> { };
-    private int nextEphemeralOffset;
     private long challengeAckSecond;
     private int challengeAcksThisSecond;
 
@@ -64,6 +70,13 @@ public final class TcpLayer implements TransportProtocol {
      */
     public TcpLayer(IpOutput ip, BufferPool pool, TimerWheel wheel, Clock clock, TcpTunables tunables,
                     IntSupplier socketIds, long secretSeed) {
+        this(ip, pool, wheel, clock, tunables, socketIds, secretSeed, new PortTable(secretSeed));
+    }
+
+    /** As above, binding ports in the stack's {@code ports} (NetStack passes its own). */
+    public TcpLayer(IpOutput ip, BufferPool pool, TimerWheel wheel, Clock clock, TcpTunables tunables,
+                    IntSupplier socketIds, long secretSeed, PortTable ports) {
+        this.ports = ports;
         this.ip = ip;
         this.pool = pool;
         this.wheel = wheel;
@@ -74,9 +87,9 @@ public final class TcpLayer implements TransportProtocol {
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         this.recovery = new TcpRecovery(this);
+        this.tlp = new TailLossProbe(this);
         this.isnGenerator = new IsnGenerator(secretSeed);
         this.synCookies = new SynCookies(secretSeed ^ 0x5a5a5a5a5a5a5a5aL);
-        this.nextEphemeralOffset = (int) (secretSeed & 0x7fff);
     }
 
     /** A new, unbound, unconnected TCP socket (socket(AF_INET, SOCK_STREAM, 0)). */
@@ -154,7 +167,7 @@ public final class TcpLayer implements TransportProtocol {
                 return;
             }
         }
-        TcpListener l = findListener(s.dstAddr, s.dstPort);
+        TcpListener l = selectReusePort(findListener(s.dstAddr, s.dstPort), s);
         if (l != null) {
             l.segmentArrives(s, now, issHint);
             return;
@@ -227,6 +240,18 @@ public final class TcpLayer implements TransportProtocol {
         }
     }
 
+    /** The IP layer refused a segment as too big: take the MSS down to the route's MTU. */
+    void shrinkMssToRoute(TcpConnection c) {
+        int before = c.sndMss;
+        int mtu = ip.pathMtu(c.remoteAddress);
+        if (mtu >= 68) {
+            updateSendMss(c, mtu);
+            if (c.sndMss < before) {
+                c.cc.onMssChange(c.sndMss);
+            }
+        }
+    }
+
     /** RFC 1191 / RFC 8201 style: shrink the MSS to the reported MTU and resend what no longer fits. */
     private void pathMtuLowered(TcpConnection c, int nextHopMtu, long now) {
         int mtu = nextHopMtu > 0 ? nextHopMtu : ip.pathMtu(c.remoteAddress);
@@ -247,8 +272,6 @@ public final class TcpLayer implements TransportProtocol {
                 c.sndNxt = c.sndUna;
                 c.rttTiming = false;
                 output.output(c, now);
-            } else if (c.state == TcpState.SYN_SENT) {
-                // the SYN itself is small; nothing to resend
             }
         }
     }
@@ -259,17 +282,10 @@ public final class TcpLayer implements TransportProtocol {
     TcpConnection newConnection(TcpSocket options) {
         TcpConnection c = new TcpConnection(this);
         TcpTunables t = tunables;
-        int sndBuf = options != null && options.sndBuf > 0 ? options.sndBuf : t.wmemDefault();
-        int rcvBuf = options != null && options.rcvBuf > 0 ? options.rcvBuf : t.rmemDefault();
-        // SO_SNDBUF/SO_RCVBUF lock the size (Linux SOCK_SNDBUF_LOCK); otherwise it may grow to the maximum.
-        boolean sndLocked = options != null && options.sndBuf > 0;
-        boolean rcvLocked = options != null && options.rcvBuf > 0;
-        c.sendBuffer = new SendBuffer(sndBuf, sndLocked ? sndBuf : Math.max(sndBuf, t.wmemMax()));
-        c.sendBufferAutotune = !sndLocked;
-        c.receiveBuffer = new ReceiveBuffer(rcvBuf, rcvLocked ? rcvBuf : Math.max(rcvBuf, t.rmemMax()));
-        c.reassembly = new ReassemblyQueue(c.receiveBuffer);
+        sizeBuffers(c, options);
         c.rtt = t.newRttEstimator();
         c.scoreboard = new SackScoreboard(536);
+        c.prr = new ProportionalRateReduction();
         c.scoreboard.setDupThresh(t.reordering());
         c.peerMss = t.defaultMss();
         String ccName = options != null && options.congestion != null ? options.congestion : t.congestionControl();
@@ -277,7 +293,7 @@ public final class TcpLayer implements TransportProtocol {
         c.windowScaling = t.windowScaling();
         c.timestamps = t.timestamps();
         c.sackPermitted = t.sack();
-        c.rcvScale = c.windowScaling ? scaleFor(c.receiveBuffer.maxCapacity()) : 0;
+        c.rcvScale = c.windowScaling ? scaleFor(c.rcvBufMax) : 0;
         if (options != null) {
             options.applyTo(c);
         } else {
@@ -286,6 +302,39 @@ public final class TcpLayer implements TransportProtocol {
             c.keepCount = t.keepaliveProbes();
             c.noDelay = !t.nagle();
         }
+        return c;
+    }
+
+    /** SO_SNDBUF/SO_RCVBUF lock the size (Linux SOCK_SNDBUF_LOCK); otherwise it may grow to the maximum. */
+    private void sizeBuffers(TcpConnection c, TcpSocket options) {
+        TcpTunables t = tunables;
+        boolean sndLocked = options != null && options.sndBuf > 0;
+        boolean rcvLocked = options != null && options.rcvBuf > 0;
+        c.sndBufSize = sndLocked ? options.sndBuf : t.wmemDefault();
+        c.rcvBufSize = rcvLocked ? options.rcvBuf : t.rmemDefault();
+        c.sndBufMax = sndLocked ? c.sndBufSize : Math.max(c.sndBufSize, t.wmemMax());
+        c.rcvBufMax = rcvLocked ? c.rcvBufSize : Math.max(c.rcvBufSize, t.rmemMax());
+        c.sendBufferAutotune = !sndLocked;
+        c.receiveBufferAutotune = !rcvLocked && t.moderateRcvbuf();
+    }
+
+    /**
+     * The one control block used to answer SYNs with cookies: stateless means no allocation per
+     * SYN either, so a flood costs no garbage.
+     */
+    TcpConnection cookieConnection(TcpSocket options) {
+        if (cookieScratch == null) {
+            cookieScratch = newConnection(options);
+        }
+        TcpConnection c = cookieScratch;
+        sizeBuffers(c, options);
+        c.windowScaling = tunables.windowScaling();
+        c.timestamps = tunables.timestamps();
+        c.sackPermitted = tunables.sack();
+        c.rcvScale = c.windowScaling ? scaleFor(c.rcvBufMax) : 0;
+        c.sndScale = 0;
+        c.maxSegOption = options != null ? options.maxSegOption() : 0;
+        c.rcvAdv = 0;
         return c;
     }
 
@@ -304,7 +353,7 @@ public final class TcpLayer implements TransportProtocol {
         c.localPort = localPort;
         c.remoteAddress = remoteAddress;
         c.remotePort = remotePort;
-        int mtu = ip.pathMtu(remoteAddress);
+        int mtu = Math.min(ip.pathMtu(remoteAddress), IP_MAX_MTU);
         int mss = (mtu > 0 ? mtu : 576) - 40;
         if (c.maxSegOption > 0) {
             mss = Math.min(mss, c.maxSegOption);
@@ -324,8 +373,14 @@ public final class TcpLayer implements TransportProtocol {
         return connections.get(localAddress, localPort, remoteAddress, remotePort) != null;
     }
 
+    /** Tests only: a fixed ISS instead of RFC 6528's (to exercise sequence-number wraparound). */
+    java.util.function.IntSupplier issOverride;
+
     /** Our ISS for a connection (RFC 6528, RFC 9293 3.4.1). */
     int isn(TcpConnection c, long now) {
+        if (issOverride != null) {
+            return issOverride.getAsInt();
+        }
         return isnGenerator.isn(c.localAddress, c.localPort, c.remoteAddress, c.remotePort, now);
     }
 
@@ -348,13 +403,14 @@ public final class TcpLayer implements TransportProtocol {
             c.tsRecentTime = now;
         }
         c.sackPermitted = c.sackPermitted && s.sackPermitted;
-        // RFC 3168 6.1.1: an ECN-setup SYN is ECE|CWR; we answer without ECE (ECN not negotiated).
+        // RFC 3168 6.1.1: an ECN-setup SYN is ECE|CWR; never refuse it, agree if ECN is not off.
         c.peerAskedEcn = s.has(TcpFlags.ECE) && s.has(TcpFlags.CWR);
         updateSendMss(c, ip.pathMtu(c.remoteAddress));
     }
 
     /** Eff.snd.MSS = min(peer's MSS, MTU - 40, TCP_MAXSEG) less the timestamp option (RFC 9293 3.7.1, RFC 6691). */
     void updateSendMss(TcpConnection c, int mtu) {
+        mtu = Math.min(mtu, IP_MAX_MTU);
         int mss = c.peerMss;
         if (mtu > 0) {
             mss = Math.min(mss, mtu - 40);
@@ -372,14 +428,18 @@ public final class TcpLayer implements TransportProtocol {
     /** The connection reached ESTABLISHED (either way of opening). */
     void establish(TcpConnection c, long now) {
         c.state = TcpState.ESTABLISHED;
+        c.allocateBuffers();
         c.sndSml = c.sndUna;
         c.sndNxt = SeqNum.max(c.sndNxt, c.sndUna);
         c.sendBuffer.reset(c.iss + 1);
         c.reassembly.reset(c.rcvNxt);
         c.recover = c.iss;
+        c.ecnRecover = c.iss;
         c.cc.init(c.sndMss, now);
         c.scoreboard.reset(c.sndUna);
         c.quickAcks = QUICK_ACKS;
+        // Linux tcp_init_buffer_space: DRS starts from the initial window's worth per RTT.
+        c.rcvSpace = Math.min(c.rcvBufSize, 10 * c.advertisedMss);
         c.lastReceived = now;
         timers.startKeepalive(c, now);
         if (c.socket != null) {
@@ -390,9 +450,13 @@ public final class TcpLayer implements TransportProtocol {
     /** SYN-RECEIVED and an acceptable ACK of our SYN (RFC 9293 3.10.7.4 fifth step). */
     boolean synReceivedToEstablished(TcpConnection c, Segment s, long now) {
         if (c.passiveOpen && c.listener != null && !c.listener.hasRoomForChild()) {
-            // Linux (tcp_abort_on_overflow=0): the accept queue is full; ignore the ACK and let
-            // the SYN-ACK be retransmitted, the client's data waits.
+            // Linux: the accept queue is full. By default (tcp_abort_on_overflow=0) ignore the ACK
+            // and let the SYN-ACK be retransmitted, the client's data waits; otherwise reset.
             counters.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
+            if (tunables.abortOnOverflow()) {
+                output.sendResetFor(s);
+                closeConnection(c, 0, now);
+            }
             return false;
         }
         c.sndUna = s.ack;
@@ -404,6 +468,15 @@ public final class TcpLayer implements TransportProtocol {
         establish(c, now);
         if (c.passiveOpen && c.listener != null) {
             counters.passiveOpens++;
+            // Linux inet_inherit_port: the child shares the listener's port without a conflict check.
+            PortBinding b = new PortBinding(PROTOCOL, c);
+            b.localAddress = c.localAddress;
+            b.localPort = c.localPort;
+            b.remoteAddress = c.remoteAddress;
+            b.remotePort = c.remotePort;
+            b.reuseAddress = c.listener.socket.reuseAddr;
+            ports.inherit(b);
+            c.binding = b;
             c.listener.childEstablished(c);
         }
         return true;
@@ -418,6 +491,8 @@ public final class TcpLayer implements TransportProtocol {
         timers.startTimeWait(c, now);
         if (c.socket != null) {
             c.socket.stateChanged();
+        } else {
+            c.releaseBuffers();
         }
     }
 
@@ -447,6 +522,11 @@ public final class TcpLayer implements TransportProtocol {
         }
         if (c.socket != null) {
             c.socket.connectionClosed(c);
+        } else {
+            c.releaseBuffers();
+            // The port stays taken until the connection is really gone (Linux keeps TIME-WAIT in bhash).
+            unbind(c.binding);
+            c.binding = null;
         }
     }
 
@@ -476,81 +556,79 @@ public final class TcpLayer implements TransportProtocol {
 
     // ---- ports and listeners ----
 
-    /** bind(2) rules for TCP: EADDRINUSE unless every holder of the port and the binder agree on SO_REUSEADDR. */
-    int bindPort(TcpSocket s, int address, int port) {
-        if (port == 0) {
-            for (int i = 0; i <= EPHEMERAL_HIGH - EPHEMERAL_LOW; i++) {
-                int p = EPHEMERAL_LOW + Math.floorMod(nextEphemeralOffset + i, EPHEMERAL_HIGH - EPHEMERAL_LOW + 1);
-                if (!boundPorts.containsKey(p)) {
-                    nextEphemeralOffset += i + 1;
-                    boundPorts.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
-                    return p;
-                }
-            }
-            return -Errno.EADDRINUSE;
-        }
-        List<TcpSocket> holders = boundPorts.get(port);
-        if (holders != null) {
-            for (TcpSocket h : holders) {
-                boolean overlap = h.boundAddress() == 0 || address == 0 || h.boundAddress() == address;
-                boolean shareable = s.reuseAddr && h.reuseAddr && !h.isListening();
-                if (overlap && !shareable) {
-                    return -Errno.EADDRINUSE;
-                }
-            }
-        }
-        boundPorts.computeIfAbsent(port, k -> new ArrayList<>()).add(s);
-        return port;
-    }
-
     /**
-     * An ephemeral port for connect() without bind (RFC 6056 algorithm 3 in spirit: a keyed
-     * offset per destination, then a linear search): one whose 4-tuple with this destination is
-     * unused and that no socket bound explicitly. Ports taken this way may be shared by
-     * connections to different destinations, as in Linux.
+     * A port for connect() without bind (Linux __inet_hash_connect, via the stack's
+     * {@link PortTable}): the 4-tuple must be free, TIME-WAIT included, because a connection keeps
+     * its binding until it is gone.
      */
-    int connectPort(TcpSocket s, int localAddress, int remoteAddress, int remotePort) {
-        int range = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
-        // The keyed hash F of RFC 6528 at M = 0 is RFC 6056's F(local, remote, remote port, secret).
-        int offset = isnGenerator.isn(localAddress, 0, remoteAddress, remotePort, 0) + nextEphemeralOffset;
-        for (int i = 0; i < range; i++) {
-            int p = EPHEMERAL_LOW + Math.floorMod(offset + i, range);
-            List<TcpSocket> holders = boundPorts.get(p);
-            boolean explicit = false;
-            if (holders != null) {
-                for (TcpSocket h : holders) {
-                    if (!h.autoBound) {
-                        explicit = true;
-                        break;
-                    }
-                }
-            }
-            if (explicit || tupleInUse(localAddress, p, remoteAddress, remotePort)) {
-                continue;
-            }
-            nextEphemeralOffset += i + 1;
-            boundPorts.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
-            return p;
-        }
-        return -Errno.EADDRNOTAVAIL;
+    int connectPort(PortBinding b, int localAddress, int remoteAddress, int remotePort) {
+        return ports.allocateEphemeralPort(b, localAddress, remoteAddress, remotePort);
     }
 
-    void releasePort(TcpSocket s, int port) {
-        List<TcpSocket> holders = boundPorts.get(port);
-        if (holders != null) {
-            holders.remove(s);
-            if (holders.isEmpty()) {
-                boundPorts.remove(port);
-            }
+    void unbind(PortBinding b) {
+        if (b != null) {
+            ports.unbind(b);
         }
     }
 
+    /** Listeners of one address and port (several only with SO_REUSEPORT) form a chain. */
     void addListener(TcpListener l) {
-        listeners.put(ConnectionTable.hi(l.localAddress, 0), ConnectionTable.lo(l.localPort, 0), l);
+        long hi = ConnectionTable.hi(l.localAddress, 0);
+        long lo = ConnectionTable.lo(l.localPort, 0);
+        TcpListener first = listeners.get(hi, lo);
+        if (first == null) {
+            listeners.put(hi, lo, l);
+        } else {
+            TcpListener last = first;
+            while (last.reusePortNext != null) {
+                last = last.reusePortNext;
+            }
+            last.reusePortNext = l;
+        }
     }
 
     void removeListener(TcpListener l) {
-        listeners.remove(ConnectionTable.hi(l.localAddress, 0), ConnectionTable.lo(l.localPort, 0), l);
+        long hi = ConnectionTable.hi(l.localAddress, 0);
+        long lo = ConnectionTable.lo(l.localPort, 0);
+        TcpListener first = listeners.get(hi, lo);
+        if (first == l) {
+            if (l.reusePortNext == null) {
+                listeners.remove(hi, lo, l);
+            } else {
+                listeners.put(hi, lo, l.reusePortNext);
+            }
+        } else {
+            for (TcpListener p = first; p != null; p = p.reusePortNext) {
+                if (p.reusePortNext == l) {
+                    p.reusePortNext = l.reusePortNext;
+                    break;
+                }
+            }
+        }
+        l.reusePortNext = null;
+    }
+
+    /**
+     * SO_REUSEPORT (Linux reuseport_select_sock): a connection's listener is chosen by a hash of
+     * the peer's address and port, so one client always lands on the same listener and the
+     * load spreads evenly.
+     */
+    private static TcpListener selectReusePort(TcpListener first, Segment s) {
+        if (first == null || first.reusePortNext == null) {
+            return first;
+        }
+        int n = 0;
+        for (TcpListener p = first; p != null; p = p.reusePortNext) {
+            n++;
+        }
+        int h = (s.srcAddr * 0x9E3779B1) ^ (s.srcPort * 0x85EBCA6B);
+        h ^= h >>> 15;
+        int pick = Math.floorMod(h, n);
+        TcpListener p = first;
+        for (int i = 0; i < pick; i++) {
+            p = p.reusePortNext;
+        }
+        return p;
     }
 
     /** Every connection's {@link TcpConnection#debugState()}, one per line (tests and debugging). */
@@ -565,9 +643,5 @@ public final class TcpLayer implements TransportProtocol {
         List<TcpConnectionInfo> out = new ArrayList<>();
         connections.forEach(c -> out.add(TcpConnectionInfo.of(c)));
         return out;
-    }
-
-    static CongestionControl newCongestionControl(String name) {
-        return CongestionControls.create(name);
     }
 }

@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import java.util.ArrayDeque;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * A socket in LISTEN (RFC 9293 3.10.7.2) with Linux's two queues: the SYN queue of half-open
@@ -16,6 +17,8 @@ final class TcpListener {
     final int localAddress;
     final int localPort;
     private int backlog;
+    /** The next listener of the same address and port (SO_REUSEPORT group), or null. */
+    TcpListener reusePortNext;
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     private int synQueueLength;
 
@@ -64,8 +67,9 @@ final class TcpListener {
             layer.output.sendResetFor(s);
             return;
         }
-        if (!s.has(TcpFlags.SYN)) {
-            // Fourth: "any other control or text-bearing segment ... drop it and return".
+        if (!s.has(TcpFlags.SYN) || s.has(TcpFlags.FIN)) {
+            // Fourth: "any other control or text-bearing segment ... drop it and return"; Linux
+            // also discards SYN|FIN, a scanner's probe rather than a connection request.
             layer.counters.drop(DropReason.TCP_UNEXPECTED_SEGMENT);
             return;
         }
@@ -100,6 +104,7 @@ final class TcpListener {
         c.sndWl1 = s.seq;
         c.maxSndWnd = c.sndWnd;
         layer.negotiateOptions(c, s, now);
+        TcpEcn.passiveOpen(c, s, layer.tunables);
         c.state = TcpState.SYN_RECEIVED;
         c.lastReceived = now;
         layer.insert(c);
@@ -114,7 +119,7 @@ final class TcpListener {
      * connection runs with none of those options, which RFC 4987 accepts as the cost.
      */
     private void sendCookieSynAck(Segment s, long now) {
-        TcpConnection c = layer.newConnection(socket);
+        TcpConnection c = layer.cookieConnection(socket);
         layer.bindTuple(c, s.dstAddr, localPort, s.srcAddr, s.srcPort);
         c.irs = s.seq;
         c.rcvNxt = s.seq + 1;
@@ -133,8 +138,12 @@ final class TcpListener {
         } else {
             // The SYN's options ride in the low bits of our TSval and come back in its TSecr.
             int tsNow = TcpOutput.tsVal(c, now);
-            int encoded = SynCookies.encodeTimestamp(tsNow, c.windowScaling ? c.sndScale : -1, c.sackPermitted, false);
+            TcpEcn.passiveOpen(c, s, layer.tunables);
+            int encoded = SynCookies.encodeTimestamp(tsNow, c.windowScaling ? c.sndScale : -1, c.sackPermitted, c.ecnOn);
             c.tsOffset += encoded - tsNow;
+        }
+        if (!c.timestamps) {
+            c.ecnOn = false;
         }
         c.state = TcpState.SYN_RECEIVED;
         layer.counters.synCookiesSent++;
@@ -172,10 +181,11 @@ final class TcpListener {
             c.tsRecent = s.tsVal;
             c.tsRecentTime = now;
             c.sackPermitted = layer.tunables.sack() && SynCookies.timestampSack(s.tsEcr);
+            c.ecnOn = layer.tunables.ecn() != 0 && SynCookies.timestampEcn(s.tsEcr);
             if (ws >= 0 && layer.tunables.windowScaling()) {
                 c.windowScaling = true;
                 c.sndScale = ws;
-                c.rcvScale = TcpLayer.scaleFor(c.receiveBuffer.maxCapacity());
+                c.rcvScale = TcpLayer.scaleFor(c.rcvBufMax);
             }
         }
         layer.updateSendMss(c, layer.ip.pathMtu(c.remoteAddress));

@@ -3,8 +3,9 @@ package org.alpenstack.kernel.tcp;
 import org.alpenstack.kernel.buf.BufferPool;
 import org.alpenstack.kernel.buf.PacketBuffer;
 import org.alpenstack.kernel.ip.IpOutput;
-import org.alpenstack.kernel.wire.Bytes;
-import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.TcpFlags;
+import org.alpenstack.kernel.wire.TcpHeader;
+import org.alpenstack.kernel.wire.TcpOptions;
 
 /**
  * Everything that leaves a connection: the decision what may be sent now (windows, Nagle, SWS
@@ -13,21 +14,11 @@ import org.alpenstack.kernel.wire.Checksum;
  * FreeBSD's tcp_output.c.
  */
 final class TcpOutput {
-    static final int HEADER_LENGTH = 20;
-    /** Room for a full option block (RFC 9293 3.1: data offset up to 15 words). */
-    static final int MAX_OPTIONS = 40;
-
-    private static final int OPT_EOL = 0;
-    private static final int OPT_NOP = 1;
-    private static final int OPT_MSS = 2;
-    private static final int OPT_WS = 3;
-    private static final int OPT_SACK_PERMITTED = 4;
-    private static final int OPT_SACK = 5;
-    private static final int OPT_TIMESTAMP = 8;
-
     private final TcpLayer layer;
     /** Scratch SACK edges (left, right pairs) for the segment being built (no allocation per segment). */
     private final int[] sackEdges = new int[8];
+    /** The options of the segment being built (no allocation per segment). */
+    private final TcpOptions options = new TcpOptions();
 
     TcpOutput(TcpLayer layer) {
         this.layer = layer;
@@ -39,10 +30,17 @@ final class TcpOutput {
      */
     void output(TcpConnection c, long now) {
         // Bounded only by windows; the guard protects against a logic error looping forever.
+        int sent = 0;
         for (int guard = 0; guard < 100_000; guard++) {
             if (!sendOne(c, now)) {
-                return;
+                break;
             }
+            sent++;
+        }
+        if (sent > 0) {
+            // Linux tcp_write_xmit: the loss probe is rescheduled after every burst, timed from
+            // the last transmission and sized by what is now in flight.
+            layer.timers.rescheduleProbe(c, now);
         }
     }
 
@@ -58,6 +56,7 @@ final class TcpOutput {
         if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
             if (c.sndNxt == c.iss) {
                 int flags = st == TcpState.SYN_SENT ? TcpFlags.SYN : TcpFlags.SYN | TcpFlags.ACK;
+                flags |= TcpEcn.synFlags(c, st == TcpState.SYN_RECEIVED);
                 emit(c, c.iss, flags, 0, now);
                 return false;
             }
@@ -71,10 +70,10 @@ final class TcpOutput {
         int buffered = c.sendBuffer.length();
         int off = c.sndNxt - c.sndUna;
         if (off == 0 && buffered > 0 && c.sndUna == c.sndMax && layer.tunables.slowStartAfterIdle()
-                && c.lastSent != 0 && now - c.lastSent > c.rtt.rto()) {
+                && c.lastDataSent != 0 && now - c.lastDataSent > c.rtt.rto()) {
             // RFC 5681 4.1 / RFC 7661: after an idle period longer than the RTO, restart the window.
             c.cc.onIdleRestart(now);
-            c.lastSent = now;
+            c.lastDataSent = now;
         }
         int window = Math.min(c.sndWnd, c.cc.cwnd());
         int len = Math.min(buffered - off, window - off);
@@ -96,7 +95,7 @@ final class TcpOutput {
                 // Nagle (RFC 896, RFC 9293 3.7.4) in Minshall's form, as Linux: a short segment may
                 // go unless an earlier short segment is still unacknowledged.
                 send = true;
-            } else if (retransmitting) {
+            } else if (retransmitting || c.forceSend) {
                 send = true;
             } else if (c.maxSndWnd > 0 && len >= c.maxSndWnd / 2) {
                 // Sender SWS avoidance (RFC 9293 3.8.6.2.1): at least half the largest window offered.
@@ -110,11 +109,16 @@ final class TcpOutput {
             send = true;
         }
         if (!send) {
-            if (buffered > off && c.sndWnd == 0 && !c.retransmitTimer.isScheduled() && !c.persistTimer.isScheduled()) {
+            // Data waits with nothing in flight to clock it out: a zero window (probe it), a window
+            // too small for sender SWS avoidance, or TCP_CORK. The persist timer bounds the wait
+            // (RFC 9293 3.8.6.1 and the override timeout of 3.8.6.2.1; Linux's 200 ms cork ceiling).
+            if (buffered > off && c.sndUna == c.sndMax && !c.retransmitTimer.isScheduled()
+                    && !c.persistTimer.isScheduled()) {
                 layer.timers.startPersist(c, now);
             }
             return false;
         }
+        c.forceSend = false;
 
         int flags = TcpFlags.ACK;
         if (fin) {
@@ -133,12 +137,44 @@ final class TcpOutput {
      * Only reads trigger this, as in Linux's tcp_cleanup_rbuf: other segments carry the current
      * window anyway.
      */
-    void afterRead(TcpConnection c, long now) {
+    void afterRead(TcpConnection c, int copied, long now) {
+        adjustReceiveSpace(c, copied, now);
         if (c.state.haveEstablished() && c.state != TcpState.TIME_WAIT && windowUpdateDue(c)) {
             c.ackNow = true;
             layer.counters.windowUpdates++;
         }
         output(c, now);
+    }
+
+    /**
+     * Dynamic right-sizing (Linux tcp_rcv_space_adjust, after Fisk and Feng): once per receiver
+     * RTT, if the application read more than before, size the receive buffer to twice that plus
+     * sixteen segments, so the window offered can keep up with a sender still in slow start.
+     */
+    private static void adjustReceiveSpace(TcpConnection c, int copied, long now) {
+        if (!c.receiveBufferAutotune || c.receiveBuffer == null) {
+            return;
+        }
+        c.rcvSpaceCopied += copied;
+        long rtt = c.rcvRtt > 0 ? c.rcvRtt : c.rtt.hasSample() ? c.rtt.srtt() : 0;
+        if (c.rcvSpaceStart == 0) {
+            c.rcvSpaceStart = now;
+            return;
+        }
+        if (rtt <= 0 || now - c.rcvSpaceStart < rtt) {
+            return;
+        }
+        int perRtt = c.rcvSpaceCopied;
+        c.rcvSpaceCopied = 0;
+        c.rcvSpaceStart = now;
+        if (perRtt <= c.rcvSpace) {
+            return;
+        }
+        c.rcvSpace = perRtt;
+        long want = 2L * perRtt + 16L * c.advertisedMss;
+        if (want > c.receiveBuffer.capacity()) {
+            c.receiveBuffer.grow((int) Math.min(want, c.rcvBufMax));
+        }
     }
 
     /**
@@ -159,6 +195,11 @@ final class TcpOutput {
 
     /** Free room in the receive buffer, capped by what the window field can express. */
     static int receiveSpace(TcpConnection c) {
+        if (c.receiveBuffer == null) {
+            // before ESTABLISHED: the buffer to come; an orphan in TIME-WAIT: what it last offered
+            return c.state.haveEstablished() ? Math.max(0, c.rcvAdv - c.rcvNxt)
+                    : Math.max(0, Math.min(c.rcvBufSize, 65535 << c.rcvScale));
+        }
         int space = c.receiveBuffer.free();
         int max = 65535 << c.rcvScale;
         return Math.max(0, Math.min(space, max));
@@ -172,6 +213,9 @@ final class TcpOutput {
     static int windowToAdvertise(TcpConnection c) {
         int offered = Math.max(0, c.rcvAdv - c.rcvNxt);
         int space = receiveSpace(c);
+        if (c.receiveBuffer == null) {
+            return Math.max(space, offered);
+        }
         int threshold = Math.min(c.receiveBuffer.capacity() / 2, c.sndMss);
         if (space - offered < threshold && space < c.receiveBuffer.capacity()) {
             space = offered;
@@ -237,8 +281,27 @@ final class TcpOutput {
             seq = c.sndMax;
         }
         // The SACK blocks are taken once: a pending D-SACK is consumed by reading it (RFC 2883 4).
-        int blocks = syn ? 0 : sackBlocksToSend(c, flags);
-        int optLen = syn ? synOptionsLength(c) : dataOptionsLength(c, blocks);
+        TcpOptions o = options;
+        o.clear();
+        if (syn) {
+            // Our offers, or on a SYN-ACK what survived negotiation (RFC 7323 1.3, RFC 2018 2).
+            o.mss(c.advertisedMss);
+            o.sackPermitted(c.sackPermitted);
+            if (c.windowScaling) {
+                o.windowScale(c.rcvScale);
+            }
+        }
+        if (c.timestamps) {
+            // RFC 7323 3.2: on every segment once negotiated; TSecr is TS.Recent (0 in our SYN).
+            o.timestamps(tsVal(c, now), c.tsRecent);
+        }
+        if (!syn) {
+            int blocks = sackBlocksToSend(c, flags);
+            for (int i = 0; i < blocks; i++) {
+                o.addSackBlock(sackEdges[2 * i], sackEdges[2 * i + 1]);
+            }
+        }
+        int optLen = o.bufferLen();
         int maxData = c.sndMss + (c.timestamps ? 12 : 0) - optLen;
         if (!syn && len > maxData) {
             // SACK blocks do not fit beside a full segment: like Linux's tcp_current_mss, carry less
@@ -247,7 +310,12 @@ final class TcpOutput {
             len = Math.max(0, maxData);
             flags &= ~(TcpFlags.FIN | TcpFlags.PSH);
         }
-        int hdrLen = HEADER_LENGTH + optLen;
+        boolean newData = len > 0 && !SeqNum.lt(seq, c.sndMax);
+        if (!syn && (flags & TcpFlags.RST) == 0) {
+            flags |= TcpEcn.flags(c, newData);
+        }
+        int tos = syn ? 0 : TcpEcn.tos(c, newData);
+        int hdrLen = TcpHeader.HEADER_LEN + optLen;
         PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, hdrLen + len);
         byte[] a = b.array();
         int at = b.append(hdrLen + len);
@@ -263,24 +331,18 @@ final class TcpOutput {
             }
             window = Math.min(window, 65535);
         }
-        Bytes.u16(a, at, c.localPort);
-        Bytes.u16(a, at + 2, c.remotePort);
-        Bytes.u32(a, at + 4, seq);
-        Bytes.u32(a, at + 8, ack);
-        Bytes.u8(a, at + 12, (hdrLen / 4) << 4);
-        Bytes.u8(a, at + 13, flags);
-        Bytes.u16(a, at + 14, window);
-        Bytes.u16(a, at + 16, 0);
-        Bytes.u16(a, at + 18, 0);
-        int o = at + HEADER_LENGTH;
-        o = syn ? writeSynOptions(c, a, o, now) : writeDataOptions(c, a, o, blocks, now);
-        while (o < at + hdrLen) {
-            a[o++] = OPT_EOL;
-        }
+        TcpHeader.sourcePort(a, at, c.localPort);
+        TcpHeader.destinationPort(a, at, c.remotePort);
+        TcpHeader.sequenceNumber(a, at, seq);
+        TcpHeader.acknowledgmentNumber(a, at, ack);
+        TcpHeader.headerLengthAndFlags(a, at, hdrLen, flags);
+        TcpHeader.window(a, at, window);
+        TcpHeader.urgentPointer(a, at, 0);
+        o.emit(a, at + TcpHeader.OPTIONS);
         if (len > 0) {
             c.sendBuffer.copyOut(seq, a, at + hdrLen, len);
         }
-        Bytes.u16(a, at + 16, Checksum.compute(a, at, hdrLen + len, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL));
+        TcpHeader.fillChecksum(a, at, hdrLen + len, c.localAddress, c.remoteAddress);
 
         // Bookkeeping before handing the buffer over, so that a synchronous loopback cannot see stale state.
         if ((flags & TcpFlags.RST) == 0) {
@@ -293,6 +355,9 @@ final class TcpOutput {
                 }
                 if (SeqNum.gt(c.sndNxt, c.sndMax)) {
                     c.sndMax = c.sndNxt;
+                    if (c.sackPermitted) {
+                        c.scoreboard.setSndMax(c.sndMax);
+                    }
                 }
                 if (isRetransmit) {
                     layer.counters.retransmittedSegments++;
@@ -326,69 +391,28 @@ final class TcpOutput {
             }
         }
         c.lastSent = now;
+        if (len > 0) {
+            c.lastDataSent = now;
+        }
         c.segmentsOut++;
         c.bytesSentTotal += len;
         layer.counters.segmentsOut++;
         if ((flags & TcpFlags.RST) != 0) {
             layer.counters.resetsSent++;
         }
-        int err = layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
+        int err = layer.ip.send(b, c.localAddress, c.remoteAddress, TcpLayer.PROTOCOL, tos, IpOutput.DEFAULT_TTL, true);
         if (err < 0) {
             // Lost locally (no route, neighbour queue full, DF and too big): the retransmission
             // timer recovers it like any loss; Linux reports such errors as soft errors.
             layer.counters.sendErrors++;
             c.softError = -err;
+            if (err == -org.alpenstack.kernel.socket.Errno.EMSGSIZE && c.state.haveEstablished()) {
+                // The route's MTU is smaller than our segments (RFC 1191 learned locally, or a
+                // route change): follow it; the retransmission timer resends at the new size.
+                layer.shrinkMssToRoute(c);
+            }
         }
         return (flags & TcpFlags.RST) != 0 ? 0 : len + (syn ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
-    }
-
-    private static int synOptionsLength(TcpConnection c) {
-        int n = 4; // MSS
-        if (c.sackPermitted || c.timestamps) {
-            n += c.timestamps ? (c.sackPermitted ? 12 : 12) : 4;
-        }
-        if (c.windowScaling) {
-            n += 4;
-        }
-        return n;
-    }
-
-    /** SYN options in Linux's order and padding: MSS, SACK-permitted+TS, NOP+WS. */
-    private int writeSynOptions(TcpConnection c, byte[] a, int o, long now) {
-        a[o++] = OPT_MSS;
-        a[o++] = 4;
-        Bytes.u16(a, o, c.advertisedMss);
-        o += 2;
-        if (c.timestamps) {
-            if (c.sackPermitted) {
-                a[o++] = OPT_SACK_PERMITTED;
-                a[o++] = 2;
-            } else {
-                a[o++] = OPT_NOP;
-                a[o++] = OPT_NOP;
-            }
-            o = writeTimestamp(c, a, o, now);
-        } else if (c.sackPermitted) {
-            a[o++] = OPT_NOP;
-            a[o++] = OPT_NOP;
-            a[o++] = OPT_SACK_PERMITTED;
-            a[o++] = 2;
-        }
-        if (c.windowScaling) {
-            a[o++] = OPT_NOP;
-            a[o++] = OPT_WS;
-            a[o++] = 3;
-            a[o++] = (byte) c.rcvScale;
-        }
-        return o;
-    }
-
-    private int writeTimestamp(TcpConnection c, byte[] a, int o, long now) {
-        a[o++] = OPT_TIMESTAMP;
-        a[o++] = 10;
-        Bytes.u32(a, o, tsVal(c, now));
-        Bytes.u32(a, o + 4, c.tsRecent);
-        return o + 8;
     }
 
     /** Our TSval: a millisecond clock (RFC 7323 5.4: 1 ms to 1 s per tick) plus a per-connection offset. */
@@ -397,41 +421,12 @@ final class TcpOutput {
     }
 
     private int sackBlocksToSend(TcpConnection c, int flags) {
-        if (!c.sackPermitted || (flags & TcpFlags.RST) != 0
+        if (!c.sackPermitted || (flags & TcpFlags.RST) != 0 || c.reassembly == null
                 || !c.reassembly.hasOutOfOrder() && !c.reassembly.hasPendingDsack()) {
             return 0;
         }
         // 40 bytes of options: three blocks beside timestamps, four without (RFC 2018 3).
         return c.reassembly.sackBlocks(sackEdges, c.timestamps ? 3 : 4);
-    }
-
-    private static int dataOptionsLength(TcpConnection c, int blocks) {
-        int n = c.timestamps ? 12 : 0;
-        if (blocks > 0) {
-            n += 4 + 8 * blocks;
-        }
-        return n;
-    }
-
-    /** Timestamps (RFC 7323 appendix A layout: NOP NOP TS) and SACK blocks (RFC 2018 3). */
-    private int writeDataOptions(TcpConnection c, byte[] a, int o, int blocks, long now) {
-        if (c.timestamps) {
-            a[o++] = OPT_NOP;
-            a[o++] = OPT_NOP;
-            o = writeTimestamp(c, a, o, now);
-        }
-        if (blocks > 0) {
-            a[o++] = OPT_NOP;
-            a[o++] = OPT_NOP;
-            a[o++] = OPT_SACK;
-            a[o++] = (byte) (2 + 8 * blocks);
-            for (int i = 0; i < blocks; i++) {
-                Bytes.u32(a, o, sackEdges[2 * i]);
-                Bytes.u32(a, o + 4, sackEdges[2 * i + 1]);
-                o += 8;
-            }
-        }
-        return o;
     }
 
     /**
@@ -461,19 +456,17 @@ final class TcpOutput {
 
     /** A header-only segment with no connection behind it (resets, SYN-cookie SYN-ACKs use their own path). */
     void sendBare(int src, int srcPort, int dst, int dstPort, int seq, int ack, int flags, int window) {
-        PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, HEADER_LENGTH);
+        PacketBuffer b = layer.pool.acquire(BufferPool.DEFAULT_HEADROOM, TcpHeader.HEADER_LEN);
         byte[] a = b.array();
-        int at = b.append(HEADER_LENGTH);
-        Bytes.u16(a, at, srcPort);
-        Bytes.u16(a, at + 2, dstPort);
-        Bytes.u32(a, at + 4, seq);
-        Bytes.u32(a, at + 8, ack);
-        Bytes.u8(a, at + 12, (HEADER_LENGTH / 4) << 4);
-        Bytes.u8(a, at + 13, flags);
-        Bytes.u16(a, at + 14, window);
-        Bytes.u16(a, at + 16, 0);
-        Bytes.u16(a, at + 18, 0);
-        Bytes.u16(a, at + 16, Checksum.compute(a, at, HEADER_LENGTH, src, dst, TcpLayer.PROTOCOL));
+        int at = b.append(TcpHeader.HEADER_LEN);
+        TcpHeader.sourcePort(a, at, srcPort);
+        TcpHeader.destinationPort(a, at, dstPort);
+        TcpHeader.sequenceNumber(a, at, seq);
+        TcpHeader.acknowledgmentNumber(a, at, ack);
+        TcpHeader.headerLengthAndFlags(a, at, TcpHeader.HEADER_LEN, flags);
+        TcpHeader.window(a, at, window);
+        TcpHeader.urgentPointer(a, at, 0);
+        TcpHeader.fillChecksum(a, at, TcpHeader.HEADER_LEN, src, dst);
         layer.counters.segmentsOut++;
         layer.ip.send(b, src, dst, TcpLayer.PROTOCOL, 0, IpOutput.DEFAULT_TTL, true);
     }

@@ -18,16 +18,18 @@ final class TcpRecovery {
     }
 
     /** Called for every acceptable ACK of a SACK connection, before the dup-ACK decision. */
-    void updateScoreboard(TcpConnection c, Segment s) {
+    /** Returns the bytes this ACK SACKed for the first time. */
+    int updateScoreboard(TcpConnection c, Segment s) {
         int n = s.sackBlocks;
         for (int i = 0; i < n; i++) {
             blocks[2 * i] = s.sackLeft[i];
             blocks[2 * i + 1] = s.sackRight[i];
         }
-        c.scoreboard.update(s.ack, blocks, n, c.sndMax);
+        int newly = c.scoreboard.update(s.ack, blocks, n, c.sndMax);
         if (c.scoreboard.lastUpdateHadDsack()) {
             layer.counters.dsacksReceived++;
         }
+        return newly;
     }
 
     /** A duplicate ACK (RFC 5681 section 2 definition); {@code c.dupAcks} already counts it. */
@@ -52,7 +54,7 @@ final class TcpRecovery {
     }
 
     /** After the ACK step of a SACK connection: maybe start recovery, then send what RFC 6675 allows. */
-    void afterAck(TcpConnection c, long now) {
+    void afterAck(TcpConnection c, int delivered, long now) {
         if (!c.sackPermitted) {
             return;
         }
@@ -62,26 +64,34 @@ final class TcpRecovery {
                 && (c.scoreboard.shouldEnterRecovery() || c.dupAcks >= layer.tunables.reordering())) {
             enterRecovery(c, now);
             c.scoreboard.enterRecovery();
+            c.prr.enter(c.sndMax - c.sndUna);
             layer.counters.fastRetransmits++;
         }
         if (c.inRecovery) {
-            sendDuringRecovery(c, now);
+            sendDuringRecovery(c, delivered, now);
         }
     }
 
     private void enterRecovery(TcpConnection c, long now) {
         c.recover = c.sndMax;
         c.inRecovery = true;
+        // Recovery takes over; the cwnd reduction it makes covers a loss a probe may have repaired.
+        c.tlpOutstanding = false;
         int flight = c.sackPermitted ? c.scoreboard.pipe() : c.flightSize();
         c.cc.onEnterRecovery(Math.max(flight, c.flightSize()), now);
         // The timer now guards the retransmission (RFC 6298 5.3 applies to it as to any send).
         layer.timers.restartRetransmit(c, now);
     }
 
-    /** RFC 6675 section 5 step (C): while pipe < cwnd, send what NextSeg() names. */
-    private void sendDuringRecovery(TcpConnection c, long now) {
+    /**
+     * RFC 6675 section 5 step (C) for what to send (NextSeg), RFC 6937 PRR for how much: the
+     * reduction to ssthresh is spread over the recovery's ACKs instead of RFC 6675's
+     * "while pipe < cwnd", which bursts after heavy loss (Linux does the same).
+     */
+    private void sendDuringRecovery(TcpConnection c, int delivered, long now) {
         SackScoreboard sb = c.scoreboard;
-        for (int guard = 0; guard < 1000 && sb.pipe() < c.cc.cwnd(); guard++) {
+        int sndcnt = c.prr.onAck(delivered, sb.pipe(), c.cc.ssthresh(), c.sndMss);
+        for (int guard = 0; guard < 1000 && sndcnt > 0; guard++) {
             int unsent = c.sendBuffer.length() - (c.sndMax - c.sndUna);
             int windowRoom = c.sndUna + c.sndWnd - c.sndMax;
             int newData = Math.max(0, Math.min(unsent, windowRoom));
@@ -101,6 +111,8 @@ final class TcpRecovery {
                     c.sndNxt = c.sndMax;
                 }
                 sb.setSndMax(c.sndMax);
+                c.prr.onSent(sent);
+                sndcnt -= sent;
             } else {
                 int sent = layer.output.retransmitAt(c, seq, len, now);
                 if (sent <= 0) {
@@ -111,6 +123,8 @@ final class TcpRecovery {
                 } else {
                     sb.markRetransmitted(seq, sent);
                 }
+                c.prr.onSent(sent);
+                sndcnt -= sent;
             }
         }
     }
@@ -133,6 +147,7 @@ final class TcpRecovery {
 
     /** The retransmission timer took over (RFC 6675 5.1): leave recovery; SACK information stays advisory. */
     void retransmitTimeout(TcpConnection c) {
+        c.tlpOutstanding = false;
         c.inRecovery = false;
         c.dupAcks = 0;
         c.recover = c.sndMax;

@@ -2,6 +2,7 @@ package org.alpenstack.kernel.tcp;
 
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.InetEndpoint;
+import org.alpenstack.kernel.socket.PortBinding;
 import org.alpenstack.kernel.socket.Readiness;
 import org.alpenstack.kernel.socket.StackSocket;
 import org.alpenstack.kernel.tcp.cc.CongestionControls;
@@ -24,6 +25,7 @@ public final class TcpSocket extends StackSocket {
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
     public static final int TCP_NODELAY = 1;
     public static final int TCP_MAXSEG = 2;
     public static final int TCP_CORK = 3;
@@ -51,11 +53,12 @@ public final class TcpSocket extends StackSocket {
     private SockState sockState = SockState.UNCONNECTED;
     private TcpConnection conn;
     private TcpListener listener;
-    private boolean bound;
-    /** The port was chosen by connect(), not bind(): it may be shared with other connections. */
-    boolean autoBound;
-    private int boundAddress;
-    private int boundPort;
+    /** This socket's entry in the stack's port table (an accepted socket takes its connection's). */
+    private PortBinding binding;
+    /** The port was chosen by connect(), not bind(): released if the connection fails (Linux). */
+    private boolean autoBound;
+    /** The connection reached ESTABLISHED at some point. */
+    private boolean wasEstablished;
     private boolean closed;
     private boolean shutRead;
     private boolean shutWrite;
@@ -82,6 +85,7 @@ public final class TcpSocket extends StackSocket {
     TcpSocket(TcpLayer layer, int id) {
         super(id);
         this.layer = layer;
+        this.binding = new PortBinding(TcpLayer.PROTOCOL, this);
         TcpTunables t = layer.tunables;
         this.keepIdle = t.keepaliveTimeNanos();
         this.keepInterval = t.keepaliveIntvlNanos();
@@ -93,9 +97,7 @@ public final class TcpSocket extends StackSocket {
         this(layer, id);
         this.conn = accepted;
         this.sockState = SockState.CONNECTED;
-        this.bound = true;
-        this.boundAddress = accepted.localAddress;
-        this.boundPort = accepted.localPort;
+        this.binding = accepted.binding;
         // Linux: an accepted socket inherits the listener's options.
         this.reuseAddr = parent.reuseAddr;
         this.sndBuf = parent.sndBuf;
@@ -115,6 +117,10 @@ public final class TcpSocket extends StackSocket {
         if (accepted.state.isClosed()) {
             connectionDone = true;
         }
+    }
+
+    int maxSegOption() {
+        return maxSeg;
     }
 
     /** Copies the socket options into a new connection. */
@@ -140,20 +146,17 @@ public final class TcpSocket extends StackSocket {
         if (closed) {
             return -Errno.EBADF;
         }
-        if (bound || conn != null) {
+        if (binding.isBound() || conn != null) {
             return -Errno.EINVAL;
         }
         if (local.address() != 0 && !layer.ip.isLocalAddress(local.address())) {
             return -Errno.EADDRNOTAVAIL;
         }
-        int port = layer.bindPort(this, local.address(), local.port());
+        int port = layer.ports.bind(binding, local.address(), local.port());
         if (port < 0) {
             return port;
         }
-        bound = true;
         autoBound = false;
-        boundAddress = local.address();
-        boundPort = port;
         return 0;
     }
 
@@ -169,16 +172,19 @@ public final class TcpSocket extends StackSocket {
             listener.setBacklog(backlog);
             return 0;
         }
-        if (!bound) {
-            int port = layer.bindPort(this, 0, 0);
+        // Linux inet_csk_listen_start: a listener may not share its port through SO_REUSEADDR.
+        binding.listening = true;
+        if (!binding.isBound()) {
+            int port = layer.ports.bind(binding, 0, 0);
             if (port < 0) {
+                binding.listening = false;
                 return port;
             }
-            bound = true;
-            boundAddress = 0;
-            boundPort = port;
+        } else if (layer.ports.conflicts(binding, binding.localAddress, binding.localPort)) {
+            binding.listening = false;
+            return -Errno.EADDRINUSE;
         }
-        listener = new TcpListener(layer, this, boundAddress, boundPort, backlog);
+        listener = new TcpListener(layer, this, binding.localAddress, binding.localPort, backlog);
         layer.addListener(listener);
         notifyReadiness(false);
         return 0;
@@ -257,25 +263,25 @@ public final class TcpSocket extends StackSocket {
         if (remote.port() == 0 && remote.address() == 0) {
             return -Errno.EINVAL;
         }
-        int src = bound && boundAddress != 0 ? boundAddress : layer.ip.sourceAddressFor(remote.address());
+        boolean bound = binding.isBound();
+        int src = bound && binding.localAddress != 0 ? binding.localAddress : layer.ip.sourceAddressFor(remote.address());
         if (src == 0) {
             return -Errno.ENETUNREACH;
         }
         int port;
         if (bound) {
-            port = boundPort;
+            port = binding.localPort;
             if (layer.tupleInUse(src, port, remote.address(), remote.port())) {
                 return -Errno.EADDRNOTAVAIL;
             }
+            binding.remoteAddress = remote.address();
+            binding.remotePort = remote.port();
         } else {
-            port = layer.connectPort(this, src, remote.address(), remote.port());
+            port = layer.connectPort(binding, src, remote.address(), remote.port());
             if (port < 0) {
                 return port;
             }
-            bound = true;
             autoBound = true;
-            boundAddress = 0;
-            boundPort = port;
         }
         long now = now();
         TcpConnection c = layer.newConnection(this);
@@ -284,11 +290,13 @@ public final class TcpSocket extends StackSocket {
         connectionDone = false;
         softError = 0;
         layer.bindTuple(c, src, port, remote.address(), remote.port());
+        c.binding = binding;
         c.iss = layer.isn(c, now);
         c.sndUna = c.iss;
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.state = TcpState.SYN_SENT;
+        TcpEcn.activeOpen(c, layer.tunables);
         layer.insert(c);
         layer.counters.activeOpens++;
         layer.output.output(c, now);
@@ -313,11 +321,11 @@ public final class TcpSocket extends StackSocket {
             return 0;
         }
         TcpConnection c = conn;
-        int n = c.receiveBuffer.read(dst, off, len);
+        int n = c.receiveBuffer == null ? 0 : c.receiveBuffer.read(dst, off, len);
         if (n > 0) {
             if (!c.state.isClosed()) {
                 // The window may open far enough to tell the peer (RFC 9293 3.8.6.2.2).
-                layer.output.afterRead(c, now());
+                layer.output.afterRead(c, n, now());
             }
             notifyReadiness(false);
             return n;
@@ -369,14 +377,43 @@ public final class TcpSocket extends StackSocket {
         return n;
     }
 
+    /**
+     * recv(2) with MSG_PEEK: like {@link #read} but the bytes stay queued (and the window does not
+     * move). A pending error is reported and cleared, as by Linux's sock_error().
+     */
+    public int peek(byte[] dst, int off, int len) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (listener != null || conn == null) {
+            return -Errno.ENOTCONN;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        TcpConnection c = conn;
+        int n = c.receiveBuffer == null ? 0 : c.receiveBuffer.peek(dst, off, len);
+        if (n > 0) {
+            return n;
+        }
+        int e = takeError();
+        if (e != 0) {
+            return -e;
+        }
+        if (shutRead || c.finReceived || connectionDone) {
+            return 0;
+        }
+        return -Errno.EAGAIN;
+    }
+
     /** Bytes readable now (FIONREAD / SIOCINQ). */
     public int available() {
-        return conn == null ? 0 : conn.receiveBuffer.available();
+        return conn == null ? 0 : conn.readable();
     }
 
     /** Bytes queued and not yet acknowledged (SIOCOUTQ). */
     public int unacknowledged() {
-        return conn == null ? 0 : conn.sendBuffer.length();
+        return conn == null ? 0 : conn.sendBuffered();
     }
 
     // ---- shutdown / close ----
@@ -427,7 +464,6 @@ public final class TcpSocket extends StackSocket {
     /** RFC 9293 3.10.4 CLOSE: our FIN goes after the queued data; the state moves at once. */
     private void queueFin(TcpConnection c, long now) {
         switch (c.state) {
-            case SYN_RECEIVED:
             case ESTABLISHED:
                 c.state = TcpState.FIN_WAIT_1;
                 break;
@@ -460,8 +496,9 @@ public final class TcpSocket extends StackSocket {
         }
         TcpConnection c = conn;
         if (c != null && !c.state.isClosed()) {
-            boolean unread = c.receiveBuffer.available() > 0;
-            if (lingerOn && lingerSeconds == 0 || unread) {
+            boolean unread = c.readable() > 0;
+            if (lingerOn && lingerSeconds == 0 || unread || c.state == TcpState.SYN_RECEIVED) {
+                // (an active open caught in SYN-RECEIVED by a simultaneous open is simply reset)
                 c.socket = null;
                 layer.abort(c, 0, now);
             } else if (c.state == TcpState.SYN_SENT) {
@@ -475,11 +512,14 @@ public final class TcpSocket extends StackSocket {
                 c.socket = null;
                 if (c.state == TcpState.FIN_WAIT_2) {
                     layer.timers.finWait2Entered(c, now);
+                } else if (c.state == TcpState.TIME_WAIT) {
+                    c.releaseBuffers();
                 }
             }
         }
-        if (bound) {
-            layer.releasePort(this, boundPort);
+        // A connection still finishing (FIN-WAIT, TIME-WAIT ...) keeps the port; it lets go when gone.
+        if (c == null || c.state.isClosed() || c.binding != binding) {
+            layer.unbind(binding);
         }
         setListener(null);
         layer.socketClosed(this);
@@ -503,6 +543,10 @@ public final class TcpSocket extends StackSocket {
             switch (name) {
                 case SO_REUSEADDR:
                     reuseAddr = value != 0;
+                    binding.reuseAddress = reuseAddr;
+                    return 0;
+                case SO_REUSEPORT:
+                    binding.reusePort = value != 0;
                     return 0;
                 case SO_KEEPALIVE:
                     keepAlive = value != 0;
@@ -516,14 +560,24 @@ public final class TcpSocket extends StackSocket {
                     sndBuf = Math.max(MIN_SNDBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
                     sndBuf = Math.min(sndBuf, layer.tunables.wmemMax() * 2);
                     if (c != null) {
-                        c.sendBuffer.grow(sndBuf);
+                        c.sndBufSize = Math.max(c.sndBufSize, sndBuf);
+                        c.sndBufMax = Math.max(c.sndBufMax, sndBuf);
+                        c.sendBufferAutotune = false;
+                        if (c.sendBuffer != null) {
+                            c.sendBuffer.grow(sndBuf);
+                        }
                     }
                     return 0;
                 case SO_RCVBUF:
                     rcvBuf = Math.max(MIN_RCVBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.max(0, value)) * 2);
                     rcvBuf = Math.min(rcvBuf, layer.tunables.rmemMax() * 2);
                     if (c != null) {
-                        c.receiveBuffer.grow(rcvBuf);
+                        c.receiveBufferAutotune = false;
+                        c.rcvBufSize = Math.max(c.rcvBufSize, rcvBuf);
+                        c.rcvBufMax = Math.max(c.rcvBufMax, rcvBuf);
+                        if (c.receiveBuffer != null) {
+                            c.receiveBuffer.grow(rcvBuf);
+                        }
                     }
                     return 0;
                 case SO_LINGER:
@@ -618,6 +672,8 @@ public final class TcpSocket extends StackSocket {
             switch (name) {
                 case SO_REUSEADDR:
                     return reuseAddr ? 1 : 0;
+                case SO_REUSEPORT:
+                    return binding.reusePort ? 1 : 0;
                 case SO_ERROR: {
                     // Linux: sk_err, else the soft error (an ICMP report), both cleared by reading.
                     int e = takeError();
@@ -630,9 +686,11 @@ public final class TcpSocket extends StackSocket {
                 case SO_KEEPALIVE:
                     return keepAlive ? 1 : 0;
                 case SO_SNDBUF:
-                    return c != null ? c.sendBuffer.capacity() : sndBuf > 0 ? sndBuf : layer.tunables.wmemDefault();
+                    return c != null ? (c.sendBuffer != null ? c.sendBuffer.capacity() : c.sndBufSize)
+                            : sndBuf > 0 ? sndBuf : layer.tunables.wmemDefault();
                 case SO_RCVBUF:
-                    return c != null ? c.receiveBuffer.capacity() : rcvBuf > 0 ? rcvBuf : layer.tunables.rmemDefault();
+                    return c != null ? (c.receiveBuffer != null ? c.receiveBuffer.capacity() : c.rcvBufSize)
+                            : rcvBuf > 0 ? rcvBuf : layer.tunables.rmemDefault();
                 default:
                     return -Errno.ENOPROTOOPT;
             }
@@ -663,6 +721,84 @@ public final class TcpSocket extends StackSocket {
                 return -Errno.ENOPROTOOPT;
         }
     }
+
+    /** Linux TCP_CA_NAME_MAX: the size of a TCP_CONGESTION name buffer. */
+    public static final int CA_NAME_MAX = 16;
+    private static final java.lang.invoke.VarHandle HOST_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * setsockopt(2) with the value as the bytes a Linux program passes (host byte order,
+     * little-endian): an int for the integer options, {@code struct linger} for SO_LINGER, a
+     * name for TCP_CONGESTION. Returns 0 or -errno (-EINVAL when {@code len} is too short).
+     */
+    public int setOption(int level, int name, byte[] val, int off, int len) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (len < 0 || off < 0 || off + len > val.length) {
+            return -Errno.EFAULT;
+        }
+        if (level == SOL_SOCKET && name == SO_LINGER) {
+            if (len < 8) {
+                return -Errno.EINVAL;
+            }
+            return setLinger((int) HOST_INT.get(val, off) != 0, (int) HOST_INT.get(val, off + 4));
+        }
+        if (level == SOL_TCP && name == TCP_CONGESTION) {
+            int n = 0;
+            while (n < Math.min(len, CA_NAME_MAX - 1) && val[off + n] != 0) {
+                n++;
+            }
+            return setCongestion(new String(val, off, n, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        if (level == SOL_TCP && name == TCP_INFO) {
+            return -Errno.ENOPROTOOPT;
+        }
+        if (len < 4) {
+            return -Errno.EINVAL;
+        }
+        return setOption(level, name, (int) HOST_INT.get(val, off));
+    }
+
+    /**
+     * getsockopt(2) into {@code out} as Linux lays the value out (host byte order): writes at
+     * most {@code len} bytes and returns how many (the new optlen), or -errno. TCP_INFO is
+     * Linux's {@code struct tcp_info} (see {@link #TCP_INFO_SIZE}).
+     */
+    public int getOption(int level, int name, byte[] out, int off, int len) {
+        if (closed) {
+            return -Errno.EBADF;
+        }
+        if (len < 0 || off < 0 || off + len > out.length) {
+            return len < 0 ? -Errno.EINVAL : -Errno.EFAULT;
+        }
+        byte[] v;
+        if (level == SOL_SOCKET && name == SO_LINGER) {
+            v = new byte[8];
+            HOST_INT.set(v, 0, lingerOn ? 1 : 0);
+            HOST_INT.set(v, 4, lingerSeconds);
+        } else if (level == SOL_TCP && name == TCP_INFO) {
+            return TcpInfoStruct.encode(conn, state(), now(), out, off, len);
+        } else if (level == SOL_TCP && name == TCP_CONGESTION) {
+            v = new byte[CA_NAME_MAX];
+            byte[] nm = congestion().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(nm, 0, v, 0, Math.min(nm.length, CA_NAME_MAX - 1));
+        } else {
+            int r = getOption(level, name);
+            if (r < 0) {
+                return r;
+            }
+            v = new byte[4];
+            HOST_INT.set(v, 0, r);
+        }
+        int n = Math.min(len, v.length);
+        System.arraycopy(v, 0, out, off, n);
+        return n;
+    }
+
+    /** The size of the {@code struct tcp_info} prefix TCP_INFO returns (through tcpi_snd_wnd). */
+    public static final int TCP_INFO_SIZE = TcpInfoStruct.SIZE;
 
     /** SO_LINGER: {@code on} with {@code seconds} (0 means "reset on close"); -EINVAL for negative seconds. */
     public int setLinger(boolean on, int seconds) {
@@ -719,10 +855,10 @@ public final class TcpSocket extends StackSocket {
 
     /** getsockname(2): the bound or connected local endpoint ({@link InetEndpoint#ANY} if unbound). */
     public InetEndpoint localEndpoint() {
-        if (conn != null) {
+        if (conn != null && (!conn.state.isClosed() || binding.isBound())) {
             return new InetEndpoint(conn.localAddress, conn.localPort);
         }
-        return bound ? new InetEndpoint(boundAddress, boundPort) : InetEndpoint.ANY;
+        return binding.isBound() ? new InetEndpoint(binding.localAddress, binding.localPort) : InetEndpoint.ANY;
     }
 
     /** getpeername(2): the peer, or null (ENOTCONN) when not connected. */
@@ -747,7 +883,7 @@ public final class TcpSocket extends StackSocket {
     }
 
     int boundAddress() {
-        return boundAddress;
+        return binding.localAddress;
     }
 
     /** Linux tcp_poll. */
@@ -768,7 +904,7 @@ public final class TcpSocket extends StackSocket {
             mask |= Readiness.POLLIN | Readiness.POLLRDHUP;
         }
         if (st != TcpState.SYN_SENT && st != TcpState.SYN_RECEIVED) {
-            if (c != null && c.receiveBuffer.available() > 0) {
+            if (c != null && c.readable() > 0) {
                 mask |= Readiness.POLLIN;
             }
             if (!sndShutdown) {
@@ -787,6 +923,9 @@ public final class TcpSocket extends StackSocket {
 
     /** Linux sk_stream_is_writeable: free space at least half of what is queued. */
     private static boolean writable(TcpConnection c) {
+        if (c.sendBuffer == null) {
+            return !c.state.isClosed();
+        }
         int free = c.sendBuffer.free();
         return free > 0 && free >= c.sendBuffer.length() / 2;
     }
@@ -794,6 +933,7 @@ public final class TcpSocket extends StackSocket {
     // ---- from the engine ----
 
     void connected() {
+        wasEstablished = true;
         notifyReadiness(true);
     }
 
@@ -808,6 +948,13 @@ public final class TcpSocket extends StackSocket {
     /** The connection ended; its error becomes SO_ERROR (Linux sk_err). */
     void connectionClosed(TcpConnection c) {
         connectionDone = true;
+        if (autoBound && !wasEstablished) {
+            // Linux: a failed connect gives back the port it picked; the next connect picks anew.
+            layer.unbind(binding);
+            binding.remoteAddress = 0;
+            binding.remotePort = 0;
+            autoBound = false;
+        }
         if (c.error != 0) {
             softError = c.error;
         }

@@ -19,12 +19,36 @@ final class TcpTimers {
     // ---- retransmission ----
 
     void startRetransmit(TcpConnection c, long now) {
-        layer.wheel.schedule(c.retransmitTimer, retransmitDeadline(c, now));
+        armRetransmit(c, now);
     }
 
     /** RFC 6298 5.3: an ACK of new data restarts the timer. */
     void restartRetransmit(TcpConnection c, long now) {
-        layer.wheel.schedule(c.retransmitTimer, retransmitDeadline(c, now));
+        armRetransmit(c, now);
+    }
+
+    /** After new transmissions: move the probe timeout (never the RTO itself, RFC 6298 5.1). */
+    void rescheduleProbe(TcpConnection c, long now) {
+        long pto = layer.tlp.probeTimeout(c);
+        if (pto < 0) {
+            return;
+        }
+        // Linux tcp_schedule_loss_probe: never later than the RTO already running.
+        long limit = c.retransmitTimer.isScheduled() ? c.rtoDeadline : retransmitDeadline(c, now);
+        if (now + pto < limit) {
+            c.rtoDeadline = limit;
+            c.ptoArmed = true;
+            layer.wheel.schedule(c.retransmitTimer, now + pto);
+        }
+    }
+
+    /** The RTO, or the earlier tail-loss probe timeout when one may be scheduled (RFC 8985 7.2). */
+    private void armRetransmit(TcpConnection c, long now) {
+        long deadline = retransmitDeadline(c, now);
+        c.rtoDeadline = deadline;
+        long pto = layer.tlp.probeTimeout(c);
+        c.ptoArmed = pto >= 0 && now + pto < deadline;
+        layer.wheel.schedule(c.retransmitTimer, c.ptoArmed ? now + pto : deadline);
     }
 
     /** now + RTO, but never past TCP_USER_TIMEOUT once retransmitting (Linux tcp_clamp_rto_to_user_timeout). */
@@ -58,12 +82,21 @@ final class TcpTimers {
         if (st.isClosed() || st == TcpState.TIME_WAIT || st == TcpState.LISTEN) {
             return;
         }
+        if (c.ptoArmed) {
+            c.ptoArmed = false;
+            layer.tlp.fire(c, now);
+            if (c.sndUna != c.sndMax) {
+                armRetransmit(c, now);
+            }
+            return;
+        }
         TcpTunables t = layer.tunables;
         if (c.rxtShift == 0) {
             c.rxtStart = now - c.rtt.rto();
         }
         int limit = st == TcpState.SYN_SENT ? t.synRetries()
-                : st == TcpState.SYN_RECEIVED ? t.synAckRetries() : t.retries2();
+                : st == TcpState.SYN_RECEIVED ? t.synAckRetries()
+                : c.socket == null && !c.passiveOpenPending() ? orphanRetries(t) : t.retries2();
         boolean userTimedOut = c.userTimeout > 0 && now - c.rxtStart >= c.userTimeout;
         if (c.rxtShift >= limit || userTimedOut) {
             // Linux tcp_write_err: the soft error (an ICMP unreachable seen meanwhile) if any, else ETIMEDOUT.
@@ -97,6 +130,11 @@ final class TcpTimers {
         }
     }
 
+    /** Linux tcp_orphan_retries (the getter maps 0 to 8): an orphan (closed socket) gives up sooner. */
+    private static int orphanRetries(TcpTunables t) {
+        return Math.min(t.orphanRetries(), t.retries2());
+    }
+
     // ---- persist (zero window) ----
 
     /** Linux tcp_probe0_when: the backed-off RTO, at most TCP_RTO_MAX. */
@@ -110,12 +148,18 @@ final class TcpTimers {
         if (!c.state.haveEstablished() || c.state == TcpState.TIME_WAIT) {
             return;
         }
-        int unsent = c.sendBuffer.length() - (c.sndNxt - c.sndUna);
+        int unsent = c.sendBuffered() - (c.sndNxt - c.sndUna);
         if (c.sndWnd > 0 || unsent <= 0 && !(c.finQueued && c.sndNxt == c.finSeq)) {
+            // an open (if small) window or corked data: send what fits now
+            c.forceSend = unsent > 0;
             layer.output.output(c, now);
+            c.forceSend = false;
             return;
         }
-        if (c.keepaliveProbes >= t().retries2()) {
+        // Linux tcp_probe_timer: a live socket probes a closed window for as long as the peer
+        // answers (retries2 unanswered probes); an orphan gives up after tcp_orphan_retries.
+        int maxProbes = c.socket == null ? orphanRetries(t()) : t().retries2();
+        if (c.keepaliveProbes >= maxProbes) {
             layer.closeConnection(c, c.softError != 0 ? c.softError : Errno.ETIMEDOUT, now);
             return;
         }
@@ -170,7 +214,7 @@ final class TcpTimers {
             return;
         }
         long idle = now - c.lastReceived;
-        if (c.sndUna != c.sndMax || c.sendBuffer.length() > 0) {
+        if (c.sndUna != c.sndMax || c.sendBuffered() > 0) {
             // Data in flight: the retransmission timer watches the peer (Linux does the same).
             layer.wheel.schedule(c.keepaliveTimer, now + c.keepIdle);
             return;

@@ -111,35 +111,37 @@ public final class UdpProtocol implements TransportProtocol {
         }
     }
 
-    /** The best socket for a unicast datagram, or null. */
+    /**
+     * The best socket for a unicast datagram, or null. Among equals, Linux's hash chain puts the
+     * most recently bound socket first (SO_REUSEADDR duplicates: the newest gets unicast); an
+     * SO_REUSEPORT group shares by a hash of the source, stably per flow.
+     */
     private static UdpSocket lookup(List<PortBinding> candidates, int src, int sport, int dst) {
         PortBinding best = null;
         int bestScore = -1;
-        int ties = 0;
         for (int i = 0; i < candidates.size(); i++) {
             PortBinding b = candidates.get(i);
             int score = score(b, src, sport, dst);
-            if (score > bestScore) {
+            if (score >= 0 && score >= bestScore) {
                 best = b;
                 bestScore = score;
-                ties = 1;
-            } else if (score == bestScore && score >= 0 && b.reusePort && best.reusePort) {
-                ties++;
             }
         }
-        if (best == null || bestScore < 0) {
-            return null;
+        if (best == null || !best.reusePort) {
+            return best == null ? null : (UdpSocket) best.owner;
         }
-        if (ties > 1) {
-            // SO_REUSEPORT: spread flows over the group by a hash of the source, stably per flow.
-            int pick = Math.floorMod((src * 31 + sport) * 0x9E3779B9, ties);
-            for (int i = 0; i < candidates.size(); i++) {
-                PortBinding b = candidates.get(i);
-                if (score(b, src, sport, dst) == bestScore && b.reusePort) {
-                    if (pick-- == 0) {
-                        return (UdpSocket) b.owner;
-                    }
-                }
+        int group = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            PortBinding b = candidates.get(i);
+            if (b.reusePort && score(b, src, sport, dst) == bestScore) {
+                group++;
+            }
+        }
+        int pick = Math.floorMod((src * 31 + sport) * 0x9E3779B9, group);
+        for (int i = 0; i < candidates.size(); i++) {
+            PortBinding b = candidates.get(i);
+            if (b.reusePort && score(b, src, sport, dst) == bestScore && pick-- == 0) {
+                return (UdpSocket) b.owner;
             }
         }
         return (UdpSocket) best.owner;
@@ -190,6 +192,8 @@ public final class UdpProtocol implements TransportProtocol {
             counters.drop(DropReason.ICMP_ERROR_NO_SOCKET);
             return;
         }
-        s.icmpError(errno, IcmpErrors.isHard(icmpType, icmpCode));
+        int data = u + UdpPacket.HEADER_LEN;
+        s.icmpError(errno, IcmpErrors.isHard(icmpType, icmpCode), icmpType, icmpCode, nextHopMtu,
+                icmp == null ? 0 : icmp.currentErrorSource(), dst, dport, quoted, data, quotedOffset + quotedLength - data);
     }
 }

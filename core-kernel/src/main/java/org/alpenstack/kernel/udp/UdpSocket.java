@@ -43,7 +43,7 @@ public final class UdpSocket extends DatagramSocket {
         UdpPacket.length(a, at, UdpPacket.HEADER_LEN + len);
         System.arraycopy(data, off, a, at + UdpPacket.HEADER_LEN, len);
         UdpPacket.fillChecksum(a, at, source, destination);
-        int r = host.ip().send(p, source, destination, IpProtocol.UDP, tos(), ttl(), dontFragment());
+        int r = host.ip().send(p, source, destination, IpProtocol.UDP, tos(), ttl(destination), dontFragment());
         if (r < 0) {
             return r;
         }

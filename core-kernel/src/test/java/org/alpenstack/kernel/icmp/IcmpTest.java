@@ -103,6 +103,12 @@ class IcmpTest {
         assertEquals(1000, stack.ipOutput().pathMtu(B));
         assertEquals(1000, s.getOption(SocketOptions.SOL_IP, SocketOptions.IP_MTU));
         assertEquals(-Errno.EMSGSIZE, s.recv(new byte[10], 0, 10, 0));
+        org.alpenstack.kernel.socket.SockExtendedErr err = new org.alpenstack.kernel.socket.SockExtendedErr();
+        assertEquals(0, s.recvError(new byte[100], 0, 100, err), "the 8 quoted bytes were all UDP header");
+        assertEquals(Errno.EMSGSIZE, err.errno);
+        assertEquals(1000, err.info, "ee_info carries the MTU");
+        assertEquals(B, err.offender);
+        assertEquals(53, err.destinationPort);
 
         assertEquals(1400, s.send(new byte[1400], 0, 1400, 0));
         List<byte[]> sent = link.drain();

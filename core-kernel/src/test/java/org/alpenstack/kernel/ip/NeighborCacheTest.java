@@ -295,4 +295,29 @@ class NeighborCacheTest {
         assertArrayEquals(new int[] {0, 1480, 2960}, sent.stream().mapToInt(f -> (((f[20] & 0x1f) << 8) | (f[21] & 0xff)) * 8).toArray());
         s.close();
     }
+
+    @Test
+    void aPingSocketWithIpRecverrFindsTheFailureInItsErrorQueue() {
+        link.drain();
+        org.alpenstack.kernel.icmp.IcmpSocket ping = stack.openPing();
+        assertEquals(0, ping.setOption(SocketOptions.SOL_IP, SocketOptions.IP_RECVERR, 1));
+        byte[] echo = {8, 0, 0, 0, 0, 0, 0, 1, 'x'};
+        assertEquals(9, ping.sendTo(echo, 0, echo.length, 0, new InetEndpoint(B, 0)));
+        runTo(Clock.seconds(3));
+        assertTrue((ping.readiness() & org.alpenstack.kernel.socket.Readiness.POLLERR) != 0);
+        org.alpenstack.kernel.socket.SockExtendedErr err = new org.alpenstack.kernel.socket.SockExtendedErr();
+        byte[] buf = new byte[64];
+        assertEquals(9, ping.recvError(buf, 0, buf.length, err));
+        assertEquals(Errno.EHOSTUNREACH, err.errno);
+        assertEquals(org.alpenstack.kernel.socket.SockExtendedErr.SO_EE_ORIGIN_ICMP, err.origin);
+        assertEquals(3, err.type);
+        assertEquals(1, err.code);
+        assertEquals(A, err.offender, "Linux reports it as ICMP host unreachable from ourselves");
+        assertEquals(B, err.destinationAddress);
+        assertEquals(8, buf[0], "the echo request that failed");
+        assertEquals(0, ping.pendingError(), "reading the queue clears the error");
+        assertEquals(-Errno.EAGAIN, ping.recvError(buf, 0, buf.length, err));
+        assertEquals(0, ping.readiness() & org.alpenstack.kernel.socket.Readiness.POLLERR);
+        ping.close();
+    }
 }

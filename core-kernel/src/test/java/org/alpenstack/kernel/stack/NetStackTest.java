@@ -97,9 +97,17 @@ class NetStackTest {
         assertEquals(0, stack.addRoute("default", "10.0.0.254", 0));
         assertEquals(0, stack.addRoute("172.16.0.0/12", "10.0.0.253", 5));
         assertEquals(-Errno.EINVAL, stack.addRoute("172.16.0.1/12", "10.0.0.253", 5));
+        assertEquals(-Errno.EINVAL, stack.addRoute("172.16.0.0/33", "10.0.0.253", 5));
+        assertEquals(-Errno.EINVAL, stack.addRoute("nonsense", "10.0.0.253", 5));
+        assertEquals(-Errno.EINVAL, stack.addAddress("eth0", "10.0.0.300/24"));
+        assertEquals(-Errno.EINVAL, stack.addAddress("eth0", "10.0.0.3/x"));
         assertEquals(-Errno.ENETUNREACH, stack.addRoute("8.0.0.0/8", "192.0.2.1", 0));
         assertEquals(A, stack.ipOutput().sourceAddressFor(parse("8.8.8.8")));
-        assertEquals(2, stack.routes().flush(false));
+        assertEquals(-Errno.ESRCH, stack.deleteRoute("172.16.0.0/12", 6));
+        assertEquals(-Errno.EINVAL, stack.deleteRoute("172.16.0.0/40", -1));
+        assertEquals(0, stack.deleteRoute("172.16.0.0/12", 5));
+        assertEquals(0, stack.addRoute("172.16.0.0/12", "10.0.0.253", 5));
+        assertEquals(2, stack.flushRoutes(false));
         assertEquals(0, stack.ipOutput().sourceAddressFor(parse("8.8.8.8")));
         UdpSocket s = stack.openUdp();
         assertEquals(-Errno.ENETUNREACH, s.sendTo(new byte[1], 0, 1, 0, new InetEndpoint(parse("8.8.8.8"), 53)));
@@ -205,5 +213,25 @@ class NetStackTest {
         s.close();
         assertEquals(1, snap.interfaces().get(1).addresses().size(), "the snapshot does not change");
         assertEquals(1, snap.sockets().size());
+    }
+
+    @Test
+    void interfacesCanBeResizedAndRemoved() {
+        assertEquals(-Errno.EINVAL, stack.setInterfaceMtu("eth0", 9000), "not above the link's MTU");
+        assertEquals(-Errno.EINVAL, stack.setInterfaceMtu("eth0", 67));
+        assertEquals(0, stack.setInterfaceMtu("eth0", 1280));
+        stack.addStaticNeighbor("eth0", B, new MacAddress(PEER));
+        UdpSocket s = stack.openUdp();
+        assertEquals(2000, s.sendTo(new byte[2000], 0, 2000, 0, new InetEndpoint(B, 9)));
+        assertEquals(2, link.drain().size(), "fragmented at the new MTU");
+
+        assertEquals(-Errno.EINVAL, stack.removeInterface("lo"));
+        assertEquals(0, stack.removeInterface("eth0"));
+        assertEquals(-Errno.ENODEV, stack.removeInterface("eth0"));
+        assertEquals(0, stack.routes().size());
+        assertEquals(-Errno.ENETUNREACH, s.sendTo(new byte[1], 0, 1, 0, new InetEndpoint(B, 9)));
+        link.inject(Frames.udpFrame(US, PEER, B, A, 1, 9, new byte[1]));
+        assertEquals(1, stack.counters().drops(DropReason.INTERFACE_DOWN));
+        assertEquals(1, stack.snapshot().interfaces().size());
     }
 }

@@ -53,4 +53,51 @@ class SteadyStateAllocationTest {
         stack.shutdown();
         pool.assertNoLeaks();
     }
+
+    @Test
+    void udpDatagramsBetweenTwoStacksOnASwitchDoNotAllocate() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+        com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) mx;
+        BufferPool pool = new BufferPool(4096, false);
+        ManualClock clock = new ManualClock();
+        org.alpenstack.kernel.link.VirtualSwitch sw = new org.alpenstack.kernel.link.VirtualSwitch("sw");
+        NetStack a = new NetStack("a", pool, clock);
+        NetStack b = new NetStack("b", pool, clock);
+        a.addInterface("eth0", sw.newPort("a", 1500), org.alpenstack.kernel.wire.MacAddress.parse("02:00:00:00:00:0a"));
+        b.addInterface("eth0", sw.newPort("b", 1500), org.alpenstack.kernel.wire.MacAddress.parse("02:00:00:00:00:0b"));
+        a.addAddress("eth0", "10.0.0.1/24");
+        b.addAddress("eth0", "10.0.0.2/24");
+        UdpSocket server = b.openUdp();
+        server.bind(new InetEndpoint(0, 7));
+        UdpSocket client = a.openUdp();
+        client.connect(new InetEndpoint(Ipv4Address.parse("10.0.0.2"), 7));
+        byte[] data = new byte[512];
+        byte[] buf = new byte[2048];
+        RecvMeta meta = new RecvMeta();
+        Runnable roundTrip = () -> {
+            client.send(data, 0, data.length, 0);
+            for (int i = 0; i < 3; i++) {
+                sw.poll(clock.nanos());
+                a.poll(clock.nanos());
+                b.poll(clock.nanos());
+            }
+            server.recvFrom(buf, 0, buf.length, 0, meta);
+        };
+        for (int i = 0; i < 20_000; i++) {
+            roundTrip.run();
+        }
+        long tid = Thread.currentThread().getId();
+        long before = hs.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 10_000; i++) {
+            roundTrip.run();
+        }
+        long allocated = hs.getThreadAllocatedBytes(tid) - before;
+        assertTrue(b.counters().get(StackCounter.UDP_IN_DATAGRAMS) >= 29_000, "datagrams arrived");
+        assertTrue(allocated < 10_000 * 8, "allocated " + allocated + " bytes for 10,000 datagrams");
+        a.shutdown();
+        b.shutdown();
+        sw.discardQueued();
+        pool.assertNoLeaks();
+    }
 }

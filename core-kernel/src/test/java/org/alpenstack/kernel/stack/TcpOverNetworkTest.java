@@ -228,6 +228,82 @@ class TcpOverNetworkTest {
     }
 
     @Test
+    void corruptedFramesAreCaughtByChecksumsNeverDelivered() {
+        for (FaultInjector f : new FaultInjector[] {faultsA, faultsB}) {
+            f.transmit().corruptRate(0.03).lossRate(0.01).delayNanos(Clock.millis(1));
+        }
+        TcpSocket listener = b.openTcp();
+        assertEquals(0, listener.bind(new InetEndpoint(0, 5002)));
+        assertEquals(0, listener.listen(4));
+        TcpSocket client = a.openTcp();
+        assertEquals(-Errno.EINPROGRESS, client.connect(new InetEndpoint(B, 5002)));
+        Flow up = new Flow(4 << 20, 8);
+        byte[] buf = new byte[65536];
+        app.watch(client, () -> {
+            if (client.state() != TcpState.SYN_SENT) {
+                up.writeTo(client);
+            }
+        });
+        app.watch(listener, () -> {
+            TcpSocket s = listener.accept();
+            if (s != null) {
+                app.watch(s, () -> up.readFrom(s, buf));
+            }
+        });
+        assertTrue(sim.runUntil(() -> up.eof, Clock.seconds(600)), "read " + up.read);
+        assertArrayEquals(up.sent.digest(), up.received.digest());
+        long caught = b.tcp().counters().drops(DropReason.TCP_BAD_CHECKSUM) + a.tcp().counters().drops(DropReason.TCP_BAD_CHECKSUM);
+        assertTrue(caught > 0, "corruption reached TCP and was dropped: " + caught);
+    }
+
+    @Test
+    void connectWithoutARouteFailsAtOnce() {
+        TcpSocket s = a.openTcp();
+        assertEquals(-Errno.ENETUNREACH, s.connect(new InetEndpoint(Ipv4Address.parse("192.168.99.1"), 80)));
+    }
+
+    @Test
+    void connectToAnOnLinkAddressNobodyAnswersReportsHostUnreachable() {
+        TcpSocket s = a.openTcp();
+        assertEquals(-Errno.EINPROGRESS, s.connect(new InetEndpoint(Ipv4Address.parse("10.0.0.99"), 80)));
+        long start = clock.nanos();
+        assertTrue(sim.runUntil(() -> s.state() == TcpState.CLOSED, Clock.seconds(200)));
+        // Linux: ARP gives up after its probes (about 3 s) and connect() fails right then
+        assertTrue(clock.nanos() - start < Clock.seconds(10), "took " + (clock.nanos() - start) / 1_000_000 + " ms");
+        int err = s.getOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_ERROR);
+        assertEquals(Errno.EHOSTUNREACH, err, "got " + Errno.name(err));
+    }
+
+    @Test
+    void loopbackConnectionsWithinOneStack() {
+        TcpSocket listener = a.openTcp();
+        assertEquals(0, listener.bind(new InetEndpoint(0, 7)));
+        assertEquals(0, listener.listen(4));
+        TcpSocket client = a.openTcp();
+        assertEquals(-Errno.EINPROGRESS, client.connect(new InetEndpoint(Ipv4Address.LOOPBACK, 7)));
+        Flow up = new Flow(1 << 20, 5);
+        byte[] buf = new byte[65536];
+        TcpSocket[] server = new TcpSocket[1];
+        app.watch(client, () -> {
+            if (client.state() != TcpState.SYN_SENT) {
+                up.writeTo(client);
+            }
+        });
+        app.watch(listener, () -> {
+            TcpSocket s = listener.accept();
+            if (s != null) {
+                server[0] = s;
+                app.watch(s, () -> up.readFrom(s, buf));
+            }
+        });
+        assertTrue(sim.runUntil(() -> up.eof, Clock.seconds(60)), "read " + up.read + "\n" + a.tcp().debugDump() + a.tcp().counters() + " " + client.readiness() + " " + a.counters());
+        assertArrayEquals(up.sent.digest(), up.received.digest());
+        assertEquals(new InetEndpoint(Ipv4Address.LOOPBACK, 7), client.remoteEndpoint());
+        assertEquals(Ipv4Address.LOOPBACK, server[0].remoteEndpoint().address());
+        assertNull(a.lastInternalError());
+    }
+
+    @Test
     void aThousandConcurrentConnectionsEachMoveSixtyFourKibibytes() {
         int n = 1000;
         int size = 64 << 10;

@@ -151,6 +151,101 @@ class BulkTransferTest {
     }
 
     @Test
+    void theReceiveBufferGrowsWithTheDrainRateUnlessSoRcvbufFixesIt() {
+        for (boolean fixed : new boolean[] {false, true}) {
+            LossyPath p = new LossyPath(9, new TcpTunables());
+            p.delayNanos = 5_000_000L;
+            TcpSocket l = p.b.tcp.openSocket();
+            assertEquals(0, l.bind(new InetEndpoint(0, 5001)));
+            if (fixed) {
+                assertEquals(0, l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, 65536));
+            }
+            assertEquals(0, l.listen(1));
+            TcpSocket c = p.a.tcp.openSocket();
+            c.connect(new InetEndpoint(LossyPath.B_ADDR, 5001));
+            long size = 16L << 20;
+            Stream[] up = new Stream[1];
+            TcpSocket[] s = new TcpSocket[1];
+            long start = p.clock.nanos();
+            assertTrue(p.run(() -> {
+                if (s[0] == null && (s[0] = l.accept()) == null) {
+                    return;
+                }
+                if (up[0] == null) {
+                    up[0] = new Stream(c, size, 4);
+                }
+                up[0].write();
+                up[0].read(s[0]);
+            }, () -> up[0] != null && up[0].eof, 3_600_000_000_000L));
+            assertArrayEquals(up[0].sent.digest(), up[0].received.digest());
+            int rcvbuf = s[0].getOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF);
+            long millis = (p.clock.nanos() - start) / 1_000_000L;
+            if (fixed) {
+                assertEquals(131072, rcvbuf, "SO_RCVBUF (doubled) locks the size");
+                // 128 KiB per 10 ms round trip: 16 MiB needs over a second
+                assertTrue(millis > 1200, "took " + millis + " ms");
+            } else {
+                assertTrue(rcvbuf > 1 << 20, "grew to " + rcvbuf);
+                assertTrue(millis < 1000, "took " + millis + " ms");
+            }
+        }
+    }
+
+    @Test
+    void requestResponseSuffersNoNagleDelayedAckStalls() {
+        LossyPath p = new LossyPath(21, new TcpTunables());
+        TcpSocket l = p.b.tcp.openSocket();
+        assertEquals(0, l.bind(new InetEndpoint(0, 80)));
+        assertEquals(0, l.listen(1));
+        TcpSocket c = p.a.tcp.openSocket();
+        c.connect(new InetEndpoint(LossyPath.B_ADDR, 80));
+        TcpSocket[] s = new TcpSocket[1];
+        int rounds = 1000;
+        int[] state = new int[3]; // round, bytes of reply received by the client, bytes of request received by the server
+        byte[] buf = new byte[4096];
+        boolean[] sent = new boolean[2];
+        long start = p.clock.nanos();
+        assertTrue(p.run(() -> {
+            if (s[0] == null && (s[0] = l.accept()) == null) {
+                return;
+            }
+            // the applications answer at once: a round's end starts the next one in the same instant
+            for (boolean progress = true; progress && state[0] < rounds; ) {
+                progress = false;
+                if (!sent[0]) {
+                    assertEquals(100, c.write(new byte[100], 0, 100));
+                    sent[0] = true;
+                    progress = true;
+                }
+                int n;
+                while ((n = s[0].read(buf, 0, buf.length)) > 0) {
+                    state[2] += n;
+                    progress = true;
+                }
+                if (state[2] == 100 && !sent[1]) {
+                    assertEquals(2000, s[0].write(new byte[2000], 0, 2000));
+                    sent[1] = true;
+                    progress = true;
+                }
+                while ((n = c.read(buf, 0, buf.length)) > 0) {
+                    state[1] += n;
+                    progress = true;
+                }
+                if (state[1] == 2000) {
+                    state[0]++;
+                    state[1] = 0;
+                    state[2] = 0;
+                    sent[0] = false;
+                    sent[1] = false;
+                }
+            }
+        }, () -> state[0] == rounds, 600_000_000_000L));
+        long millis = (p.clock.nanos() - start) / 1_000_000L;
+        // one round trip (2 ms) per exchange; a Nagle/delayed-ACK stall would add 40 ms each time
+        assertTrue(millis < rounds * 3L, rounds + " exchanges took " + millis + " ms");
+    }
+
+    @Test
     void aThousandConcurrentConnectionsEachMoveSixtyFourKibibytes() {
         int n = 1000;
         int size = 64 << 10;

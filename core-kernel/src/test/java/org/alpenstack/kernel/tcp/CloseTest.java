@@ -1,10 +1,10 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.FIN;
-import static org.alpenstack.kernel.tcp.TcpFlags.PSH;
-import static org.alpenstack.kernel.tcp.TcpFlags.RST;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.FIN;
+import static org.alpenstack.kernel.wire.TcpFlags.PSH;
+import static org.alpenstack.kernel.wire.TcpFlags.RST;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,6 +154,23 @@ class CloseTest {
     }
 
     @Test
+    void anOrphanGivesUpAfterTcpOrphanRetries() {
+        TcpSocket s = peer.acceptedPlain();
+        s.write(new byte[100], 0, 100);
+        peer.expectData(100);
+        s.close();
+        peer.expect(FIN | ACK);
+        int retransmissions = 0;
+        while (peer.tcp.connectionCount() > 0 && peer.nowMs() < 2_000_000) {
+            peer.advance(1000);
+            retransmissions += peer.emitted.size();
+            peer.emitted.clear();
+        }
+        assertEquals(0, peer.tcp.connectionCount());
+        assertEquals(8, retransmissions, "Linux tcp_orphan_retries=0 means 8 for a closed socket, not tcp_retries2");
+    }
+
+    @Test
     void orphanedFinWait2TimesOut() {
         TcpSocket s = peer.acceptedPlain();
         s.close();
@@ -190,6 +207,27 @@ class CloseTest {
         assertEquals(1, peer.tcp.counters().timeWaitRecycled);
         peer.send(Wire.seg(ACK).seq(peer.peerNext + 100_001).ack(synAck2.seq + 1).win(65535));
         assertNotNull(l.accept());
+    }
+
+    @Test
+    void timeWaitWithTimestampsAcceptsASynWithANewerTimestamp() {
+        TcpSocket l = peer.listen(4);
+        peer.send(Wire.seg(SYN).seq(1000).win(65535).mss(1000).ts(100, 0));
+        Wire synAck = peer.expect(SYN | ACK);
+        peer.send(Wire.seg(ACK).seq(1001).ack(synAck.seq + 1).win(65535).ts(101, synAck.tsVal));
+        TcpSocket s = l.accept();
+        s.close();
+        Wire fin = peer.expect(FIN | ACK);
+        peer.send(Wire.seg(FIN | ACK).seq(1001).ack(fin.seq + 1).win(65535).ts(102, fin.tsVal));
+        peer.expect(ACK);
+        assertEquals(TcpState.TIME_WAIT, s.state());
+        // RFC 6191: same 4-tuple, a sequence number BELOW the old one, but a newer timestamp
+        peer.send(Wire.seg(SYN).seq(5).win(65535).mss(1000).ts(200, 0));
+        Wire synAck2 = peer.expect(SYN | ACK);
+        assertEquals(6, synAck2.ack);
+        peer.send(Wire.seg(ACK).seq(6).ack(synAck2.seq + 1).win(65535).ts(201, synAck2.tsVal));
+        TcpSocket s2 = l.accept();
+        assertTrue(s2 != null && s2.state() == TcpState.ESTABLISHED);
     }
 
     @Test

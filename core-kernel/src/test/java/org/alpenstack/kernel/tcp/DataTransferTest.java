@@ -1,14 +1,15 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.FIN;
-import static org.alpenstack.kernel.tcp.TcpFlags.PSH;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.FIN;
+import static org.alpenstack.kernel.wire.TcpFlags.PSH;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.Readiness;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,21 @@ class DataTransferTest {
     }
 
     @Test
+    void peekLeavesTheDataQueued() {
+        TcpSocket s = peer.acceptedPlain();
+        int seq = peer.peerNext;
+        peer.sendData(50);
+        peer.expectAck(seq + 50);
+        byte[] a = new byte[100];
+        byte[] b = new byte[100];
+        assertEquals(50, s.peek(a, 0, 100));
+        assertEquals(50, s.available());
+        assertEquals(50, s.read(b, 0, 100));
+        assertArrayEquals(a, b);
+        assertEquals(-Errno.EAGAIN, s.peek(a, 0, 100));
+    }
+
+    @Test
     void afterQuickAckModeSmallSegmentsAreAckedByTheDelayedAckTimer() {
         peer.acceptedPlain();
         for (int i = 0; i < TcpLayer.QUICK_ACKS; i++) {
@@ -54,6 +70,22 @@ class DataTransferTest {
         peer.advance(39);
         peer.expectNothing();
         peer.advance(1);
+        peer.expectAck(peer.peerNext);
+    }
+
+    @Test
+    void quickAckModeReturnsAfterAnIdleGap() {
+        peer.acceptedPlain();
+        for (int i = 0; i < TcpLayer.QUICK_ACKS; i++) {
+            peer.sendData(10);
+            peer.expectAck(peer.peerNext);
+        }
+        peer.sendData(10);
+        peer.expectNothing();
+        peer.advance(40);
+        peer.expectAck(peer.peerNext);
+        peer.advance(5_000);
+        peer.sendData(10);
         peer.expectAck(peer.peerNext);
     }
 
@@ -129,6 +161,34 @@ class DataTransferTest {
         peer.expectData(1000);
         peer.expectData(1000);
         peer.expectNothing();
+    }
+
+    @Test
+    void aWindowTooSmallForAFullSegmentIsUsedWhenThePersistTimerFires() {
+        TcpSocket s = peer.acceptedPlain();
+        peer.sendAck(peer.stackNext, 500);
+        s.write(new byte[3000], 0, 3000);
+        // sender SWS avoidance (RFC 9293 3.8.6.2.1): 500 bytes is less than an MSS and less than
+        // half the largest window seen, so nothing goes at once ...
+        peer.expectNothing();
+        // ... but the override timeout does not let the data wait forever
+        assertEquals(200, peer.advanceUntilEmitted(10_000));
+        peer.expectData(500);
+        peer.sendAck(peer.stackNext, 65535);
+        peer.expectData(1000);
+        peer.expectData(1000);
+        peer.expectData(500);
+    }
+
+    @Test
+    void corkedDataLeavesWithinTheCeiling() {
+        TcpSocket s = peer.acceptedPlain();
+        s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_CORK, 1);
+        s.write(new byte[300], 0, 300);
+        peer.expectNothing();
+        // Linux sends a corked partial segment after 200 ms
+        assertEquals(200, peer.advanceUntilEmitted(10_000));
+        peer.expectData(300);
     }
 
     @Test
@@ -212,6 +272,41 @@ class DataTransferTest {
         assertEquals(0, s.read(new byte[1], 0, 1));
         assertEquals(-Errno.EPIPE, s.write(new byte[1], 0, 1));
         assertEquals(15, peer.tcp.counters().retransmittedSegments);
+    }
+
+    @Test
+    void karnsRuleTakesNoSampleFromARetransmittedSegment() {
+        TcpSocket s = peer.acceptedPlain();
+        long srttAfterHandshake = s.info().srttNanos();
+        s.write(new byte[100], 0, 100);
+        peer.expectData(100);
+        assertEquals(200, peer.advanceUntilEmitted(1000));
+        peer.expect(ACK | PSH);
+        peer.advance(300);
+        peer.sendAck(peer.stackNext, 65535);
+        // RFC 6298 3: the ACK is ambiguous (first send or retransmission?), so no sample
+        assertEquals(srttAfterHandshake, s.info().srttNanos());
+        s.write(new byte[100], 0, 100);
+        peer.expectData(100);
+        peer.advance(50);
+        peer.sendAck(peer.stackNext, 65535);
+        assertTrue(s.info().srttNanos() > srttAfterHandshake, "a clean segment is timed");
+        assertEquals(0, s.info().backoff(), "the backoff is cleared by new data acknowledged");
+    }
+
+    @Test
+    void shutdownReadKeepsBufferedDataThenReportsEndOfStream() {
+        TcpSocket s = peer.acceptedPlain();
+        peer.sendData(10);
+        peer.expectAck(peer.peerNext);
+        assertEquals(0, s.shutdown(TcpSocket.SHUT_RD));
+        peer.expectNothing();
+        byte[] b = new byte[100];
+        assertEquals(10, s.read(b, 0, 100), "Linux: queued data stays readable after SHUT_RD");
+        assertEquals(0, s.read(b, 0, 100));
+        assertTrue((s.readiness() & Readiness.POLLRDHUP) != 0);
+        assertEquals(3, s.write(new byte[3], 0, 3), "the sending side is untouched");
+        peer.expectData(3);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.RST;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
 import static org.alpenstack.kernel.tcp.Wire.seg;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.RST;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.socket.Readiness;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -196,9 +197,10 @@ class HandshakeTest {
     }
 
     @Test
-    void ecnSetupSynIsAnsweredNormally() {
+    void ecnSetupSynIsNeverRefused() {
+        peer.tunables.set("ecn", 0L);
         peer.listen(8);
-        // RFC 3168 6.1.1: ECE|CWR on a SYN asks for ECN; never reset it, just do not agree.
+        // RFC 3168 6.1.1: ECE|CWR on a SYN asks for ECN; with ECN off, answer without ECE, never reset
         peer.send(seg(SYN | TcpFlags.ECE | TcpFlags.CWR).seq(1000).mss(1460));
         Wire synAck = peer.expect(SYN | ACK);
         assertEquals(1001, synAck.ack);

@@ -1,7 +1,7 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.RST;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.RST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.alpenstack.kernel.socket.Errno;

@@ -1,7 +1,7 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +11,7 @@ import java.util.Random;
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.stack.DropReason;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,48 @@ class ListenTest {
     }
 
     @Test
+    void aHalfOpenConnectionGivesUpAfterTheSynAckRetriesAndFreesItsPlace() {
+        peer.listen(1);
+        peer.send(syn(3001, 10));
+        peer.expect(SYN | ACK);
+        // Linux tcp_synack_retries = 5: after 1, 2, 4, 8, 16 s; dropped 32 s after the last
+        long[] gaps = {1000, 2000, 4000, 8000, 16000};
+        for (long gap : gaps) {
+            assertEquals(gap, peer.advanceUntilEmitted(100_000));
+            peer.expect(SYN | ACK);
+        }
+        assertEquals(1, peer.tcp.connectionCount());
+        peer.advance(32_000);
+        assertEquals(0, peer.tcp.connectionCount());
+        peer.expectNothing();
+        // the SYN queue has room again: no cookie needed for the next client
+        peer.send(syn(3002, 10));
+        peer.expect(SYN | ACK);
+        assertEquals(0, peer.tcp.counters().synCookiesSent);
+        assertEquals(1, peer.tcp.connectionCount());
+    }
+
+    @Test
+    void abortOnOverflowResetsInsteadOfWaiting() {
+        peer.tunables.set("abortOnOverflow", true);
+        peer.listen(2);
+        Wire[] sa = new Wire[5];
+        for (int i = 1; i <= 4; i++) {
+            peer.send(syn(2000 + i, 10));
+            sa[i] = peer.expect(SYN | ACK);
+            if (i <= 2) {
+                peer.send(Wire.seg(ACK).ports(2000 + i, 80).seq(11).ack(sa[i].seq + 1).win(65535));
+            }
+        }
+        // the accept queue holds backlog + 1 = 3: the third completes, the fourth overflows
+        peer.send(Wire.seg(ACK).ports(2003, 80).seq(11).ack(sa[3].seq + 1).win(65535));
+        peer.expectNothing();
+        peer.send(Wire.seg(ACK).ports(2004, 80).seq(11).ack(sa[4].seq + 1).win(65535));
+        peer.expect(TcpFlags.RST, sa[4].seq + 1, 0);
+        assertEquals(3, peer.tcp.connectionCount());
+    }
+
+    @Test
     void closingAListenerResetsConnectionsNobodyAccepted() {
         TcpSocket l = peer.listen(4);
         peer.send(syn(3001, 10));
@@ -123,6 +166,14 @@ class ListenTest {
         assertEquals(sa.seq + 1, rst.seq);
         peer.send(syn(3002, 10));
         peer.expect(TcpFlags.RST | ACK);
+    }
+
+    @Test
+    void synWithFinIsDiscardedInListen() {
+        peer.listen(4);
+        peer.send(Wire.seg(SYN | TcpFlags.FIN).ports(4000, 80).seq(1).win(65535));
+        peer.expectNothing();
+        assertEquals(0, peer.tcp.connectionCount());
     }
 
     @Test
@@ -140,6 +191,99 @@ class ListenTest {
         TcpSocket c = peer.socket();
         assertEquals(0, c.bind(new InetEndpoint(0, 8080)), "released on close");
         assertEquals(-Errno.EINVAL, c.accept() == null ? c.acceptError() : 0);
+    }
+
+    @Test
+    void timeWaitKeepsThePortUnlessBothSidesSaidReuseAddr() {
+        for (boolean reuse : new boolean[] {false, true}) {
+            ScriptedPeer p = new ScriptedPeer();
+            TcpSocket l = p.socket();
+            l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, reuse ? 1 : 0);
+            assertEquals(0, l.bind(new InetEndpoint(0, 80)));
+            assertEquals(0, l.listen(4));
+            p.send(syn(4444, 100));
+            Wire sa = p.expect(SYN | ACK);
+            p.send(Wire.seg(ACK).ports(4444, 80).seq(101).ack(sa.seq + 1).win(65535));
+            TcpSocket s = l.accept();
+            // the server closes first and ends in TIME-WAIT, then the listener goes away
+            s.close();
+            Wire fin = p.expect(TcpFlags.FIN | ACK);
+            p.send(Wire.seg(TcpFlags.FIN | ACK).ports(4444, 80).seq(101).ack(fin.seq + 1).win(65535));
+            p.expect(ACK);
+            l.close();
+            assertEquals(1, p.tcp.connectionCount());
+            TcpSocket again = p.socket();
+            again.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
+            // Linux: "Address already in use" while TIME-WAIT holds the port, unless the old
+            // socket had SO_REUSEADDR too (servers set it for exactly this restart)
+            assertEquals(reuse ? 0 : -Errno.EADDRINUSE, again.bind(new InetEndpoint(0, 80)));
+            p.advance(60_000);
+            assertEquals(0, p.tcp.connectionCount());
+            TcpSocket later = p.socket();
+            assertEquals(reuse ? -Errno.EADDRINUSE : 0, later.bind(new InetEndpoint(0, 80)),
+                    "after TIME-WAIT the port is free (or held by the socket bound above)");
+            p.emitted.clear();
+            p.close();
+        }
+    }
+
+    @Test
+    void reuseAddrDoesNotLetASecondSocketListenOnTheSamePort() {
+        TcpSocket a = peer.socket();
+        TcpSocket b = peer.socket();
+        a.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
+        b.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
+        assertEquals(0, a.bind(new InetEndpoint(0, 8000)));
+        assertEquals(0, b.bind(new InetEndpoint(0, 8000)), "both unbound-yet-unlistening sockets may share");
+        // Linux inet_csk_listen_start: the socket is LISTEN when the port is checked again, and
+        // SO_REUSEADDR never lets a listener share: neither may listen while the other is bound
+        assertEquals(-Errno.EADDRINUSE, a.listen(4));
+        assertEquals(-Errno.EADDRINUSE, b.listen(4));
+        b.close();
+        assertEquals(0, a.listen(4));
+    }
+
+    @Test
+    void reusePortListenersShareConnections() {
+        TcpSocket a = peer.socket();
+        TcpSocket b = peer.socket();
+        a.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEPORT, 1);
+        b.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEPORT, 1);
+        assertEquals(0, a.bind(new InetEndpoint(0, 80)));
+        assertEquals(0, b.bind(new InetEndpoint(0, 80)));
+        assertEquals(0, a.listen(64));
+        assertEquals(0, b.listen(64));
+        int toA = 0;
+        int toB = 0;
+        for (int port = 10000; port < 10040; port++) {
+            peer.send(syn(port, 1));
+            Wire sa = peer.expect(SYN | ACK);
+            peer.send(Wire.seg(ACK).ports(port, 80).seq(2).ack(sa.seq + 1).win(65535));
+            if (a.accept() != null) {
+                toA++;
+            }
+            if (b.accept() != null) {
+                toB++;
+            }
+        }
+        assertEquals(40, toA + toB);
+        assertTrue(toA > 5 && toB > 5, "spread " + toA + "/" + toB);
+        a.close();
+        peer.send(syn(20000, 1));
+        peer.expect(SYN | ACK);
+        assertEquals(-Errno.EAGAIN, a.accept() == null ? -Errno.EAGAIN : 0);
+    }
+
+    @Test
+    void aFailedConnectGivesBackItsPort() {
+        TcpSocket s = peer.socket();
+        s.connect(new InetEndpoint(ScriptedPeer.PEER_ADDR, 40000));
+        Wire syn = peer.expect(SYN);
+        peer.send(Wire.seg(TcpFlags.RST | ACK).ports(40000, syn.srcPort).seq(0).ack(syn.seq + 1));
+        assertEquals(-Errno.ECONNREFUSED, s.connect(new InetEndpoint(ScriptedPeer.PEER_ADDR, 40000)));
+        assertEquals(InetEndpoint.ANY, s.localEndpoint(), "Linux unhashes an auto-bound port on failure");
+        assertEquals(-Errno.EINPROGRESS, s.connect(new InetEndpoint(ScriptedPeer.PEER_ADDR, 40000)));
+        peer.expect(SYN);
     }
 
     @Test

@@ -1,12 +1,13 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.alpenstack.kernel.wire.TcpFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +117,52 @@ class RecoveryTest {
         peer.expectNothing();
         assertTrue(peer.tcp.counters().fastRetransmits >= 1);
         assertEquals(0, peer.tcp.counters().retransmitTimeouts);
+    }
+
+    @Test
+    void aLostTailIsProbedLongBeforeTheRetransmissionTimeout() {
+        TcpSocket s = peer.accepted(Wire.seg(SYN).win(65535).mss(1000).sackOk());
+        assertEquals(3000, s.write(new byte[3000], 0, 3000));
+        int base = peer.stackNext;
+        peer.expectData(1000);
+        peer.expectData(1000);
+        peer.expectData(1000);
+        peer.sendAck(base + 1000, 65535);
+        // RFC 8985 7.2: PTO = 2*SRTT (+2 ms with more than one segment out), far below the 200 ms RTO
+        long waited = peer.advanceUntilEmitted(1000);
+        assertTrue(waited < 10, "probe after " + waited + " ms");
+        Wire probe = peer.expect(ACK | TcpFlags.PSH);
+        assertEquals(base + 2000, probe.seq, "no new data: the highest segment is sent again");
+        assertEquals(1000, probe.len());
+        assertEquals(1, peer.tcp.counters().tailLossProbes);
+        // one probe per tail: next comes the RTO
+        assertTrue(peer.advanceUntilEmitted(1000) >= 150);
+    }
+
+    @Test
+    void theProbeCarriesNewDataWhenThereIsSome() {
+        TcpSocket s = peer.accepted(Wire.seg(SYN).win(65535).mss(1000).sackOk());
+        assertEquals(12_000, s.write(new byte[12_000], 0, 12_000));
+        int base = peer.stackNext;
+        for (int i = 0; i < 10; i++) {
+            peer.expectData(1000);
+        }
+        peer.expectNothing();
+        // the congestion window is full and nothing comes back: the probe is the next new segment
+        assertTrue(peer.advanceUntilEmitted(1000) < 10);
+        Wire probe = peer.expect(ACK);
+        assertEquals(base + 10_000, probe.seq);
+    }
+
+    @Test
+    void noProbeWithoutSack() {
+        TcpSocket s = peer.acceptedPlain();
+        s.write(new byte[3000], 0, 3000);
+        for (int i = 0; i < 3; i++) {
+            peer.expectData(1000);
+        }
+        assertEquals(200, peer.advanceUntilEmitted(1000), "as in Linux, TLP needs SACK; the RTO acts");
+        assertEquals(0, peer.tcp.counters().tailLossProbes);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.tcp.TcpFlags.ACK;
-import static org.alpenstack.kernel.tcp.TcpFlags.FIN;
-import static org.alpenstack.kernel.tcp.TcpFlags.RST;
-import static org.alpenstack.kernel.tcp.TcpFlags.SYN;
+import static org.alpenstack.kernel.wire.TcpFlags.ACK;
+import static org.alpenstack.kernel.wire.TcpFlags.FIN;
+import static org.alpenstack.kernel.wire.TcpFlags.RST;
+import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +134,32 @@ class ResetTest {
         assertEquals(TcpState.LISTEN, l.state());
         peer.send(Wire.seg(SYN).seq(5000).mss(1000));
         peer.expect(SYN | ACK);
+    }
+
+    @Test
+    void resetInListenIsIgnored() {
+        TcpSocket l = peer.listen(4);
+        peer.send(Wire.seg(RST).seq(1234));
+        peer.send(Wire.seg(RST | ACK).seq(1234).ack(99));
+        peer.expectNothing();
+        assertEquals(TcpState.LISTEN, l.state());
+        assertEquals(2, peer.tcp.counters().drops(DropReason.TCP_RST_IGNORED));
+    }
+
+    @Test
+    void exactResetEndsTimeWaitAsInLinux() {
+        TcpSocket s = peer.acceptedPlain();
+        s.close();
+        peer.expect(FIN | ACK);
+        peer.stackNext++;
+        peer.sendAck(peer.stackNext, 65535);
+        peer.send(peer.fromPeer(FIN, peer.stackNext));
+        peer.peerNext++;
+        peer.expectAck(peer.peerNext);
+        assertEquals(1, peer.tcp.connectionCount());
+        // Linux (tcp_rfc1337=0) lets a reset end TIME-WAIT; RFC 1337 would ignore it
+        peer.send(Wire.seg(RST).seq(peer.peerNext));
+        assertEquals(0, peer.tcp.connectionCount());
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.alpenstack.kernel.ip.IpPacketInfo;
 import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.time.ManualClock;
 import org.alpenstack.kernel.time.TimerWheel;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * A remote TCP played by the test, packetdrill style: the stack under test is a {@link TcpLayer}
@@ -56,7 +57,9 @@ final class ScriptedPeer implements IpOutput {
             if (payload.length() + 20 > mtu) {
                 fail("segment of " + payload.length() + " bytes exceeds the path MTU " + mtu);
             }
-            emitted.add(Wire.decode(payload.array(), payload.start(), payload.length(), source, destination));
+            Wire w = Wire.decode(payload.array(), payload.start(), payload.length(), source, destination);
+            w.ipTos = tos;
+            emitted.add(w);
         } finally {
             payload.release();
         }
@@ -96,6 +99,7 @@ final class ScriptedPeer implements IpOutput {
         info.destination = STACK_ADDR;
         info.protocol = 6;
         info.ttl = 64;
+        info.tos = w.ipTos;
         try {
             tcp.receive(info, b);
         } finally {
@@ -207,7 +211,9 @@ final class ScriptedPeer implements IpOutput {
      */
     Wire handshakeIn(TcpSocket listener, Wire syn) {
         send(syn);
-        Wire synAck = expect(TcpFlags.SYN | TcpFlags.ACK);
+        // (an ECN-setup SYN is answered SYN|ACK|ECE)
+        Wire synAck = expect(syn.has(TcpFlags.ECE | TcpFlags.CWR) ? TcpFlags.SYN | TcpFlags.ACK | TcpFlags.ECE
+                : TcpFlags.SYN | TcpFlags.ACK);
         assertEquals(syn.seq + 1, synAck.ack);
         Wire ack = Wire.seg(TcpFlags.ACK).seq(syn.seq + 1).ack(synAck.seq + 1).win(syn.window);
         if (syn.ts && synAck.ts) {

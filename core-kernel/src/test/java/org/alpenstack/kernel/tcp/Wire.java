@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.alpenstack.kernel.wire.Bytes;
 import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.TcpFlags;
 
 /**
  * One TCP segment as a test writes or reads it, independent of the engine's own parser and
@@ -26,6 +27,8 @@ final class Wire {
     int tsEcr;
     final List<int[]> sacks = new ArrayList<>();
     byte[] data = new byte[0];
+    /** The IP TOS byte the segment travelled with (ECN field in the low two bits). */
+    int ipTos;
     /** Raw option bytes to use instead of the fields above (for malformed-option tests). */
     byte[] rawOptions;
 

@@ -383,4 +383,51 @@ class UdpSocketTest {
             assertEquals(port, meta.sourcePort);
         }
     }
+
+    @Test
+    void smallLinuxBehaviours() {
+        // A destination of 0.0.0.0 means this host.
+        UdpSocket server = bound(0, 7100);
+        UdpSocket client = stack.openUdp();
+        assertEquals(2, sendTo(client, "hi", 0, 7100));
+        deliver();
+        assertEquals("hi", recv(server));
+        assertEquals(LO, meta.destinationAddress);
+
+        // Duplicate SO_REUSEADDR bindings: the newest socket gets unicast datagrams.
+        UdpSocket old = stack.openUdp();
+        UdpSocket newer = stack.openUdp();
+        old.setOption(SOL_SOCKET, SO_REUSEADDR, 1);
+        newer.setOption(SOL_SOCKET, SO_REUSEADDR, 1);
+        assertEquals(0, old.bind(new InetEndpoint(0, 7200)));
+        assertEquals(0, newer.bind(new InetEndpoint(0, 7200)));
+        sendTo(client, "to whom", LO, 7200);
+        deliver();
+        assertEquals("to whom", recv(newer));
+        assertEquals(-Errno.EAGAIN, old.recv(buf, 0, 10, 0));
+
+        // Multicast leaves with TTL 1 unless IP_MULTICAST_TTL says otherwise.
+        assertEquals(1, client.getOption(SOL_IP, IP_MULTICAST_TTL));
+        stack.addRoute("224.0.0.0/4", "10.0.0.254", 0);
+        assertEquals(1, sendTo(client, "m", parse("239.1.2.3"), 5000));
+        byte[] f = link.drain().get(0);
+        assertEquals(1, f[14 + 8], "TTL");
+        assertEquals(0x01005e010203L, org.alpenstack.kernel.wire.EthernetFrame.destination(f, 0), "RFC 1112 group MAC, no ARP");
+    }
+
+    @Test
+    void shutdownFollowsInetShutdown() {
+        UdpSocket s = bound(LO, 7300);
+        assertEquals(-Errno.ENOTCONN, s.shutdown(SHUT_RD), "unconnected: ENOTCONN, but it takes effect");
+        assertEquals(0, s.recv(buf, 0, 10, 0), "EOF instead of EAGAIN");
+        assertTrue((s.readiness() & Readiness.POLLRDHUP) != 0);
+        UdpSocket c = stack.openUdp();
+        assertEquals(0, c.connect(new InetEndpoint(LO, 7300)));
+        assertEquals(0, c.shutdown(SHUT_WR));
+        assertEquals(-Errno.EPIPE, c.send(new byte[1], 0, 1, 0));
+        assertEquals(0, c.readiness() & Readiness.POLLOUT);
+        assertEquals(-Errno.EINVAL, c.shutdown(3));
+        assertEquals(0, c.shutdown(SHUT_RDWR));
+        assertTrue((c.readiness() & Readiness.POLLHUP) != 0);
+    }
 }

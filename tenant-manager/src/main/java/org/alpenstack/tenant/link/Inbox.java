@@ -11,9 +11,11 @@ import java.util.function.Consumer;
  * are waiting, so the context sees one task per RX batch (or fewer under load), never one per
  * packet.
  *
- * <p>Memory is bounded: a fixed number of batches circulate. When all are waiting, new frames
- * are dropped and counted, as Linux drops beyond netdev_max_backlog; TCP recovers, and the
- * RX thread never blocks on a slow tenant.
+ * <p>Memory is bounded: batches are allocated when needed, up to a limit, and then circulate.
+ * When all are waiting, new frames are dropped and counted, as Linux drops beyond
+ * netdev_max_backlog; TCP recovers, and the RX thread never blocks on a slow tenant. The limit
+ * must absorb a burst of split GSO super-frames (a peer's TSO window arrives at once), or
+ * bulk transfers lose segments at every burst.
  *
  * <p>The lock guards only list operations and copies into the open batch; the consumer runs
  * frames through the stack outside it.
@@ -26,18 +28,20 @@ public final class Inbox {
     private final ArrayDeque<InboundBatch> free = new ArrayDeque<>();
     private final ArrayDeque<InboundBatch> sealed = new ArrayDeque<>();
     private final Runnable scheduleDrain;
+    private final int maxBatches;
+    private int allocated;
     private InboundBatch open;
     private boolean drainScheduled;
     private long dropped;
+    private long failures;
+    private Throwable lastFailure;
 
     /**
-     * @param batches how many batches circulate (memory = batches x 256 KiB)
+     * @param maxBatches how many batches may exist (memory up to maxBatches x 256 KiB)
      * @param scheduleDrain submits one drain task to the owner's context
      */
-    Inbox(int batches, Runnable scheduleDrain) {
-        for (int i = 0; i < batches; i++) {
-            free.add(new InboundBatch(BATCH_BYTES, BATCH_FRAMES));
-        }
+    Inbox(int maxBatches, Runnable scheduleDrain) {
+        this.maxBatches = maxBatches;
         this.scheduleDrain = scheduleDrain;
     }
 
@@ -55,6 +59,10 @@ public final class Inbox {
             open = null;
         }
         open = free.poll();
+        if (open == null && allocated < maxBatches) {
+            allocated++;
+            open = new InboundBatch(BATCH_BYTES, BATCH_FRAMES);
+        }
         if (open == null) {
             dropped++;
             return false;
@@ -102,6 +110,13 @@ public final class Inbox {
             }
             try {
                 consumer.accept(b);
+            } catch (RuntimeException | Error e) {
+                // The drain must go on (a stuck drain would make the inbox drop every frame
+                // from now on); the rest of this batch is lost and counted.
+                synchronized (this) {
+                    failures++;
+                    lastFailure = e;
+                }
             } finally {
                 b.clear();
                 synchronized (this) {
@@ -113,5 +128,14 @@ public final class Inbox {
 
     synchronized long dropped() {
         return dropped;
+    }
+
+    /** Batches whose delivery threw (a bug or an OutOfMemoryError), and the last such error. */
+    synchronized long failures() {
+        return failures;
+    }
+
+    synchronized Throwable lastFailure() {
+        return lastFailure;
     }
 }

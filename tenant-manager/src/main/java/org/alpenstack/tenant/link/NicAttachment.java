@@ -1,7 +1,6 @@
 package org.alpenstack.tenant.link;
 
 import java.util.ArrayList;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.alpenstack.kernel.buf.PacketBuffer;
 import org.alpenstack.kernel.link.FrameReceiver;
@@ -25,10 +24,13 @@ import org.alpenstack.tenant.StackInstance;
  * {@link FrameTransmitter}, which shares the port's socket (sendmmsg is safe from many threads,
  * so no lock and no hand-off thread is needed) and is flushed once per unit of work.
  *
- * <p>A loss probability per direction (the instance's fault injector) drops frames before the
- * stack sees them and before they leave, for tests of recovery over real links.
+ * <p>The instance's fault injector (core-kernel's {@code FaultInjector}) sits between this link
+ * and the stack, see {@link StackInstance#addInterface}.
  */
 public final class NicAttachment implements AttachedLink {
+    /** Up to 16 MiB of frames waiting per instance: several TSO bursts of a fast peer. */
+    static final int INBOX_BATCHES = 64;
+
     private final SharedNic nic;
     private final StackInstance owner;
     final MacAddress mac;
@@ -39,10 +41,7 @@ public final class NicAttachment implements AttachedLink {
     private final PacketBuffer view = PacketBuffer.wrap(new byte[0], 0, 0);
     private final Consumer<InboundBatch> deliverer = this::deliver;
     private final ArrayList<NicAttachment> hairpinTouched = new ArrayList<>();
-    private final SplittableRandom random;
     private FrameReceiver receiver = frame -> { };
-    private volatile double lossIn;
-    private volatile double lossOut;
     /** Set and cleared by the NIC's RX thread only: already in its list of inboxes to flush. */
     boolean rxTouched;
     private volatile boolean detached;
@@ -51,8 +50,6 @@ public final class NicAttachment implements AttachedLink {
     private volatile long framesIn;
     private volatile long framesOut;
     private volatile long hairpinOut;
-    private volatile long lossDroppedIn;
-    private volatile long lossDroppedOut;
 
     NicAttachment(SharedNic nic, StackInstance owner, MacAddress mac, boolean ipMode, int[] addresses) {
         this.nic = nic;
@@ -61,9 +58,8 @@ public final class NicAttachment implements AttachedLink {
         this.ipMode = ipMode;
         this.addresses = addresses.clone();
         this.transmitter = nic.port().newTransmitter();
-        this.random = new SplittableRandom(owner.name().hashCode() * 0x9E3779B97F4A7C15L);
         Runnable drain = () -> inbox().drain(deliverer);
-        this.inbox = new Inbox(16, () -> owner.submit(drain));
+        this.inbox = new Inbox(INBOX_BATCHES, () -> owner.submit(drain));
     }
 
     private Inbox inbox() {
@@ -82,12 +78,7 @@ public final class NicAttachment implements AttachedLink {
     }
 
     private void deliver(InboundBatch b) {
-        double loss = lossIn;
         for (int i = 0; i < b.count; i++) {
-            if (loss > 0 && random.nextDouble() < loss) {
-                lossDroppedIn++;
-                continue;
-            }
             framesIn++;
             receiver.receive(view.rewrap(b.slab, b.offsets[i], b.lengths[i]));
         }
@@ -96,12 +87,6 @@ public final class NicAttachment implements AttachedLink {
     @Override
     public void transmit(PacketBuffer frame) {
         if (detached) {
-            frame.release();
-            return;
-        }
-        double loss = lossOut;
-        if (loss > 0 && random.nextDouble() < loss) {
-            lossDroppedOut++;
             frame.release();
             return;
         }
@@ -167,15 +152,6 @@ public final class NicAttachment implements AttachedLink {
         }
     }
 
-    /** Loss probabilities (0..1) for frames to and from this instance. Any thread. */
-    public void setLoss(double in, double out) {
-        if (!(in >= 0 && in <= 1 && out >= 0 && out <= 1)) {
-            throw new IllegalArgumentException("loss must be between 0 and 1");
-        }
-        lossIn = in;
-        lossOut = out;
-    }
-
     @Override
     public int mtu() {
         return nic.port().mtu();
@@ -203,12 +179,12 @@ public final class NicAttachment implements AttachedLink {
     }
 
     public Stats stats() {
-        return new Stats(framesIn, framesOut, hairpinOut, inbox.dropped(), lossDroppedIn, lossDroppedOut,
+        return new Stats(framesIn, framesOut, hairpinOut, inbox.dropped(), inbox.failures(),
                 transmitter.stats().framesSent(), transmitter.stats().droppedNoBuffer() + transmitter.stats().droppedError());
     }
 
     /** What crossed this attachment; {@code wireSent} and {@code wireDropped} are the transmitter's. */
-    public record Stats(long framesIn, long framesOut, long hairpinOut, long inboxDropped, long lossDroppedIn,
-            long lossDroppedOut, long wireSent, long wireDropped) {
+    public record Stats(long framesIn, long framesOut, long hairpinOut, long inboxDropped, long deliveryFailures, long wireSent,
+            long wireDropped) {
     }
 }

@@ -79,6 +79,16 @@ public final class SharedNic implements AutoCloseable {
         return nic;
     }
 
+    /**
+     * Shares an already open port (any {@link FramePort}: a test's in-memory port, a port opened
+     * elsewhere). The link takes ownership and closes the port with itself.
+     */
+    public static SharedNic open(String name, FramePort port) {
+        SharedNic nic = new SharedNic(name, port, null);
+        nic.rxThread.start();
+        return nic;
+    }
+
     private static <T> T inNamespace(String netns, java.util.concurrent.Callable<T> body) {
         if (netns == null || netns.isEmpty()) {
             try {
@@ -102,7 +112,7 @@ public final class SharedNic implements AutoCloseable {
         if (closing) {
             throw new IllegalStateException("link " + name + " is closed");
         }
-        if (ipMode && afPacket == null) {
+        if (ipMode && port instanceof TapPort) {
             throw new IllegalArgumentException("IP mode needs an AF_PACKET link; a TAP link has one peer, use MAC mode");
         }
         MacAddress effective = ipMode ? port.mac() : mac;
@@ -227,7 +237,7 @@ public final class SharedNic implements AutoCloseable {
     }
 
     public boolean isTap() {
-        return afPacket == null;
+        return port instanceof TapPort;
     }
 
     /** The device's own MAC (for a TAP, the host side's). */
@@ -248,7 +258,15 @@ public final class SharedNic implements AutoCloseable {
         return unclaimed;
     }
 
+    /** The port's receive counters; on AF_PACKET the kernel's ring counters are added first. Any thread. */
     public org.alpenstack.link.afpacket.RxStats rxStats() {
+        if (afPacket != null && afPacket.isOpen()) {
+            try {
+                afPacket.readKernelStatistics();
+            } catch (RuntimeException ignored) {
+                // closed meanwhile: the counters so far
+            }
+        }
         return port.rxStats();
     }
 

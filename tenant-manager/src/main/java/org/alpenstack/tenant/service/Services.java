@@ -24,6 +24,9 @@ public final class Services {
             if (spec.kind() != Kind.HTTP) {
                 r = UdpService.start(spec.kind(), instance, spec.port(), started);
             }
+            if (r >= 0) {
+                r = TcpServices.start(spec, instance, started);
+            }
             if (r < 0) {
                 for (InstanceService s : started) {
                     s.stop();

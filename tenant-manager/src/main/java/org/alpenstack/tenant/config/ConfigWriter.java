@@ -1,0 +1,52 @@
+package org.alpenstack.tenant.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.alpenstack.kernel.wire.Ipv4Address;
+
+/** Writes a {@link TenantConfig} in the format {@link ConfigParser} reads (for the state directory). */
+public final class ConfigWriter {
+    private ConfigWriter() {
+    }
+
+    public static String toJson(TenantConfig c) {
+        JsonArray links = new JsonArray();
+        for (LinkSpec l : c.links()) {
+            JsonObject o = new JsonObject().put("name", l.name()).put("type", l.type().name().toLowerCase()).put("device", l.device());
+            if (l.hostAddress() != null) {
+                o.put("hostAddress", l.hostAddress().toString());
+            }
+            if (l.netns() != null) {
+                o.put("netns", l.netns());
+            }
+            links.add(o);
+        }
+        JsonArray instances = new JsonArray();
+        for (InstanceSpec s : c.instances()) {
+            JsonObject o = new JsonObject().put("name", s.name()).put("link", s.link()).put("mode", s.mode().name().toLowerCase());
+            if (s.mac() != null) {
+                o.put("mac", s.mac().toString());
+            }
+            JsonArray addrs = new JsonArray();
+            s.addresses().forEach(a -> addrs.add(a.toString()));
+            o.put("addresses", addrs);
+            if (!s.routes().isEmpty()) {
+                JsonArray routes = new JsonArray();
+                s.routes().forEach(r -> routes.add(new JsonObject().put("destination", r.destination().toString())
+                        .put("via", Ipv4Address.toString(r.gateway()))));
+                o.put("routes", routes);
+            }
+            if (s.gateway() != 0) {
+                o.put("gateway", Ipv4Address.toString(s.gateway()));
+            }
+            JsonArray services = new JsonArray();
+            s.services().forEach(v -> services.add(v.toString()));
+            o.put("services", services);
+            if (s.lossPercent() > 0) {
+                o.put("lossPercent", s.lossPercent());
+            }
+            instances.add(o);
+        }
+        return new JsonObject().put("links", links).put("instances", instances).encodePrettily() + "\n";
+    }
+}

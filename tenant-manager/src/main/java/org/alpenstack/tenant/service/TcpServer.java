@@ -1,0 +1,101 @@
+package org.alpenstack.tenant.service;
+
+import java.util.function.Supplier;
+import org.alpenstack.kernel.socket.Errno;
+import org.alpenstack.kernel.socket.InetEndpoint;
+import org.alpenstack.kernel.socket.Readiness;
+import org.alpenstack.kernel.socket.StackSocket;
+import org.alpenstack.kernel.tcp.TcpSocket;
+import org.alpenstack.tenant.SocketReactor;
+import org.alpenstack.tenant.StackInstance;
+
+/**
+ * A listening TCP socket on an instance that accepts every pending connection when it becomes
+ * readable and gives each one a fresh {@link TcpConnectionHandler}, watched by the instance's
+ * {@link SocketReactor}: the inetd pattern on the stack's non-blocking socket API.
+ */
+final class TcpServer implements InstanceService {
+    /** Like a busy server's listen(fd, SOMAXCONN): 200 parallel clients must not overflow it. */
+    private static final int BACKLOG = 4096;
+
+    private final String name;
+    private final StackInstance instance;
+    private final TcpSocket listener;
+    private final Supplier<TcpConnectionHandler> handlers;
+    private long accepted;
+    private int open;
+
+    private TcpServer(String name, StackInstance instance, TcpSocket listener, Supplier<TcpConnectionHandler> handlers) {
+        this.name = name;
+        this.instance = instance;
+        this.listener = listener;
+        this.handlers = handlers;
+    }
+
+    /** On the instance's context. Returns 0 or -errno (EADDRINUSE ...). */
+    static int start(String name, StackInstance instance, int port, Supplier<TcpConnectionHandler> handlers,
+            java.util.List<InstanceService> out) {
+        TcpSocket s = instance.stack().openTcp();
+        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
+        // No SO_SNDBUF/SO_RCVBUF: as on Linux, setting them turns buffer autotuning off, and the
+        // engine allocates a connection's buffers at their full size, so fixed large buffers
+        // would cost megabytes per connection (200 parallel clients ran the heap out).
+        // Accepted connections inherit TCP_NODELAY: responses go out without waiting for ACKs.
+        s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_NODELAY, 1);
+        int r = s.bind(new InetEndpoint(0, port));
+        if (r == 0) {
+            r = s.listen(BACKLOG);
+        }
+        if (r < 0) {
+            s.close();
+            return r;
+        }
+        TcpServer server = new TcpServer(name, instance, s, handlers);
+        instance.reactor().watch(s, server::onListenerReady);
+        out.add(server);
+        return 0;
+    }
+
+    private void onListenerReady(StackSocket s, int events) {
+        if ((events & Readiness.POLLIN) == 0) {
+            return;
+        }
+        while (true) {
+            TcpSocket c = listener.accept();
+            if (c == null) {
+                int e = listener.acceptError();
+                if (e != -Errno.EAGAIN && e != 0) {
+                    // ECONNABORTED and the like concern one connection; the listener goes on.
+                    continue;
+                }
+                return;
+            }
+            accepted++;
+            open++;
+            TcpConnectionHandler h = handlers.get();
+            h.bind(c, instance.reactor(), () -> open--);
+            instance.reactor().watch(c, h::onReady);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name + "/tcp";
+    }
+
+    @Override
+    public int port() {
+        return listener.localEndpoint().port();
+    }
+
+    @Override
+    public String describe() {
+        return name() + " port " + port() + " accepted " + accepted + " open " + open;
+    }
+
+    @Override
+    public void stop() {
+        instance.reactor().unwatch(listener);
+        listener.close();
+    }
+}
