@@ -19,8 +19,6 @@ class InstanceEndpointTest {
         Path dir = Files.createTempDirectory("alpenstack-inst-");
         try {
             StackInstance inst = StackInstance.start(vertx, "blue").await(10, TimeUnit.SECONDS);
-            // See ShimTestStack: the loopback MTU work-around for the oversized-segment bug.
-            inst.execute(s -> s.loopback().setMtu(16384)).await(10, TimeUnit.SECONDS);
             TenantEndpoint ep = InstanceEndpoint.start(inst, dir.resolve("run"), AccessPolicy.serverUserOnly())
                     .await(10, TimeUnit.SECONDS);
             assertEquals(dir.resolve("run/blue.sock"), ep.socketPath());

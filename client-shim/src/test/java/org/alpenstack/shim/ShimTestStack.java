@@ -56,10 +56,10 @@ final class ShimTestStack implements AutoCloseable {
         Path lib = ShimLibrary.extract(dir.resolve("lib"));
         NetStack stack = CompletableFuture.supplyAsync(() -> {
             NetStack st = new NetStack(name, new BufferPool(), System::nanoTime);
-            // Work-around for a core-kernel bug found by bulk.c: on the 65536-byte loopback MTU, TCP
-            // builds full-sized segments whose IP total length (MSS + options + headers) exceeds
-            // 65535, and Ipv4Layer discards every one of them (IP_OUT_DISCARDS), so bulk transfers
-            // stall. Linux clamps the loopback MSS to fit; until core-kernel does, use a smaller MTU.
+            // A loopback MTU unlike the kernel's (65536), so a test can tell whose answer a
+            // program saw (ifconfig, SIOCGIFMTU). (It first worked around a core-kernel bug that
+            // bulk.c found: full-sized segments on a 65536 MTU exceeded IP's 65535-byte total
+            // length and were all discarded; fixed in core-kernel since.)
             st.loopback().setMtu(16384);
             return st;
         }, loop).get();
