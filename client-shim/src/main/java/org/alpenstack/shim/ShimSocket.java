@@ -23,7 +23,7 @@ import org.alpenstack.kernel.tcp.TcpState;
  */
 final class ShimSocket extends ShimHandle {
     private static final int CHUNK = 64 * 1024;
-    private static final boolean DEBUG = Boolean.getBoolean("alpenstack.shim.debug");
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ShimSocket.class.getName());
 
     final TcpSocket tcp;
     private final TenantEndpoint endpoint;
@@ -377,8 +377,8 @@ final class ShimSocket extends ShimHandle {
             return;
         }
         closed = true;
-        if (DEBUG) {
-            System.err.println("shim: closing " + this);
+        if (LOG.isLoggable(java.util.logging.Level.FINE)) {
+            LOG.fine("closing " + this);
         }
         dropInbound();
         tcp.close();
