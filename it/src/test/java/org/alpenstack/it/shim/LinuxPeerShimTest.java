@@ -42,6 +42,8 @@ class LinuxPeerShimTest {
     static Path launcher;
     static String linuxIp;
     static String tenantIp;
+    static String otherTenantIp;
+    static TenantEndpoint otherEndpoint;
     static byte[] blob;
     static final List<Process> background = new ArrayList<>();
 
@@ -54,6 +56,7 @@ class LinuxPeerShimTest {
         int subnet = 100 + rnd.nextInt(100);
         linuxIp = "10.231." + subnet + ".1";
         tenantIp = "10.231." + subnet + ".2";
+        otherTenantIp = "10.231." + subnet + ".3";
         sh("ip", "netns", "add", ns);
         dir = Files.createTempDirectory("alpenstack-it-shim-");
         blob = new byte[2 << 20];
@@ -68,6 +71,10 @@ class LinuxPeerShimTest {
                 List.of(Cidr.parse(tenantIp + "/24", 24)), List.of(), 0, List.of(), 0)).await(20, TimeUnit.SECONDS);
         endpoint = InstanceEndpoint.start(t.instance(), dir.resolve("run"), AccessPolicy.serverUserOnly())
                 .await(20, TimeUnit.SECONDS);
+        Tenant other = manager.createInstance(new InstanceSpec("shimgreen", "shimlink", null, InstanceSpec.Mode.MAC,
+                List.of(Cidr.parse(otherTenantIp + "/24", 24)), List.of(), 0, List.of(), 0)).await(20, TimeUnit.SECONDS);
+        otherEndpoint = InstanceEndpoint.start(other.instance(), dir.resolve("run"), AccessPolicy.serverUserOnly())
+                .await(20, TimeUnit.SECONDS);
         launcher = ShimLibrary.extract(dir.resolve("lib")).resolve(ShimLibrary.LAUNCHER);
     }
 
@@ -79,6 +86,9 @@ class LinuxPeerShimTest {
         }
         if (endpoint != null) {
             endpoint.close();
+        }
+        if (otherEndpoint != null) {
+            otherEndpoint.close();
         }
         if (manager != null) {
             manager.shutdown().await(20, TimeUnit.SECONDS);
@@ -239,5 +249,17 @@ class LinuxPeerShimTest {
         } finally {
             endpoint.setResolver(org.alpenstack.shim.ResolverConfig.NONE);
         }
+    }
+
+    @Test
+    void curlInOneTenantFetchesFromPythonInAnotherTenant() throws Exception {
+        List<String> server = new ArrayList<>(List.of(launcher.toString(), "--endpoint", otherEndpoint.socketPath().toString(), "--"));
+        server.addAll(List.of("python3", "-m", "http.server", "--bind", otherTenantIp, "--directory",
+                dir.resolve("www").toString(), "8083"));
+        spawn(server);
+        Path out = dir.resolve("tenant-to-tenant");
+        Result r = retry(inTenant("curl", "-sS", "-o", out.toString(), "http://" + otherTenantIp + ":8083/blob"));
+        assertEquals(0, r.exit(), r.out());
+        assertArrayEquals(blob, Files.readAllBytes(out));
     }
 }
