@@ -90,7 +90,7 @@ class RealProgramsTest {
         assertEquals(0, r.exit(), r::toString);
         assertArrayEquals(blob, Files.readAllBytes(out));
         r = t.run(30, which("bash"), "-c",
-                "exec 3<>/dev/tcp/127.0.0.1/8002; printf 'GET /blob HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3 | wc -c");
+                "set -o pipefail; exec 3<>/dev/tcp/127.0.0.1/8002 || exit 1; printf 'GET /blob HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3 | wc -c");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(Long.parseLong(r.out().trim()) > blob.length, r::toString);
     }

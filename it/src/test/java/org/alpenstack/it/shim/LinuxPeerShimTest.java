@@ -262,4 +262,41 @@ class LinuxPeerShimTest {
         assertEquals(0, r.exit(), r.out());
         assertArrayEquals(blob, Files.readAllBytes(out));
     }
+
+    @Test
+    void linuxNcatHalfClosesIntoAForkingSocatEchoInTheTenant() throws Exception {
+        // socat forks per connection and execs cat on the accepted stack socket: fork after
+        // accept and exec inheritance, by a real program.
+        spawn(inTenant("socat", "TCP-LISTEN:9001,bind=" + tenantIp + ",fork,reuseaddr", "EXEC:cat"));
+        Path in = dir.resolve("www/blob");
+        Result r = retry(List.of("bash", "-c", String.join(" ", inLinux("ncat", tenantIp, "9001")) + " < " + in
+                + " | cmp - " + in + " && echo same"));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("same"), r.out());
+    }
+
+    @Test
+    void socatUdpFromTheTenantToALinuxEcho() throws Exception {
+        spawn(inLinux("socat", "UDP-RECVFROM:9002,bind=" + linuxIp + ",fork", "EXEC:cat"));
+        Result r = retry(List.of("bash", "-c", "printf 'over udp' | " + String.join(" ",
+                inTenant("socat", "-t", "2", "-", "UDP:" + linuxIp + ":9002"))));
+        assertEquals(0, r.exit(), r.out());
+        assertEquals("over udp", r.out());
+    }
+
+    @Test
+    void bashDevTcpFromTheTenantToLinux() throws Exception {
+        spawn(inLinux("python3", "-m", "http.server", "--bind", linuxIp, "--directory", dir.resolve("www").toString(), "8084"));
+        Result r = retry(inTenant("bash", "-c", "set -o pipefail; exec 3<>/dev/tcp/" + linuxIp + "/8084 || exit 1; "
+                + "printf 'GET /blob HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3 | wc -c"));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(Long.parseLong(r.out().trim()) > blob.length, r.out());
+    }
+
+    @Test
+    void stockIfconfigInTheSandboxShowsTheTenantsAddress() throws Exception {
+        Result r = sh(inTenant("ifconfig").toArray(new String[0]));
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains(tenantIp), r.out());
+    }
 }
