@@ -1,0 +1,136 @@
+package org.alpenstack.shim;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.socket.DuplexChannel;
+import org.alpenstack.kernel.socket.DatagramSocket;
+import org.alpenstack.kernel.socket.Errno;
+import org.alpenstack.kernel.socket.InetEndpoint;
+import org.alpenstack.kernel.socket.RecvMeta;
+import org.alpenstack.kernel.socket.SocketOptions;
+
+/**
+ * A stack UDP or ICMP ping socket as a program sees it. Datagrams travel as SENDTO/RECVFROM
+ * RPCs, so message boundaries, MSG_PEEK and MSG_TRUNC are exact; the data socket carries one
+ * doorbell byte per datagram (or pending error) waiting, so poll/select/epoll readiness and
+ * blocking receives are native.
+ */
+final class ShimDatagram extends ShimHandle {
+    /** The largest datagram a RECVFROM reply carries (payload limit minus the sockaddr). */
+    static final int MAX_DATA = ShimProtocol.MAX_PAYLOAD - SockAddr.SOCKADDR_IN_LEN;
+
+    final DatagramSocket dgram;
+    private final TenantEndpoint endpoint;
+    private final RecvMeta meta = new RecvMeta();
+    private DuplexChannel data;
+    /** Doorbell bytes written and not yet consumed by a RECVFROM. */
+    private int outstanding;
+    private boolean clientEof;
+    private boolean closed;
+
+    ShimDatagram(TenantEndpoint endpoint, long token, DatagramSocket dgram, ControlSession creator) {
+        super(token, creator);
+        this.endpoint = endpoint;
+        this.dgram = dgram;
+    }
+
+    @Override
+    boolean isAttached() {
+        return data != null;
+    }
+
+    @Override
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    void attach(DuplexChannel channel) {
+        data = channel;
+        channel.config().setAutoRead(true); // only to see the program close it
+    }
+
+    @Override
+    void inbound(ByteBuf b) {
+        b.release(); // the shim never writes on a datagram data socket
+    }
+
+    @Override
+    void clientEof() {
+        clientEof = true;
+    }
+
+    @Override
+    void clientAborted() {
+        close();
+    }
+
+    @Override
+    void update() {
+        if (closed || data == null) {
+            return;
+        }
+        if (clientEof) {
+            close();
+            return;
+        }
+        int want = dgram.queuedDatagrams() + (dgram.pendingError() != 0 ? 1 : 0);
+        if (want > outstanding) {
+            ByteBuf bell = data.alloc().buffer(want - outstanding);
+            bell.writeZero(want - outstanding);
+            outstanding = want;
+            data.writeAndFlush(bell, data.voidPromise());
+        }
+    }
+
+    /**
+     * RECVFROM: the program consumed (or peeked) one doorbell. Replies with the source sockaddr
+     * and up to {@code len} bytes; the result is the datagram's full length.
+     */
+    int recvFrom(int flags, int len, ByteBuf reply) {
+        boolean peek = (flags & SocketOptions.MSG_PEEK) != 0;
+        if (!peek && outstanding > 0) {
+            outstanding--;
+        }
+        byte[] buf = endpoint.scratch();
+        int cap = Math.min(Math.max(len, 0), Math.min(MAX_DATA, buf.length));
+        meta.clear();
+        int full = dgram.recvFrom(buf, 0, cap, (peek ? SocketOptions.MSG_PEEK : 0) | SocketOptions.MSG_TRUNC, meta);
+        if (full >= 0) {
+            SockAddr.encode(reply, meta.source());
+            reply.writeBytes(buf, 0, Math.min(full, cap));
+        }
+        update();
+        return full;
+    }
+
+    int sendTo(int flags, InetEndpoint to, ByteBuf payload) {
+        int n = payload.readableBytes();
+        byte[] buf = endpoint.scratch();
+        if (n > buf.length) {
+            return -Errno.EMSGSIZE;
+        }
+        payload.getBytes(payload.readerIndex(), buf, 0, n);
+        int r = dgram.sendTo(buf, 0, n, flags & ~(SocketOptions.MSG_DONTWAIT | SocketOptions.MSG_NOSIGNAL), to);
+        update();
+        return r;
+    }
+
+    @Override
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        dgram.close();
+        if (data != null) {
+            data.close();
+        }
+        endpoint.forget(this);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%016x %s local=%s queued=%d outstanding=%d attached=%b", token,
+                dgram.getClass().getSimpleName(), dgram.localEndpoint(), dgram.queuedDatagrams(), outstanding, data != null);
+    }
+}
