@@ -70,7 +70,9 @@ class DashboardTest {
         return given().baseUri(server.baseUri).contentType(ContentType.JSON);
     }
 
+    /** A fresh page load (a change of the hash alone would keep the old document). */
     private static void open(String hash) {
+        browser.driver.get("about:blank");
         browser.driver.get(server.baseUri + "/" + hash);
         browser.until(textToBePresentInElementLocated(By.id("live"), "live"));
     }
@@ -177,6 +179,8 @@ class DashboardTest {
         assertEquals(5, records(bytes), "five UDP frames captured");
         browser.until(textToBePresentInElementLocated(By.id("capture-status"), "saved"));
         browser.screenshot("tour-05-capture");
+        // the counters follow (polled): the ten datagrams to a closed port were answered with port unreachables
+        browser.until(textToBePresentInElementLocated(By.id("counters-box"), "icmp out dest unreachs"));
 
         // back to the overview and delete it, with confirmation
         browser.find("header nav a[data-nav='overview']").click();
@@ -289,7 +293,7 @@ class DashboardTest {
         wire.findElement(By.cssSelector("button.danger")).click();
         confirm();
         browser.until(visibilityOfElementLocated(By.cssSelector(".toast.error")));
-        assertTrue(browser.find(".toast.error").getText().contains("in use"), browser.find(".toast.error").getText());
+        assertTrue(browser.find(".toast.error").getText().contains("used by peer"), browser.find(".toast.error").getText());
         browser.find("#links tr[data-link='spare'] button.danger").click();
         confirm();
         browser.until(d -> browser.findAll("#links tr[data-link='spare']").isEmpty());
@@ -301,4 +305,56 @@ class DashboardTest {
         ((JavascriptExecutor) browser.driver).executeScript("document.querySelector(arguments[0]).scrollIntoView()", css);
     }
 
+
+    @Test
+    void neighboursTunablesAndImpairment() throws Exception {
+        api().body("{\"name\":\"lab\",\"link\":\"wire\",\"addresses\":[\"10.70.0.30/24\"]}")
+                .post("/api/v1/instances").then().statusCode(201);
+        try {
+            open("#/instances/lab");
+            browser.until(presenceOfElementLocated(By.cssSelector("#tunables-table input[name=sack]")));
+
+            // a static neighbour, then a bad MAC answered next to its field
+            browser.find("#neighbor-form input[name=address]").sendKeys("10.70.0.99");
+            browser.find("#neighbor-form input[name=mac]").sendKeys("02:00:00:00:00:99");
+            browser.find("#neighbor-form button[type=submit]").click();
+            browser.until(textToBePresentInElementLocated(By.id("neighbors-table"), "PERMANENT"));
+            browser.find("#neighbor-form input[name=address]").sendKeys("10.70.0.98");
+            browser.find("#neighbor-form input[name=mac]").sendKeys("01:00:5e:00:00:01");
+            browser.find("#neighbor-form button[type=submit]").click();
+            browser.until(textToBePresentInElementLocated(
+                    By.cssSelector("#neighbor-form .field[data-field='mac'] .field-error"), "unicast"));
+
+            // a tunable toggled through the table is what the API then reports
+            WebElement sack = browser.find("#tunables-table input[name=sack]");
+            assertTrue(sack.isSelected());
+            scrollTo("#tunables");
+            sack.click();
+            browser.find("#tunables-form button[type=submit]").click();
+            browser.until(d -> Boolean.FALSE.equals(api().get("/api/v1/instances/lab/tunables").then().extract()
+                    .path("find { it.name == 'sack' }.value")));
+
+            // impairment: an out-of-range rate is refused next to its field, a good delay is applied
+            scrollTo("#impairment");
+            WebElement loss = browser.find("#impairment-form input[name='transmit.lossRate']");
+            loss.clear();
+            loss.sendKeys("2");
+            browser.find("#impairment-form button[type=submit]").click();
+            By lossError = By.cssSelector("#impairment-form .field[data-field='transmit.lossRate'] .field-error");
+            browser.until(d -> !d.findElement(lossError).getText().isEmpty());
+            browser.screenshot("impairment-error");
+            loss.clear();
+            loss.sendKeys("0");
+            WebElement delay = browser.find("#impairment-form input[name='receive.delayMillis']");
+            delay.clear();
+            delay.sendKeys("15");
+            browser.find("#impairment-form button[type=submit]").click();
+            browser.until(d -> d.findElement(lossError).getText().isEmpty());
+            browser.until(d -> Float.valueOf(15f).equals(api().get("/api/v1/instances/lab/impairment").then().extract()
+                    .path("receive.delayMillis")));
+            browser.screenshot("impairment-applied");
+        } finally {
+            api().delete("/api/v1/instances/lab").then().statusCode(204);
+        }
+    }
 }

@@ -157,7 +157,7 @@ export function render(main, name) {
       }
     }
     const form = apiForm({id: 'route-form', class: 'inline-form'}, [
-      field('Destination', 'destination', {placeholder: '10.30.0.0/24 or default', autocomplete: 'off'}),
+      field('Destination', 'destination', {placeholder: '10.30.0.0/24', autocomplete: 'off'}, 'a.b.c.d/len or default'),
       field('Gateway', 'gateway', {placeholder: '10.20.0.1', autocomplete: 'off'}),
       field('Interface', 'interface', {placeholder: 'eth0', autocomplete: 'off'}),
       field('Metric', 'metric', {inputmode: 'numeric', placeholder: '0', autocomplete: 'off'}),
@@ -231,25 +231,35 @@ export function render(main, name) {
 
   function counters() {
     const box = h('div', {class: 'counters', id: 'counters-box'});
+    const zeros = h('input', {type: 'checkbox', id: 'show-zeros'});
+    let last = null;
     const group = (title, map) => {
-      const entries = Object.entries(map || {});
+      const entries = Object.entries(map || {}).filter(([, v]) => zeros.checked || v !== 0);
       return h('div', {}, h('h3', {}, title), entries.length
         ? h('dl', {class: 'kv small'}, entries.flatMap(([k, v]) => [h('dt', {title: k}, words(k)), h('dd', {}, fmtNumber(v))]))
-        : h('p', {class: 'muted'}, 'none'));
+        : h('p', {class: 'muted'}, zeros.checked ? 'none' : 'none above zero'));
     };
     const reload = async () => {
       try {
-        const s = await get(base + '/stats');
-        box.replaceChildren(group('IP, ICMP, UDP, ARP', s.counters), group('TCP', s.tcp),
-          group(`Drops (${fmtNumber(s.totalDrops)})`, s.drops));
+        last = await get(base + '/stats');
+        draw();
       } catch (e) {
         if (e.status !== 404) toastError('Cannot read counters', e);
       }
     };
+    function draw() {
+      const s = last;
+      if (s) {
+        box.replaceChildren(group('IP, ICMP, UDP, ARP', s.counters), group('TCP', s.tcp),
+          group(`Drops (${fmtNumber(s.totalDrops)})`, s.drops));
+      }
+    }
+    zeros.addEventListener('change', draw);
     const poll = setInterval(() => document.visibilityState === 'visible' && reload(), 3000);
     disposers.push(() => clearInterval(poll));
     reloaders.push(reload);
-    return [box];
+    return [h('div', {class: 'toolbar'}, h('label', {}, zeros, ' show counters that are zero'),
+      h('span', {class: 'muted'}, 'refreshed every 3 s')), box];
   }
 
   // ---------------------------------------------------------------- tunables
@@ -327,7 +337,7 @@ export function render(main, name) {
         const s = imp[dir];
         for (const [k] of KNOBS) form.elements[dir + '.' + k].value = String(s[k]);
         const c = s.counters;
-        countersLine[dir].textContent = `${fmtNumber(c.frames)} frames: ${fmtNumber(c.lost)} lost, ${fmtNumber(c.duplicated)} duplicated, `
+        countersLine[dir].textContent = `${fmtNumber(c.frames)} frame${c.frames === 1 ? '' : 's'}: ${fmtNumber(c.lost)} lost, ${fmtNumber(c.duplicated)} duplicated, `
           + `${fmtNumber(c.reordered)} reordered, ${fmtNumber(c.corrupted)} corrupted, ${fmtNumber(c.delayed)} delayed`;
       }
     }

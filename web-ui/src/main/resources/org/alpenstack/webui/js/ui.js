@@ -5,6 +5,8 @@ export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
   const t = h('div', {class: 'toast ' + kind, role: kind === 'error' ? 'alert' : null}, message);
   box.append(t);
+  // a burst of actions keeps only the latest few on screen
+  while (box.children.length > 3) box.firstElementChild.remove();
   setTimeout(() => t.remove(), kind === 'error' ? 8000 : 3500);
 }
 
