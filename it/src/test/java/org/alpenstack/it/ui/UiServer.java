@@ -34,9 +34,15 @@ final class UiServer implements AutoCloseable {
     }
 
     static UiServer start() throws Exception {
+        return start(null);
+    }
+
+    /** With {@code bearerToken} non-null, every change needs it (reads never do). */
+    static UiServer start(String bearerToken) throws Exception {
         Vertx vertx = Vertx.vertx();
         LocalBackend backend = new LocalBackend(vertx);
-        AdminApiOptions options = AdminApiOptions.defaults().withPort(0).withSampleInterval(Duration.ofMillis(250));
+        AdminApiOptions options = AdminApiOptions.defaults().withPort(0).withSampleInterval(Duration.ofMillis(250))
+                .withBearerToken(bearerToken);
         AdminApi api = await(WebUi.start(vertx, backend, options));
         return new UiServer(vertx, backend, api);
     }

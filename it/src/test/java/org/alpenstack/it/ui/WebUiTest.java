@@ -31,6 +31,8 @@ class WebUiTest {
                 .header("X-Content-Type-Options", "nosniff")
                 .body(containsString("<script type=\"module\" src=\"js/main.js\">"));
         given().baseUri(server.baseUri).get("/index.html").then().statusCode(200).contentType(startsWith("text/html"));
+        String length = given().baseUri(server.baseUri).get("/").then().extract().header("Content-Length");
+        given().baseUri(server.baseUri).head("/").then().statusCode(200).header("Content-Length", length);
     }
 
     @Test
