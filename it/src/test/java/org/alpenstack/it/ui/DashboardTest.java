@@ -357,4 +357,21 @@ class DashboardTest {
             api().delete("/api/v1/instances/lab").then().statusCode(204);
         }
     }
+
+    @Test
+    void overviewFollowsInstancesAndConnectionsLive() throws Exception {
+        open("#/");
+        instanceRow("peer");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("window.alpenstackNoReload = 1");
+        api().body("{\"name\":\"cnt\",\"link\":\"wire\",\"addresses\":[\"10.70.0.40/24\"]}")
+                .post("/api/v1/instances").then().statusCode(201);
+        instanceRow("cnt");
+        server.connect("cnt", "10.70.0.3", 80);
+        By chip = By.cssSelector("#instances tr[data-instance='cnt'] .chip[data-state='ESTAB']");
+        browser.until(textToBePresentInElementLocated(chip, "ESTAB 1"));
+        browser.screenshot("overview-live");
+        api().delete("/api/v1/instances/cnt").then().statusCode(204);
+        browser.until(d -> browser.findAll("#instances tr[data-instance='cnt']").isEmpty());
+        assertEquals(1L, ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("return window.alpenstackNoReload"));
+    }
 }
