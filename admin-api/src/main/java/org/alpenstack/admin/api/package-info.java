@@ -16,6 +16,9 @@
  *   <li>{@code events}: the /events stream; connection and throughput events come from
  *       periodic samples while someone listens.</li>
  *   <li>{@code capture}: pcap streaming with a small protocol/port/host filter.</li>
+ *   <li>{@link org.alpenstack.admin.api.WebUi}: the dashboard's static files (module web-ui) at
+ *       {@code /}; {@code WebUi.start(vertx, backend, options)} is the API plus the dashboard in
+ *       one call.</li>
  * </ul>
  */
 package org.alpenstack.admin.api;
