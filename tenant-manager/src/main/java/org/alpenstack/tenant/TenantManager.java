@@ -47,6 +47,25 @@ public final class TenantManager {
     }
 
     private volatile StateStore state;
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Told when an instance has started and before it stops, so layers above the manager (the
+     * shim's endpoints) can attach to it without the manager knowing them.
+     */
+    public interface Listener {
+        /** The instance is configured and running; called on no particular thread. */
+        default void started(Tenant tenant) {
+        }
+
+        /** The instance is about to stop; called before its context goes away. */
+        default void stopping(Tenant tenant) {
+        }
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
 
     public TenantManager(Vertx vertx) {
         this.vertx = vertx;
@@ -295,6 +314,9 @@ public final class TenantManager {
                         }
                     }
                     if (ar.succeeded()) {
+                        for (Listener l : listeners) {
+                            l.started(ar.result());
+                        }
                         LOG.info("event=instance-started instance=" + spec.name() + " link=" + spec.link() + " mode="
                                 + spec.mode().name().toLowerCase() + " mac=" + ar.result().attachment().mac() + " addresses="
                                 + spec.addresses() + " services=" + spec.services()
@@ -350,6 +372,9 @@ public final class TenantManager {
         }
         if (t == null) {
             return Future.failedFuture(new ConfigException("name", "no instance named '" + name + "'"));
+        }
+        for (Listener l : listeners) {
+            l.stopping(t);
         }
         return t.instance().stop().andThen(ar -> LOG.info("event=instance-stopped instance=" + name));
     }
