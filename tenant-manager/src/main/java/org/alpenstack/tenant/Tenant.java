@@ -1,5 +1,6 @@
 package org.alpenstack.tenant;
 
+import java.time.Instant;
 import java.util.List;
 import org.alpenstack.kernel.link.FaultInjector;
 import org.alpenstack.tenant.config.InstanceSpec;
@@ -16,6 +17,7 @@ public final class Tenant {
     private final NicAttachment attachment;
     private final FaultInjector faults;
     private final List<InstanceService> services;
+    private final Instant startedAt = Instant.now();
 
     Tenant(InstanceSpec spec, StackInstance instance, NicAttachment attachment, FaultInjector faults,
             List<InstanceService> services) {
@@ -40,6 +42,11 @@ public final class Tenant {
 
     public NicAttachment attachment() {
         return attachment;
+    }
+
+    /** When this instance started (in this process: a restored instance starts anew). */
+    public Instant startedAt() {
+        return startedAt;
     }
 
     /** The fault injector between the link and the stack: only on the instance's context. */

@@ -2,7 +2,6 @@ package org.alpenstack.admin.api.tenant;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,7 +61,6 @@ import org.alpenstack.tenant.link.SharedNic;
 public final class TenantBackend implements AdminBackend {
     private final Vertx vertx;
     private final TenantManager manager;
-    private final Map<String, String> createdAt = new ConcurrentHashMap<>();
     /** Addresses added through the API after creation, per instance (the manager knows the spec's only). */
     private final Map<String, Set<Integer>> liveAddresses = new ConcurrentHashMap<>();
     private final List<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -245,7 +243,7 @@ public final class TenantBackend implements AdminBackend {
         Integer attached = clients == null ? null : clients.clients(t.name()).size();
         return new InstanceInfo(t.name(), t.spec().link(), "running", t.spec().mode().name().toLowerCase(Locale.ROOT),
                 t.attachment().mac().toString(), s.addresses(), s.gateway(), nic == null ? 0 : nic.mtu(),
-                createdAt.getOrDefault(t.name(), ""), attached, s.connections(), s.throughput());
+                t.startedAt().toString(), attached, s.connections(), s.throughput());
     }
 
     @Override
@@ -308,7 +306,6 @@ public final class TenantBackend implements AdminBackend {
             return Future.failedFuture(p);
         }
         return mapErrors(manager.createInstance(ts), null).compose(t -> {
-            createdAt.put(t.name(), Instant.now().toString());
             return mapErrors(t.instance().call(stack -> {
                 StackViews.applyTunables(stack, spec.tunables());
                 return info(t, stack);
@@ -383,7 +380,6 @@ public final class TenantBackend implements AdminBackend {
             return Future.failedFuture(ApiProblem.notFound("instance", name));
         }
         return mapErrors(manager.destroyInstance(name), null).onSuccess(v -> {
-            createdAt.remove(name);
             liveAddresses.remove(name);
             fire(new InstanceEvent("instanceDeleted", name, null));
         });
