@@ -43,6 +43,7 @@ import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.Cidr;
 import org.alpenstack.tenant.config.ConfigException;
+import org.alpenstack.tenant.link.FrameTap;
 import org.alpenstack.tenant.link.NicAttachment;
 import org.alpenstack.tenant.link.SharedNic;
 
@@ -52,11 +53,10 @@ import org.alpenstack.tenant.link.SharedNic;
  * Validation errors of the manager ({@link ConfigException}, naming the field) become 422, or
  * 409 when the field clashes with something that exists.
  *
- * <p>Not available through this backend yet, and answered 501 rather than faked: "memory"
- * links, packet capture (tenant-manager's instance has no frame tap between stack and link),
- * and, unless a {@link ClientDirectory} is given, the list of shim clients. Changes made through
- * the API after creation (addresses, routes, neighbours, tunables, impairment) live in the
- * running stack only: tenant-manager does not persist them yet.
+ * <p>Capture uses the instance's {@link FrameTap} on its NIC attachment (both directions, as
+ * tcpdump on the interface). Not available through this backend, and answered 501 rather than
+ * faked: "memory" links, and, unless a {@link ClientDirectory} is given, the list of shim
+ * clients.
  */
 public final class TenantBackend implements AdminBackend {
     private final Vertx vertx;
@@ -542,11 +542,17 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<Capture> capture(String instance, FrameSink sink) {
-        if (manager.tenant(instance) == null) {
-            return Future.failedFuture(ApiProblem.notFound("instance", instance));
-        }
-        return Future.failedFuture(ApiProblem.notImplemented(
-                "tenant-manager's instances have no frame tap between stack and link yet"));
+        // pcap wants wall-clock time; the frames are timed with the monotonic clock plus this offset.
+        long epochOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+        FrameTap tap = (outbound, a, off, len) -> sink.frame(epochOffset + System.nanoTime(), a, off, len);
+        return onTenant(instance, (t, stack) -> {
+            t.attachment().addTap(tap);
+            return () -> {
+                if (!t.instance().isStopped()) {
+                    t.instance().submit(() -> t.attachment().removeTap(tap));
+                }
+            };
+        });
     }
 
     @Override
