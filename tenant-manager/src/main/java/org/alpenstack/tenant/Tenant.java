@@ -12,7 +12,9 @@ import org.alpenstack.tenant.service.InstanceService;
  * link, and its services (which live on the instance's context).
  */
 public final class Tenant {
-    private final InstanceSpec spec;
+    private volatile InstanceSpec spec;
+    /** The context-order stamp of the state {@link #spec} was read from (manager's monitor). */
+    private long specStamp;
     private final StackInstance instance;
     private final NicAttachment attachment;
     private final FaultInjector faults;
@@ -32,8 +34,19 @@ public final class Tenant {
         return spec.name();
     }
 
+    /** The definition: as created, then as last saved from the running instance (see {@link TenantManager#refresh}). */
     public InstanceSpec spec() {
         return spec;
+    }
+
+    /** Under the manager's monitor: takes {@code s}, read at {@code stamp}, unless a later reading was taken already. */
+    boolean updateSpec(InstanceSpec s, long stamp) {
+        if (stamp <= specStamp) {
+            return false;
+        }
+        specStamp = stamp;
+        spec = s;
+        return true;
     }
 
     public StackInstance instance() {

@@ -57,6 +57,11 @@ import org.alpenstack.tenant.link.SharedNic;
  * tcpdump on the interface). Not available through this backend, and answered 501 rather than
  * faked: "memory" links, and, unless a {@link ClientDirectory} is given, the list of shim
  * clients.
+ *
+ * <p>Every change through the API is saved before it is answered: the manager reads the
+ * instance's running state back into its definition ({@link TenantManager#refresh}) and, with
+ * a state directory, writes it atomically, so a restart restores addresses, routes, static
+ * neighbours, tunables and impairment as the API left them.
  */
 public final class TenantBackend implements AdminBackend {
     private final Vertx vertx;
@@ -141,6 +146,16 @@ public final class TenantBackend implements AdminBackend {
             return Future.failedFuture(p);
         }
         return mapErrors(t.instance().call(stack -> f.apply(t, stack)), null);
+    }
+
+    /**
+     * After a change through the API, successful or not: the instance's definition follows what
+     * its stack now holds and the state file has it before the answer goes out (a restart
+     * restores what the client was told). Then completes like {@code change}.
+     */
+    private <T> Future<T> saved(String name, Future<T> change) {
+        return change.transform(ar -> manager.tenant(name) == null ? Future.succeededFuture()
+                : manager.refresh(name).<Void>mapEmpty().otherwiseEmpty()).transform(ignored -> change);
     }
 
     // ------------------------------------------------------------------ links
@@ -300,17 +315,14 @@ public final class TenantBackend implements AdminBackend {
             org.alpenstack.tenant.config.InstanceSpec.Mode mode = "ip".equals(spec.mode())
                     ? org.alpenstack.tenant.config.InstanceSpec.Mode.IP : org.alpenstack.tenant.config.InstanceSpec.Mode.MAC;
             int gateway = spec.gateway() == null ? 0 : Ipv4Address.parse(spec.gateway());
+            // The tunables are part of the definition, so the state file never holds the
+            // instance without them.
             ts = new org.alpenstack.tenant.config.InstanceSpec(spec.name(), spec.link(), mac, mode, addrs, List.of(),
-                    gateway, List.of(), 0);
+                    gateway, List.of(), 0, List.of(), spec.tunables(), null);
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
-        return mapErrors(manager.createInstance(ts), null).compose(t -> {
-            return mapErrors(t.instance().call(stack -> {
-                StackViews.applyTunables(stack, spec.tunables());
-                return info(t, stack);
-            }), null);
-        }).onSuccess(info -> fire(new InstanceEvent("instanceCreated", info.name(), info)));
+        return mapErrors(manager.createInstance(ts), null).compose(t -> mapErrors(t.instance().call(stack -> info(t, stack)), null)).onSuccess(info -> fire(new InstanceEvent("instanceCreated", info.name(), info)));
     }
 
     @Override
@@ -331,7 +343,7 @@ public final class TenantBackend implements AdminBackend {
             return Future.failedFuture(p);
         }
         List<InterfaceAddress> target = wanted;
-        return onTenant(name, (t, stack) -> {
+        return saved(name, onTenant(name, (t, stack) -> {
             if (target != null) {
                 try {
                     StackViews.replaceAddresses(stack, "eth0", target);
@@ -350,7 +362,7 @@ public final class TenantBackend implements AdminBackend {
                 StackViews.applyTunables(stack, patch.tunables());
             }
             return info(t, stack);
-        });
+        }));
     }
 
     /** The manager checks conflicts against definitions; addresses added later are checked here. */
@@ -379,7 +391,7 @@ public final class TenantBackend implements AdminBackend {
         if (manager.tenant(name) == null) {
             return Future.failedFuture(ApiProblem.notFound("instance", name));
         }
-        return mapErrors(manager.destroyInstance(name), null).onSuccess(v -> {
+        return mapErrors(manager.deleteInstance(name), null).onSuccess(v -> {
             liveAddresses.remove(name);
             fire(new InstanceEvent("instanceDeleted", name, null));
         });
@@ -417,22 +429,22 @@ public final class TenantBackend implements AdminBackend {
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             try {
                 return StackViews.addAddress(stack, iface, a);
             } finally {
                 liveAddresses.put(instance, StackViews.addressSet(stack, "eth0"));
             }
-        });
+        }));
     }
 
     @Override
     public Future<Void> removeAddress(String instance, String iface, String address) {
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.removeAddress(stack, iface, address);
             liveAddresses.put(instance, StackViews.addressSet(stack, "eth0"));
             return null;
-        });
+        }));
     }
 
     @Override
@@ -442,20 +454,20 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<RouteInfo> addRoute(String instance, RouteSpec spec) {
-        return onStack(instance, stack -> StackViews.addRoute(stack, spec));
+        return saved(instance, onStack(instance, stack -> StackViews.addRoute(stack, spec)));
     }
 
     @Override
     public Future<Void> deleteRoute(String instance, String destination, Long metric) {
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.deleteRoute(stack, destination, metric);
             return null;
-        });
+        }));
     }
 
     @Override
     public Future<Integer> flushRoutes(String instance, boolean includeConnected) {
-        return onStack(instance, stack -> stack.routes().flush(includeConnected));
+        return saved(instance, onStack(instance, stack -> stack.routes().flush(includeConnected)));
     }
 
     @Override
@@ -465,20 +477,20 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<NeighborInfo> addNeighbor(String instance, NeighborSpec spec) {
-        return onStack(instance, stack -> StackViews.addNeighbor(stack, spec));
+        return saved(instance, onStack(instance, stack -> StackViews.addNeighbor(stack, spec)));
     }
 
     @Override
     public Future<Void> deleteNeighbor(String instance, String address) {
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.deleteNeighbor(stack, address);
             return null;
-        });
+        }));
     }
 
     @Override
     public Future<Integer> flushNeighbors(String instance) {
-        return onStack(instance, StackViews::flushNeighbors);
+        return saved(instance, onStack(instance, StackViews::flushNeighbors));
     }
 
     @Override
@@ -512,10 +524,10 @@ public final class TenantBackend implements AdminBackend {
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.applyTunables(stack, values);
             return StackViews.tunables(stack);
-        });
+        }));
     }
 
     @Override
@@ -525,7 +537,7 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<ImpairmentInfo> setImpairment(String instance, ImpairmentSpec spec) {
-        return onTenant(instance, (t, stack) -> StackViews.setImpairment(instance, t.faults(), spec));
+        return saved(instance, onTenant(instance, (t, stack) -> StackViews.setImpairment(instance, t.faults(), spec)));
     }
 
     @Override
