@@ -102,6 +102,15 @@ public final class TenantManager {
             InstanceSpec s = (InstanceSpec) r[0];
             synchronized (this) {
                 if (tenants.get(name) == t && t.updateSpec(s, (Long) r[1])) {
+                    if (s.mode() == InstanceSpec.Mode.IP) {
+                        // IP mode is demultiplexed by address: the NIC learns the instance's new ones.
+                        int[] addrs = s.addresses().stream().mapToInt(Cidr::address).toArray();
+                        try {
+                            t.attachment().nic().setAddresses(t.attachment(), addrs);
+                        } catch (IllegalArgumentException e) {
+                            LOG.warning("event=address-conflict instance=" + name + " error=" + e.getMessage());
+                        }
+                    }
                     persist();
                 }
             }

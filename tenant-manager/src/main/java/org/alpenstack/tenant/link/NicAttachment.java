@@ -35,7 +35,8 @@ public final class NicAttachment implements AttachedLink {
     private final StackInstance owner;
     final MacAddress mac;
     final boolean ipMode;
-    final int[] addresses;
+    /** IP mode: the addresses demultiplexed to this instance; replaced whole under the NIC's monitor. */
+    volatile int[] addresses;
     private final Inbox inbox;
     private final FrameTransmitter transmitter;
     private final PacketBuffer view = PacketBuffer.wrap(new byte[0], 0, 0);
