@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
+import org.alpenstack.admin.api.AdminApiOptions;
+import org.alpenstack.admin.api.BearerToken;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.tenant.StateStore;
 import org.alpenstack.tenant.Tenant;
@@ -16,7 +18,7 @@ import org.alpenstack.tenant.config.LinkSpec;
 import org.alpenstack.tenant.config.TenantConfig;
 
 /**
- * {@code alpenstack serve [--config FILE] [--state-dir DIR] [--admin HOST:PORT] [--netns NAME]}:
+ * {@code alpenstack serve [--config FILE] [--state-dir DIR] [--admin HOST:PORT] [--token-file FILE] [--netns NAME]}:
  * runs the server until SIGTERM or Ctrl-C, then stops cleanly (instances stop, TAP devices,
  * filters and memberships are removed).
  *
@@ -26,11 +28,13 @@ import org.alpenstack.tenant.config.TenantConfig;
  */
 public final class ServeCommand {
     static final String USAGE = """
-            usage: alpenstack serve [--config FILE] [--state-dir DIR] [--admin HOST:PORT] [--netns NAME]
+            usage: alpenstack serve [--config FILE] [--state-dir DIR] [--admin HOST:PORT] [--token-file FILE] [--netns NAME]
               --config FILE      JSON config: links (afpacket|tap) and instances (see README)
               --state-dir DIR    keep the running links and instances in DIR/state.json (rewritten
                                  atomically on every change); without --config, restore them from it
-              --admin HOST:PORT  admin HTTP endpoint (default 127.0.0.1:8475)
+              --admin HOST:PORT  admin REST API endpoint (default 127.0.0.1:8475)
+              --token-file FILE  require 'Authorization: Bearer <first line of FILE>' on every
+                                 mutating API call (default: $ALPENSTACK_TOKEN if set, else none)
               --netns NAME       create the embedded default's TAP device in network namespace NAME
             """;
 
@@ -52,6 +56,7 @@ public final class ServeCommand {
         String stateDir = null;
         String admin = "127.0.0.1:8475";
         String netns = null;
+        String tokenFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -69,6 +74,7 @@ public final class ServeCommand {
                 case "--state-dir" -> stateDir = v;
                 case "--admin" -> admin = v;
                 case "--netns" -> netns = v;
+                case "--token-file" -> tokenFile = v;
                 default -> {
                     err.println("alpenstack serve: unknown option " + a);
                     err.print(USAGE);
@@ -88,6 +94,14 @@ public final class ServeCommand {
             return 2;
         }
         String adminHost = admin.substring(0, colon);
+        String token;
+        try {
+            token = BearerToken.resolve(tokenFile == null ? null : Path.of(tokenFile), System.getenv());
+        } catch (IOException e) {
+            err.println("alpenstack serve: --token-file: " + e.getMessage());
+            return 2;
+        }
+        AdminApiOptions apiOptions = AdminApiOptions.defaults().withHost(adminHost).withPort(adminPort).withBearerToken(token);
         if (stateDir != null) {
             try {
                 Files.createDirectories(Path.of(stateDir));
@@ -147,7 +161,7 @@ public final class ServeCommand {
 
         Server server;
         try {
-            server = Server.start(config, adminHost, adminPort, state);
+            server = Server.start(config, apiOptions, state);
         } catch (ConfigException e) {
             err.println("alpenstack serve: config error" + (configFile == null ? "" : " in " + configFile) + ": " + e.getMessage());
             err.println("alpenstack serve: nothing was started");
@@ -158,7 +172,7 @@ public final class ServeCommand {
             return 1;
         }
         lastStarted = server;
-        printWelcome(out, server, config, embedded, adminHost);
+        printWelcome(out, server, config, embedded, adminHost, token != null);
         if (!block) {
             return 0;
         }
@@ -187,8 +201,10 @@ public final class ServeCommand {
         return lastStarted;
     }
 
-    private static void printWelcome(PrintStream out, Server server, TenantConfig config, boolean embedded, String adminHost) {
-        out.println("alpenstack: admin API at http://" + adminHost + ":" + server.adminPort() + "/api/v1/instances");
+    private static void printWelcome(PrintStream out, Server server, TenantConfig config, boolean embedded, String adminHost,
+                                     boolean token) {
+        out.println("alpenstack: admin API at http://" + adminHost + ":" + server.adminPort() + "/api/v1/instances"
+                + " (contract at /openapi.yaml" + (token ? "; mutating calls need the bearer token)" : ")"));
         for (Tenant t : server.manager().tenants()) {
             String link = t.spec().link();
             LinkSpec ls = config.links().stream().filter(l -> l.name().equals(link)).findFirst().orElse(null);

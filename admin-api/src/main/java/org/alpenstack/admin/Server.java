@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.alpenstack.admin.api.AdminApi;
+import org.alpenstack.admin.api.AdminApiOptions;
+import org.alpenstack.admin.api.tenant.TenantBackend;
 import org.alpenstack.tenant.StateStore;
 import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.ConfigValidator;
@@ -14,19 +17,23 @@ import org.alpenstack.tenant.config.TenantConfig;
  * config is validated first (shape, then against the host), the admin endpoint binds next (a
  * taken port fails before any device is touched), and only then are links opened and
  * instances started; if that fails, everything started is stopped again.
+ *
+ * <p>The admin endpoint is the full REST API of openapi.yaml ({@link AdminApi}) over
+ * tenant-manager ({@link TenantBackend}): what the API changes is what this process runs.
  */
 public final class Server {
     private static final Logger LOG = Logger.getLogger("alpenstack.server");
 
     private final Vertx vertx;
     private final TenantManager manager;
-    private final AdminHttp admin;
+    private final TenantBackend backend;
+    private AdminApi api;
     private volatile boolean stopped;
 
     private Server(Vertx vertx) {
         this.vertx = vertx;
         this.manager = new TenantManager(vertx);
-        this.admin = new AdminHttp(vertx, manager);
+        this.backend = new TenantBackend(vertx, manager);
     }
 
     /**
@@ -41,17 +48,27 @@ public final class Server {
 
     /** As above; with a {@code state} store the running definitions are saved after every change. */
     public static Server start(TenantConfig config, String adminHost, int adminPort, StateStore state) {
+        return start(config, AdminApiOptions.defaults().withHost(adminHost).withPort(adminPort), state);
+    }
+
+    /**
+     * As above with every option of the admin API (bearer token, body limit ...); with a {@code
+     * state} store the running definitions, and what the API changes in them, are saved after
+     * every change.
+     */
+    public static Server start(TenantConfig config, AdminApiOptions options, StateStore state) {
         ConfigValidator.validate(config);
         Vertx vertx = Vertx.vertx();
         Server s = new Server(vertx);
         try {
-            await(s.admin.listen(adminHost, adminPort), "admin endpoint " + adminHost + ":" + adminPort);
+            s.api = await(AdminApi.start(vertx, s.backend, options), "admin endpoint " + options.host() + ":" + options.port());
             await(s.manager.apply(config), "configuration");
             if (state != null) {
                 s.manager.persistTo(state);
             }
-            LOG.info("event=server-started admin=http://" + adminHost + ":" + s.admin.actualPort() + " instances="
-                    + s.manager.tenants().size() + " links=" + s.manager.linkSpecs().size());
+            LOG.info("event=server-started admin=http://" + options.host() + ":" + s.adminPort() + " instances="
+                    + s.manager.tenants().size() + " links=" + s.manager.linkSpecs().size()
+                    + " token=" + (options.bearerToken() == null ? "none" : "required"));
             return s;
         } catch (RuntimeException e) {
             s.stop();
@@ -64,7 +81,12 @@ public final class Server {
     }
 
     public int adminPort() {
-        return admin.actualPort();
+        return api == null ? -1 : api.port();
+    }
+
+    /** The REST API's backend (tests and the shim endpoint's client directory use it). */
+    public TenantBackend backend() {
+        return backend;
     }
 
     /** Stops instances, closes links (TAPs disappear, filters and memberships go), closes Vert.x. Idempotent. */
@@ -74,7 +96,8 @@ public final class Server {
         }
         stopped = true;
         try {
-            await(admin.close().transform(ar -> manager.shutdown()), "shutdown");
+            Future<Void> closeApi = api == null ? Future.succeededFuture() : api.close();
+            await(closeApi.transform(ar -> backend.close()), "shutdown");
         } catch (RuntimeException e) {
             LOG.warning("event=shutdown-incomplete error=" + e.getMessage());
         }

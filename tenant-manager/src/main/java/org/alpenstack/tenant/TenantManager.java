@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.alpenstack.kernel.ip.Route;
 import org.alpenstack.kernel.link.FaultInjector;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
@@ -86,7 +87,11 @@ public final class TenantManager {
         return new TenantConfig(linkSpecs(), instanceSpecs());
     }
 
-    private void persist() {
+    /**
+     * Saves what runs now. Under the monitor, so that two saves cannot overtake each other and
+     * leave an older picture on disk.
+     */
+    private synchronized void persist() {
         StateStore s = state;
         if (s == null) {
             return;
@@ -97,6 +102,42 @@ public final class TenantManager {
             LOG.warning("event=state-write-failed file=" + s.file() + " error=" + e.getMessage());
         }
     }
+
+    /**
+     * Reads what instance {@code name} runs with now (addresses, routes, static neighbours,
+     * TCP tunables, impairment: whatever the API changed) into its definition and saves the
+     * state; completes when the state file holds it. Any thread.
+     */
+    public Future<InstanceSpec> refresh(String name) {
+        Tenant t = tenant(name);
+        if (t == null) {
+            return Future.failedFuture(new ConfigException("name", "no instance named '" + name + "'"));
+        }
+        return t.instance().call(stack -> {
+            InstanceSpec s = RunningState.capture(t.spec(), stack, t.faults());
+            // Stamped on the context, so the stamps follow the order in which the stack changed.
+            return new Object[] {s, stampCounter.incrementAndGet()};
+        }).map(r -> {
+            InstanceSpec s = (InstanceSpec) r[0];
+            synchronized (this) {
+                if (tenants.get(name) == t && t.updateSpec(s, (Long) r[1])) {
+                    if (s.mode() == InstanceSpec.Mode.IP) {
+                        // IP mode is demultiplexed by address: the NIC learns the instance's new ones.
+                        int[] addrs = s.addresses().stream().mapToInt(Cidr::address).toArray();
+                        try {
+                            t.attachment().nic().setAddresses(t.attachment(), addrs);
+                        } catch (IllegalArgumentException e) {
+                            LOG.warning("event=address-conflict instance=" + name + " error=" + e.getMessage());
+                        }
+                    }
+                    persist();
+                }
+            }
+            return t.spec();
+        });
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong stampCounter = new java.util.concurrent.atomic.AtomicLong();
 
     // ------------------------------------------------------------------ whole configurations
 
@@ -338,18 +379,19 @@ public final class TenantManager {
         NicAttachment att = nic.attach(inst, spec.effectiveMac(), ipMode, addrs);
         try {
             FaultInjector faults = inst.addInterface("eth0", att, att.mac());
-            double p = spec.lossPercent() / 100.0;
-            faults.transmit().lossRate(p);
-            faults.receive().lossRate(p);
             for (Cidr c : spec.addresses()) {
                 check(stack.addAddress("eth0", c.address(), c.prefixLength()), "address " + c);
             }
+            int eth0 = stack.iface("eth0").index();
             for (InstanceSpec.RouteSpec r : spec.routes()) {
-                check(stack.addRoute(r.destination().toString(), Ipv4Address.toString(r.gateway()), 0), "route " + r.destination());
+                Route route = new Route(r.destination().network(), r.destination().prefixLength(), r.gateway(),
+                        r.gateway() == 0 ? eth0 : 0, r.metric(), 0, 0, false);
+                check(stack.addRoute(route), "route " + r.destination());
             }
             if (spec.gateway() != 0) {
                 check(stack.setDefaultGateway(spec.gateway()), "gateway " + Ipv4Address.toString(spec.gateway()));
             }
+            RunningState.applyExtras(spec, stack, faults);
             List<InstanceService> services = Services.start(inst, spec.services());
             return new Tenant(spec, inst, att, faults, services);
         } catch (RuntimeException e) {

@@ -48,7 +48,10 @@ final class PrometheusText {
             sample("alpenstack_connections", "gauge", "sockets by protocol and state",
                     inst + ",protocol=\"" + e.getKey() + "\"", e.getValue());
         }
-        sample("alpenstack_clients", "gauge", "processes attached through the shim", inst, i.clients());
+        // Absent when the server cannot tell (no shim endpoint wired in): no sample rather than a false 0.
+        if (i.clients() != null) {
+            sample("alpenstack_clients", "gauge", "processes attached through the shim", inst, i.clients());
+        }
     }
 
     private void sample(String metric, String type, String help, String labels, long value) {

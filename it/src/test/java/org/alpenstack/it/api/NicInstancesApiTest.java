@@ -98,9 +98,25 @@ class NicInstancesApiTest {
         server.spec().get("/api/v1/links/lan").then().statusCode(200).body("instances", hasItem("dup1"));
         server.spec().get("/api/v1/instances/dup1/routes").then().statusCode(200)
                 .body("destination", hasItem("192.0.2.0/24"));
-        server.spec().get("/api/v1/instances/dup1/capture?count=1").then().statusCode(501);
         server.spec().delete("/api/v1/instances/dup1").then().statusCode(204);
         server.spec().delete("/api/v1/instances/dup1").then().statusCode(404);
+    }
+
+    @Test
+    void anAddressAddedToAnIpModeInstanceIsDemultiplexedToIt() {
+        // IP mode shares the NIC's MAC: frames reach the instance by destination address, so an
+        // address added at run time must reach the demux and the kernel filter too.
+        server.spec().body("{\"name\":\"ipm\",\"link\":\"lan\",\"mode\":\"ip\",\"addresses\":[\"192.0.2.70/24\"]}")
+                .post("/api/v1/instances").then().statusCode(201).body("mode", equalTo("ip"));
+        assertEquals(0, ping("192.0.2.70").exit());
+        server.spec().body("{\"address\":\"192.0.2.71/24\"}").post("/api/v1/instances/ipm/interfaces/eth0/addresses")
+                .then().statusCode(201);
+        Sh.Result added = lab.inPeer(10, "ping", "-c", "2", "-i", "0.2", "-W", "1", "-n", "192.0.2.71");
+        assertTrue(added.output().matches("(?s).*[12] received.*"), "the added address does not answer: " + added.output());
+        server.spec().delete("/api/v1/instances/ipm/interfaces/eth0/addresses/192.0.2.71").then().statusCode(204);
+        assertNotEquals(0, ping("192.0.2.71").exit(), "a removed address still answers");
+        assertEquals(0, ping("192.0.2.70").exit());
+        server.spec().delete("/api/v1/instances/ipm").then().statusCode(204);
     }
 
     @Test

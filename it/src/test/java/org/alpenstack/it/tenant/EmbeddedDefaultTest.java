@@ -67,6 +67,7 @@ class EmbeddedDefaultTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());
             assertEquals("ok", new JsonObject(health.body()).getString("status"));
+            assertEquals(1, new JsonObject(health.body()).getInteger("instances"), health.body());
             HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/instances")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, list.statusCode());
@@ -74,8 +75,17 @@ class EmbeddedDefaultTest {
             assertEquals(1, instances.size(), list.body());
             JsonObject demo = instances.getJsonObject(0);
             assertEquals("demo", demo.getString("name"));
+            assertEquals("running", demo.getString("state"));
             assertTrue(demo.getJsonArray("addresses").contains(ip + "/24"), list.body());
-            assertFalse(demo.getJsonObject("counters").isEmpty(), "the snapshot's counters should show the traffic: " + list.body());
+            // The full REST API (openapi.yaml) is what serve runs: the counters show the traffic.
+            HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/instances/demo/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stats.statusCode(), stats.body());
+            JsonObject counters = new JsonObject(stats.body()).getJsonObject("counters");
+            assertTrue(counters.getLong("icmpOutEchoReps") >= 3, "the pings should be counted: " + stats.body());
+            HttpResponse<String> contract = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi.yaml")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, contract.statusCode());
 
             String tap = Sh.ok("ip", "-n", ns, "-o", "link", "show").output();
             assertTrue(tap.contains("alpen"), "the TAP device should exist while serving:\n" + tap);

@@ -44,7 +44,8 @@ wait $capture
 if command -v tcpdump >/dev/null; then tcpdump -nr tour.pcap 2>/dev/null | head -3; fi
 
 echo '== metrics for Prometheus'
-curl -fsS "$A/metrics" | grep '^alpenstack_packets_total' | head -4
+metrics=$(curl -fsS "$A/metrics")    # a failed scrape stops the tour (set -e), a pipe would hide it
+echo "$metrics" | grep '^alpenstack_packets_total' | head -4
 
 echo '== delete'
 curl -fsS -X DELETE "$A/api/v1/instances/blue"

@@ -4,8 +4,11 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.alpenstack.kernel.tcp.TcpTunables;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
 import org.alpenstack.tenant.service.ServiceSpec;
@@ -30,8 +33,12 @@ public final class ConfigParser {
     private static final Set<String> TOP = Set.of("links", "instances");
     private static final Set<String> LINK = Set.of("name", "type", "device", "hostAddress", "netns");
     private static final Set<String> INSTANCE = Set.of("name", "link", "mac", "mode", "addresses", "routes", "gateway",
-            "services", "lossPercent");
-    private static final Set<String> ROUTE = Set.of("destination", "via");
+            "services", "lossPercent", "neighbors", "tunables", "impairment");
+    private static final Set<String> ROUTE = Set.of("destination", "via", "metric");
+    private static final Set<String> NEIGHBOR = Set.of("address", "mac");
+    private static final Set<String> IMPAIRMENT = Set.of("transmit", "receive");
+    private static final Set<String> DIRECTION = Set.of("lossRate", "duplicateRate", "reorderRate", "corruptRate",
+            "delayMillis", "jitterMillis");
 
     private ConfigParser() {
     }
@@ -130,7 +137,8 @@ public final class ConfigParser {
                         + Ipv4Address.toString(dst.network()) + "/" + dst.prefixLength() + "?)");
             }
             int via = address(string(r, "via", f, true), f + ".via");
-            routes.add(new InstanceSpec.RouteSpec(dst, via));
+            long metric = number(r, "metric", f, 0, Integer.MAX_VALUE);
+            routes.add(new InstanceSpec.RouteSpec(dst, via, (int) metric));
         }
         String gw = string(o, "gateway", at, false);
         int gateway = gw == null ? 0 : address(gw, at + ".gateway");
@@ -152,7 +160,110 @@ public final class ConfigParser {
             }
             loss = n.doubleValue();
         }
-        return new InstanceSpec(name, link, mac, mode, addresses, routes, gateway, services, loss);
+        List<InstanceSpec.NeighborSpec> neighbors = new ArrayList<>();
+        JsonArray ns = array(o, "neighbors", at + ".neighbors");
+        for (int i = 0; i < ns.size(); i++) {
+            String f = at + ".neighbors[" + i + "]";
+            JsonObject n = object(ns, i, f);
+            known(n, NEIGHBOR, f);
+            int addr = address(string(n, "address", f, true), f + ".address");
+            String m = string(n, "mac", f, true);
+            MacAddress nm;
+            try {
+                nm = MacAddress.parse(m);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(f + ".mac", "'" + m + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+            }
+            if (nm.isMulticast() || nm.bits() == 0) {
+                throw new ConfigException(f + ".mac", m + " is not a unicast MAC address");
+            }
+            neighbors.add(new InstanceSpec.NeighborSpec(addr, nm));
+        }
+        Map<String, Object> tunables = new LinkedHashMap<>();
+        Object tv = o.getValue("tunables");
+        if (tv != null) {
+            if (!(tv instanceof JsonObject t)) {
+                throw new ConfigException(at + ".tunables", "must be an object");
+            }
+            TcpTunables scratch = new TcpTunables();
+            for (String k : t.fieldNames()) {
+                Object v = t.getValue(k);
+                if (!TcpTunables.has(k)) {
+                    throw new ConfigException(at + ".tunables." + k, "no such TCP tunable");
+                }
+                if (v instanceof Double || v instanceof Float) {
+                    throw new ConfigException(at + ".tunables." + k, "must be an integer");
+                }
+                try {
+                    scratch.set(k, v);
+                } catch (RuntimeException e) {
+                    throw new ConfigException(at + ".tunables." + k, String.valueOf(e.getMessage()));
+                }
+                tunables.put(k, v);
+            }
+        }
+        InstanceSpec.Impairment impairment = null;
+        Object iv = o.getValue("impairment");
+        if (iv != null) {
+            if (!(iv instanceof JsonObject imp)) {
+                throw new ConfigException(at + ".impairment", "must be an object");
+            }
+            known(imp, IMPAIRMENT, at + ".impairment");
+            impairment = new InstanceSpec.Impairment(direction(imp, "transmit", at + ".impairment"),
+                    direction(imp, "receive", at + ".impairment"));
+            if (loss > 0) {
+                throw new ConfigException(at + ".lossPercent", "give either lossPercent or impairment");
+            }
+        }
+        return new InstanceSpec(name, link, mac, mode, addresses, routes, gateway, services, loss, neighbors, tunables,
+                impairment);
+    }
+
+    private static InstanceSpec.Direction direction(JsonObject imp, String key, String at) {
+        Object v = imp.getValue(key);
+        String f = at + "." + key;
+        if (v == null) {
+            return InstanceSpec.Direction.NONE;
+        }
+        if (!(v instanceof JsonObject d)) {
+            throw new ConfigException(f, "must be an object");
+        }
+        known(d, DIRECTION, f);
+        return new InstanceSpec.Direction(rate(d, "lossRate", f), rate(d, "duplicateRate", f), rate(d, "reorderRate", f),
+                rate(d, "corruptRate", f), millis(d, "delayMillis", f), millis(d, "jitterMillis", f));
+    }
+
+    private static double rate(JsonObject d, String key, String at) {
+        Object v = d.getValue(key);
+        if (v == null) {
+            return 0;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
+            throw new ConfigException(at + "." + key, "must be a probability from 0 to 1");
+        }
+        return n.doubleValue();
+    }
+
+    private static long millis(JsonObject d, String key, String at) {
+        Object v = d.getValue(key);
+        if (v == null) {
+            return 0;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= 3_600_000)) {
+            throw new ConfigException(at + "." + key, "must be a number of milliseconds from 0 to 3600000");
+        }
+        return Math.round(n.doubleValue() * 1e6);
+    }
+
+    private static long number(JsonObject o, String key, String at, long min, long max) {
+        Object v = o.getValue(key);
+        if (v == null) {
+            return min;
+        }
+        if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
+            throw new ConfigException(at + "." + key, "must be an integer from " + min + " to " + max);
+        }
+        return ((Number) v).longValue();
     }
 
     private static void checkHostAddress(int a, String field) {

@@ -116,7 +116,8 @@ public final class ConfigValidator {
             }
             for (int k = 0; k < s.routes().size(); k++) {
                 int via = s.routes().get(k).gateway();
-                if (!onLink(via, s.addresses())) {
+                // via 0.0.0.0: an on-link route through the instance's interface.
+                if (via != 0 && !onLink(via, s.addresses())) {
                     throw new ConfigException(at + ".routes[" + k + "].via", Ipv4Address.toString(via)
                             + " is not on a subnet of the instance's addresses");
                 }

@@ -32,8 +32,14 @@ public final class ConfigWriter {
             o.put("addresses", addrs);
             if (!s.routes().isEmpty()) {
                 JsonArray routes = new JsonArray();
-                s.routes().forEach(r -> routes.add(new JsonObject().put("destination", r.destination().toString())
-                        .put("via", Ipv4Address.toString(r.gateway()))));
+                for (InstanceSpec.RouteSpec r : s.routes()) {
+                    JsonObject ro = new JsonObject().put("destination", r.destination().toString())
+                            .put("via", Ipv4Address.toString(r.gateway()));
+                    if (r.metric() != 0) {
+                        ro.put("metric", r.metric());
+                    }
+                    routes.add(ro);
+                }
                 o.put("routes", routes);
             }
             if (s.gateway() != 0) {
@@ -45,8 +51,27 @@ public final class ConfigWriter {
             if (s.lossPercent() > 0) {
                 o.put("lossPercent", s.lossPercent());
             }
+            if (!s.neighbors().isEmpty()) {
+                JsonArray ns = new JsonArray();
+                s.neighbors().forEach(n -> ns.add(new JsonObject().put("address", Ipv4Address.toString(n.address()))
+                        .put("mac", n.mac().toString())));
+                o.put("neighbors", ns);
+            }
+            if (!s.tunables().isEmpty()) {
+                o.put("tunables", new JsonObject(new java.util.LinkedHashMap<>(s.tunables())));
+            }
+            if (s.impairment() != null && !s.impairment().isNone()) {
+                o.put("impairment", new JsonObject().put("transmit", direction(s.impairment().transmit()))
+                        .put("receive", direction(s.impairment().receive())));
+            }
             instances.add(o);
         }
         return new JsonObject().put("links", links).put("instances", instances).encodePrettily() + "\n";
+    }
+
+    private static JsonObject direction(InstanceSpec.Direction d) {
+        return new JsonObject().put("lossRate", d.lossRate()).put("duplicateRate", d.duplicateRate())
+                .put("reorderRate", d.reorderRate()).put("corruptRate", d.corruptRate())
+                .put("delayMillis", d.delayNanos() / 1e6).put("jitterMillis", d.jitterNanos() / 1e6);
     }
 }

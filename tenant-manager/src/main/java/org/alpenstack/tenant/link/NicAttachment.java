@@ -35,13 +35,17 @@ public final class NicAttachment implements AttachedLink {
     private final StackInstance owner;
     final MacAddress mac;
     final boolean ipMode;
-    final int[] addresses;
+    /** IP mode: the addresses demultiplexed to this instance; replaced whole under the NIC's monitor. */
+    volatile int[] addresses;
     private final Inbox inbox;
     private final FrameTransmitter transmitter;
     private final PacketBuffer view = PacketBuffer.wrap(new byte[0], 0, 0);
     private final Consumer<InboundBatch> deliverer = this::deliver;
     private final ArrayList<NicAttachment> hairpinTouched = new ArrayList<>();
     private FrameReceiver receiver = frame -> { };
+    private static final FrameTap[] NO_TAPS = new FrameTap[0];
+    /** Owner's context only; replaced, never changed in place, so a tap may remove itself while called. */
+    private FrameTap[] taps = NO_TAPS;
     /** Set and cleared by the NIC's RX thread only: already in its list of inboxes to flush. */
     boolean rxTouched;
     private volatile boolean detached;
@@ -80,7 +84,57 @@ public final class NicAttachment implements AttachedLink {
     private void deliver(InboundBatch b) {
         for (int i = 0; i < b.count; i++) {
             framesIn++;
+            if (taps.length != 0) {
+                show(false, b.slab, b.offsets[i], b.lengths[i]);
+            }
             receiver.receive(view.rewrap(b.slab, b.offsets[i], b.lengths[i]));
+        }
+    }
+
+    private void show(boolean outbound, byte[] a, int off, int len) {
+        for (FrameTap t : taps) {
+            try {
+                t.frame(outbound, a, off, len);
+            } catch (RuntimeException e) {
+                // A capture's failure must not cost the instance its frame.
+            }
+        }
+    }
+
+    /**
+     * On the owner's context: shows every frame from now on to {@code tap} (see {@link FrameTap})
+     * until {@link #removeTap}. With no tap a frame costs one array-length check.
+     */
+    public void addTap(FrameTap tap) {
+        checkOwner();
+        FrameTap[] n = java.util.Arrays.copyOf(taps, taps.length + 1);
+        n[taps.length] = tap;
+        taps = n;
+    }
+
+    /** On the owner's context: stops showing frames to {@code tap}; unknown taps are ignored. */
+    public void removeTap(FrameTap tap) {
+        checkOwner();
+        for (int i = 0; i < taps.length; i++) {
+            if (taps[i] == tap) {
+                FrameTap[] n = new FrameTap[taps.length - 1];
+                System.arraycopy(taps, 0, n, 0, i);
+                System.arraycopy(taps, i + 1, n, i, n.length - i);
+                taps = n;
+                return;
+            }
+        }
+    }
+
+    /** How many taps are listening (owner's context; tests check that captures end). */
+    public int tapCount() {
+        checkOwner();
+        return taps.length;
+    }
+
+    private void checkOwner() {
+        if (!owner.isOnContext()) {
+            throw new IllegalStateException("frame taps of " + owner.name() + " are changed on its context only");
         }
     }
 
@@ -98,6 +152,9 @@ public final class NicAttachment implements AttachedLink {
             return;
         }
         framesOut++;
+        if (taps.length != 0) {
+            show(true, a, off, len);
+        }
         Demux d = nic.demux();
         if (MacAddress.isMulticast(EthernetFrame.destination(a, off))) {
             for (NicAttachment x : d.all) {

@@ -134,6 +134,28 @@ public final class SharedNic implements AutoCloseable {
         return a;
     }
 
+    /**
+     * IP mode: the instance owns {@code addresses} from now on (addresses added or removed at
+     * run time), in the demux and the kernel filter. No change for MAC mode, where the MAC alone
+     * selects the frames. Any thread.
+     *
+     * @throws IllegalArgumentException when another instance owns one of the addresses here
+     */
+    public synchronized void setAddresses(NicAttachment a, int[] addresses) {
+        if (!a.ipMode || !attachments.contains(a) || java.util.Arrays.equals(a.addresses, addresses)) {
+            return;
+        }
+        for (int x : addresses) {
+            NicAttachment o = demux.ipOwner(x);
+            if (o != null && o != a) {
+                throw new IllegalArgumentException("address " + org.alpenstack.kernel.wire.Ipv4Address.toString(x)
+                        + " is already used on link " + name);
+            }
+        }
+        a.addresses = addresses.clone();
+        publish();
+    }
+
     synchronized void detach(NicAttachment a) {
         if (!attachments.remove(a)) {
             return;

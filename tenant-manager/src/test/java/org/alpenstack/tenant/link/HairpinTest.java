@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -153,6 +154,28 @@ class HairpinTest {
         for (byte[] f : port.sent()) {
             assertTrue(MacAddress.isBroadcast(EthernetFrame.destination(f, 0)), "no TCP segment may reach the wire");
         }
+    }
+
+    @Test
+    void aFrameTapSeesBothDirectionsOfAHairpinExchangeUntilRemoved() throws Exception {
+        NicAttachment bb = owner("b");
+        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        FrameTap tap = (outbound, f, off, len) -> {
+            String what = EthernetFrame.etherType(f, off) == EtherType.ARP ? "arp"
+                    : Ipv4Address.toString(org.alpenstack.kernel.wire.Bytes.u32(f, off + 14 + 12)) + ">"
+                    + Ipv4Address.toString(org.alpenstack.kernel.wire.Bytes.u32(f, off + 14 + 16));
+            seen.add((outbound ? "out " : "in ") + what);
+        };
+        await(b.execute(stack -> bb.addTap(tap)));
+        assertEquals("tapped", udpEcho(b, "192.0.2.10", "tapped"));
+        assertTrue(seen.contains("out 192.0.2.11>192.0.2.10"), "the request b sent: " + seen);
+        assertTrue(seen.contains("in 192.0.2.10>192.0.2.11"), "the echo b received: " + seen);
+        await(b.execute(stack -> bb.removeTap(tap)));
+        assertEquals(0, (int) await(b.query(stack -> bb.tapCount())));
+        int before = seen.size();
+        assertEquals("untapped", udpEcho(b, "192.0.2.10", "untapped"));
+        assertEquals(before, seen.size(), "a removed tap sees nothing more: " + seen);
+        assertThrows(IllegalStateException.class, () -> bb.addTap(tap), "taps change on the owner's context only");
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.alpenstack.admin.api.tenant;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +43,7 @@ import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.Cidr;
 import org.alpenstack.tenant.config.ConfigException;
+import org.alpenstack.tenant.link.FrameTap;
 import org.alpenstack.tenant.link.NicAttachment;
 import org.alpenstack.tenant.link.SharedNic;
 
@@ -53,16 +53,19 @@ import org.alpenstack.tenant.link.SharedNic;
  * Validation errors of the manager ({@link ConfigException}, naming the field) become 422, or
  * 409 when the field clashes with something that exists.
  *
- * <p>Not available through this backend yet, and answered 501 rather than faked: "memory"
- * links, packet capture (tenant-manager's instance has no frame tap between stack and link),
- * and, unless a {@link ClientDirectory} is given, the list of shim clients. Changes made through
- * the API after creation (addresses, routes, neighbours, tunables, impairment) live in the
- * running stack only: tenant-manager does not persist them yet.
+ * <p>Capture uses the instance's {@link FrameTap} on its NIC attachment (both directions, as
+ * tcpdump on the interface). Not available through this backend, and answered 501 rather than
+ * faked: "memory" links, and, unless a {@link ClientDirectory} is given, the list of shim
+ * clients.
+ *
+ * <p>Every change through the API is saved before it is answered: the manager reads the
+ * instance's running state back into its definition ({@link TenantManager#refresh}) and, with
+ * a state directory, writes it atomically, so a restart restores addresses, routes, static
+ * neighbours, tunables and impairment as the API left them.
  */
 public final class TenantBackend implements AdminBackend {
     private final Vertx vertx;
     private final TenantManager manager;
-    private final Map<String, String> createdAt = new ConcurrentHashMap<>();
     /** Addresses added through the API after creation, per instance (the manager knows the spec's only). */
     private final Map<String, Set<Integer>> liveAddresses = new ConcurrentHashMap<>();
     private final List<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -143,6 +146,16 @@ public final class TenantBackend implements AdminBackend {
             return Future.failedFuture(p);
         }
         return mapErrors(t.instance().call(stack -> f.apply(t, stack)), null);
+    }
+
+    /**
+     * After a change through the API, successful or not: the instance's definition follows what
+     * its stack now holds and the state file has it before the answer goes out (a restart
+     * restores what the client was told). Then completes like {@code change}.
+     */
+    private <T> Future<T> saved(String name, Future<T> change) {
+        return change.transform(ar -> manager.tenant(name) == null ? Future.succeededFuture()
+                : manager.refresh(name).<Void>mapEmpty().otherwiseEmpty()).transform(ignored -> change);
     }
 
     // ------------------------------------------------------------------ links
@@ -245,7 +258,7 @@ public final class TenantBackend implements AdminBackend {
         Integer attached = clients == null ? null : clients.clients(t.name()).size();
         return new InstanceInfo(t.name(), t.spec().link(), "running", t.spec().mode().name().toLowerCase(Locale.ROOT),
                 t.attachment().mac().toString(), s.addresses(), s.gateway(), nic == null ? 0 : nic.mtu(),
-                createdAt.getOrDefault(t.name(), ""), attached, s.connections(), s.throughput());
+                t.startedAt().toString(), attached, s.connections(), s.throughput());
     }
 
     @Override
@@ -302,18 +315,14 @@ public final class TenantBackend implements AdminBackend {
             org.alpenstack.tenant.config.InstanceSpec.Mode mode = "ip".equals(spec.mode())
                     ? org.alpenstack.tenant.config.InstanceSpec.Mode.IP : org.alpenstack.tenant.config.InstanceSpec.Mode.MAC;
             int gateway = spec.gateway() == null ? 0 : Ipv4Address.parse(spec.gateway());
+            // The tunables are part of the definition, so the state file never holds the
+            // instance without them.
             ts = new org.alpenstack.tenant.config.InstanceSpec(spec.name(), spec.link(), mac, mode, addrs, List.of(),
-                    gateway, List.of(), 0);
+                    gateway, List.of(), 0, List.of(), spec.tunables(), null);
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
-        return mapErrors(manager.createInstance(ts), null).compose(t -> {
-            createdAt.put(t.name(), Instant.now().toString());
-            return mapErrors(t.instance().call(stack -> {
-                StackViews.applyTunables(stack, spec.tunables());
-                return info(t, stack);
-            }), null);
-        }).onSuccess(info -> fire(new InstanceEvent("instanceCreated", info.name(), info)));
+        return mapErrors(manager.createInstance(ts), null).compose(t -> mapErrors(t.instance().call(stack -> info(t, stack)), null)).onSuccess(info -> fire(new InstanceEvent("instanceCreated", info.name(), info)));
     }
 
     @Override
@@ -334,7 +343,7 @@ public final class TenantBackend implements AdminBackend {
             return Future.failedFuture(p);
         }
         List<InterfaceAddress> target = wanted;
-        return onTenant(name, (t, stack) -> {
+        return saved(name, onTenant(name, (t, stack) -> {
             if (target != null) {
                 try {
                     StackViews.replaceAddresses(stack, "eth0", target);
@@ -353,7 +362,7 @@ public final class TenantBackend implements AdminBackend {
                 StackViews.applyTunables(stack, patch.tunables());
             }
             return info(t, stack);
-        });
+        }));
     }
 
     /** The manager checks conflicts against definitions; addresses added later are checked here. */
@@ -382,8 +391,7 @@ public final class TenantBackend implements AdminBackend {
         if (manager.tenant(name) == null) {
             return Future.failedFuture(ApiProblem.notFound("instance", name));
         }
-        return mapErrors(manager.destroyInstance(name), null).onSuccess(v -> {
-            createdAt.remove(name);
+        return mapErrors(manager.deleteInstance(name), null).onSuccess(v -> {
             liveAddresses.remove(name);
             fire(new InstanceEvent("instanceDeleted", name, null));
         });
@@ -421,22 +429,22 @@ public final class TenantBackend implements AdminBackend {
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             try {
                 return StackViews.addAddress(stack, iface, a);
             } finally {
                 liveAddresses.put(instance, StackViews.addressSet(stack, "eth0"));
             }
-        });
+        }));
     }
 
     @Override
     public Future<Void> removeAddress(String instance, String iface, String address) {
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.removeAddress(stack, iface, address);
             liveAddresses.put(instance, StackViews.addressSet(stack, "eth0"));
             return null;
-        });
+        }));
     }
 
     @Override
@@ -446,20 +454,20 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<RouteInfo> addRoute(String instance, RouteSpec spec) {
-        return onStack(instance, stack -> StackViews.addRoute(stack, spec));
+        return saved(instance, onStack(instance, stack -> StackViews.addRoute(stack, spec)));
     }
 
     @Override
     public Future<Void> deleteRoute(String instance, String destination, Long metric) {
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.deleteRoute(stack, destination, metric);
             return null;
-        });
+        }));
     }
 
     @Override
     public Future<Integer> flushRoutes(String instance, boolean includeConnected) {
-        return onStack(instance, stack -> stack.routes().flush(includeConnected));
+        return saved(instance, onStack(instance, stack -> stack.routes().flush(includeConnected)));
     }
 
     @Override
@@ -469,20 +477,20 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<NeighborInfo> addNeighbor(String instance, NeighborSpec spec) {
-        return onStack(instance, stack -> StackViews.addNeighbor(stack, spec));
+        return saved(instance, onStack(instance, stack -> StackViews.addNeighbor(stack, spec)));
     }
 
     @Override
     public Future<Void> deleteNeighbor(String instance, String address) {
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.deleteNeighbor(stack, address);
             return null;
-        });
+        }));
     }
 
     @Override
     public Future<Integer> flushNeighbors(String instance) {
-        return onStack(instance, StackViews::flushNeighbors);
+        return saved(instance, onStack(instance, StackViews::flushNeighbors));
     }
 
     @Override
@@ -516,10 +524,10 @@ public final class TenantBackend implements AdminBackend {
         } catch (ApiProblem p) {
             return Future.failedFuture(p);
         }
-        return onStack(instance, stack -> {
+        return saved(instance, onStack(instance, stack -> {
             StackViews.applyTunables(stack, values);
             return StackViews.tunables(stack);
-        });
+        }));
     }
 
     @Override
@@ -529,7 +537,7 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<ImpairmentInfo> setImpairment(String instance, ImpairmentSpec spec) {
-        return onTenant(instance, (t, stack) -> StackViews.setImpairment(instance, t.faults(), spec));
+        return saved(instance, onTenant(instance, (t, stack) -> StackViews.setImpairment(instance, t.faults(), spec)));
     }
 
     @Override
@@ -546,11 +554,17 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<Capture> capture(String instance, FrameSink sink) {
-        if (manager.tenant(instance) == null) {
-            return Future.failedFuture(ApiProblem.notFound("instance", instance));
-        }
-        return Future.failedFuture(ApiProblem.notImplemented(
-                "tenant-manager's instances have no frame tap between stack and link yet"));
+        // pcap wants wall-clock time; the frames are timed with the monotonic clock plus this offset.
+        long epochOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+        FrameTap tap = (outbound, a, off, len) -> sink.frame(epochOffset + System.nanoTime(), a, off, len);
+        return onTenant(instance, (t, stack) -> {
+            t.attachment().addTap(tap);
+            return () -> {
+                if (!t.instance().isStopped()) {
+                    t.instance().submit(() -> t.attachment().removeTap(tap));
+                }
+            };
+        });
     }
 
     @Override
