@@ -2,11 +2,14 @@ package org.alpenstack.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.alpenstack.admin.api.AdminApi;
 import org.alpenstack.admin.api.AdminApiOptions;
+import org.alpenstack.admin.api.WebUi;
 import org.alpenstack.admin.api.tenant.TenantBackend;
+import org.alpenstack.shim.AccessPolicy;
 import org.alpenstack.tenant.StateStore;
 import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.ConfigValidator;
@@ -34,6 +37,20 @@ public final class Server {
         this.vertx = vertx;
         this.manager = new TenantManager(vertx);
         this.backend = new TenantBackend(vertx, manager);
+        attachShimEndpoints(manager);
+    }
+
+    /**
+     * Every instance gets a shim endpoint under the socket directory, so programs can be
+     * attached to it with {@code bin/alpenstack run --tenant NAME}. Where that directory cannot
+     * be made (not root, read-only /run), the server runs without endpoints and says so.
+     */
+    private static void attachShimEndpoints(TenantManager manager) {
+        try {
+            manager.addListener(new ShimEndpoints(ShimEndpoints.defaultSocketDir(), AccessPolicy.serverUserOnly()));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("event=shim-endpoints-disabled dir=" + ShimEndpoints.defaultSocketDir() + " error=" + e);
+        }
     }
 
     /**
@@ -58,10 +75,13 @@ public final class Server {
      */
     public static Server start(TenantConfig config, AdminApiOptions options, StateStore state) {
         ConfigValidator.validate(config);
-        Vertx vertx = Vertx.vertx();
+        // The shim endpoints are epoll unix sockets living on the instances' own event loops,
+        // so Vert.x must run on the native transport (client-shim brings netty's epoll).
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         Server s = new Server(vertx);
         try {
-            s.api = await(AdminApi.start(vertx, s.backend, options), "admin endpoint " + options.host() + ":" + options.port());
+            // The REST API with the dashboard's static files at "/".
+            s.api = await(WebUi.start(vertx, s.backend, options), "admin endpoint " + options.host() + ":" + options.port());
             await(s.manager.apply(config), "configuration");
             if (state != null) {
                 s.manager.persistTo(state);
