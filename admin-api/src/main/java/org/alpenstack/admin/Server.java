@@ -36,20 +36,23 @@ public final class Server {
     private Server(Vertx vertx) {
         this.vertx = vertx;
         this.manager = new TenantManager(vertx);
-        this.backend = new TenantBackend(vertx, manager);
-        attachShimEndpoints(manager);
+        this.backend = new TenantBackend(vertx, manager, attachShimEndpoints(manager));
     }
 
     /**
      * Every instance gets a shim endpoint under the socket directory, so programs can be
-     * attached to it with {@code bin/alpenstack run --tenant NAME}. Where that directory cannot
+     * attached to it with {@code bin/alpenstack run --tenant NAME}; the endpoints also tell the
+     * API which processes are attached (/clients, and the owner of each connection). Where that directory cannot
      * be made (not root, read-only /run), the server runs without endpoints and says so.
      */
-    private static void attachShimEndpoints(TenantManager manager) {
+    private static ShimEndpoints attachShimEndpoints(TenantManager manager) {
         try {
-            manager.addListener(new ShimEndpoints(ShimEndpoints.defaultSocketDir(), AccessPolicy.serverUserOnly()));
+            ShimEndpoints endpoints = new ShimEndpoints(ShimEndpoints.defaultSocketDir(), AccessPolicy.serverUserOnly());
+            manager.addListener(endpoints);
+            return endpoints;
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warning("event=shim-endpoints-disabled dir=" + ShimEndpoints.defaultSocketDir() + " error=" + e);
+            return null;
         }
     }
 

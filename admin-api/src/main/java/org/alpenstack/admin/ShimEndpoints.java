@@ -3,9 +3,14 @@ package org.alpenstack.admin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.alpenstack.admin.api.ClientDirectory;
+import org.alpenstack.admin.api.model.ClientInfo;
 import org.alpenstack.shim.AccessPolicy;
 import org.alpenstack.shim.InstanceEndpoint;
 import org.alpenstack.shim.TenantEndpoint;
@@ -20,7 +25,7 @@ import org.alpenstack.tenant.TenantManager;
  * <p>It lives here, in the composition root, because the arrows only point down: the shim
  * depends on tenant-manager, so the manager only announces instances and knows nothing of it.
  */
-final class ShimEndpoints implements TenantManager.Listener {
+final class ShimEndpoints implements TenantManager.Listener, ClientDirectory {
     private static final Logger LOG = Logger.getLogger("alpenstack.shim");
 
     /** Where the launcher looks by default (client-shim's launcher.c, $ALPENSTACK_SOCKET_DIR). */
@@ -58,6 +63,32 @@ final class ShimEndpoints implements TenantManager.Listener {
             ep.close();
             LOG.info("event=endpoint-stopped instance=" + tenant.name());
         }
+    }
+
+    /** For /clients: the processes attached to {@code instance}'s endpoint (on its context). */
+    @Override
+    public List<ClientInfo> clients(String instance) {
+        TenantEndpoint ep = endpoints.get(instance);
+        List<ClientInfo> out = new ArrayList<>();
+        if (ep != null) {
+            for (TenantEndpoint.Client c : ep.clients()) {
+                out.add(info(c));
+            }
+        }
+        return out;
+    }
+
+    /** For the pid/program columns of /connections (like {@code ss -p}). */
+    @Override
+    public ClientInfo ownerOf(String instance, int socketId) {
+        TenantEndpoint ep = endpoints.get(instance);
+        TenantEndpoint.Client c = ep == null ? null : ep.ownerOf(socketId);
+        return c == null ? null : info(c);
+    }
+
+    private static ClientInfo info(TenantEndpoint.Client c) {
+        return new ClientInfo((int) c.pid(), c.program(), c.uid(), Instant.ofEpochMilli(c.attachedAtMillis()).toString(),
+                c.sockets());
     }
 
     void closeAll() {

@@ -32,6 +32,8 @@ final class ControlSession {
     final PeerCredentials cred;
     /** The pid from the hello; SO_PEERCRED's pid is in {@link #cred}. */
     final long helloPid;
+    /** When the process attached (wall clock, for the admin API's /clients). */
+    final long startedAtMillis = System.currentTimeMillis();
     private final int[] err = new int[1];
 
     ControlSession(TenantEndpoint endpoint, Channel channel, PeerCredentials cred, long helloPid) {

@@ -53,7 +53,7 @@ final class HelloDecoder extends ByteToMessageDecoder {
                 return;
             }
             ControlSession session = new ControlSession(endpoint, ctx.channel(), cred, value);
-            endpoint.sessionStarted(ctx.channel());
+            endpoint.sessionStarted(session);
             ctx.pipeline().addLast(new ControlFrameDecoder(session));
             ctx.pipeline().remove(this);
             return;

@@ -19,6 +19,11 @@ final class ShimDatagram extends ShimHandle {
     static final int MAX_DATA = ShimProtocol.MAX_PAYLOAD - SockAddr.SOCKADDR_IN_LEN;
 
     final DatagramSocket dgram;
+
+    @Override
+    int stackSocketId() {
+        return dgram.id();
+    }
     private final TenantEndpoint endpoint;
     private final RecvMeta meta = new RecvMeta();
     private DuplexChannel data;

@@ -19,6 +19,14 @@ abstract class ShimHandle {
         this.creator = creator;
     }
 
+    /** The stack socket's id in its NetStack (what /connections lists). */
+    abstract int stackSocketId();
+
+    /** The control session of the process the socket belongs to (an accepted socket: its listener's). */
+    ControlSession owner() {
+        return creator;
+    }
+
     abstract boolean isAttached();
 
     abstract boolean isClosed();

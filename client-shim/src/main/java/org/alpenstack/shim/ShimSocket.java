@@ -53,11 +53,25 @@ final class ShimSocket extends ShimHandle {
     /** listen() succeeded once: the data socket carries accept records from now on. */
     private boolean listening;
 
+    /** The listener's owner is the owner of what it accepted (creator is null for those). */
+    private ControlSession listenerOwner;
+
+    @Override
+    int stackSocketId() {
+        return tcp.id();
+    }
+
+    @Override
+    ControlSession owner() {
+        return creator != null ? creator : listenerOwner;
+    }
+
     ShimSocket(TenantEndpoint endpoint, long token, TcpSocket tcp, ControlSession creator, ShimSocket parent) {
         super(token, creator);
         this.endpoint = endpoint;
         this.tcp = tcp;
         this.parent = parent;
+        this.listenerOwner = parent == null ? null : parent.owner();
         if (parent != null) {
             established = true;
             parent.unattachedChildren.add(this);

@@ -52,7 +52,8 @@ public final class TenantEndpoint implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, ShimHandle> sockets = new HashMap<>();
     private final ArrayDeque<ShimHandle> dirty = new ArrayDeque<>();
-    private final java.util.Set<Channel> controls = new java.util.HashSet<>();
+    /** The attached processes' control sessions, by their channel. */
+    private final Map<Channel, ControlSession> controls = new java.util.LinkedHashMap<>();
     private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
     private volatile ResolverConfig resolver = ResolverConfig.NONE;
@@ -197,7 +198,7 @@ public final class TenantEndpoint implements AutoCloseable {
                 s.close();
             }
             // Programs learn at their next call (ENETDOWN), and blocked ones wake up at EOF.
-            for (Channel c : controls.toArray(new Channel[0])) {
+            for (Channel c : controls.keySet().toArray(new Channel[0])) {
                 c.close();
             }
             try {
@@ -288,8 +289,61 @@ public final class TenantEndpoint implements AutoCloseable {
         return s == null || s.isAttached() || s.isClosed() ? null : s;
     }
 
-    void sessionStarted(Channel control) {
-        controls.add(control);
+    void sessionStarted(ControlSession session) {
+        controls.put(session.channel(), session);
+    }
+
+    /** A process attached through the shim, as the admin API's /clients lists it. */
+    public record Client(long pid, int uid, String program, long attachedAtMillis, int sockets) {
+    }
+
+    /**
+     * The processes attached now (one per control session: a forked child opens its own).
+     * Call on the endpoint's event loop, which is the instance's context.
+     */
+    public java.util.List<Client> clients() {
+        Map<ControlSession, Integer> counts = socketCounts();
+        java.util.List<Client> out = new java.util.ArrayList<>();
+        for (ControlSession c : controls.values()) {
+            out.add(client(c, counts.getOrDefault(c, 0)));
+        }
+        return out;
+    }
+
+    /** The process that created the stack socket {@code stackSocketId} (for accepted sockets, its listener's), or null. */
+    public Client ownerOf(int stackSocketId) {
+        for (ShimHandle h : sockets.values()) {
+            if (h.stackSocketId() == stackSocketId) {
+                ControlSession c = h.owner();
+                return c == null ? null : client(c, socketCounts().getOrDefault(c, 0));
+            }
+        }
+        return null;
+    }
+
+    private Map<ControlSession, Integer> socketCounts() {
+        Map<ControlSession, Integer> counts = new HashMap<>();
+        for (ShimHandle h : sockets.values()) {
+            ControlSession c = h.owner();
+            if (c != null && !h.isClosed()) {
+                counts.merge(c, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static Client client(ControlSession c, int sockets) {
+        long pid = c.helloPid > 0 ? c.helloPid : c.cred.pid();
+        return new Client(pid, c.cred.uid(), programOf(pid), c.startedAtMillis, sockets);
+    }
+
+    /** The program name as ps shows it ({@code /proc/PID/comm}), or null once the process is gone. */
+    private static String programOf(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A control session ended: sockets it created that were never attached are freed. */
