@@ -66,6 +66,9 @@ class CurlTourServeTest {
             ProcessBuilder pb = new ProcessBuilder("sh", script.toAbsolutePath().toString()).directory(dir.toFile())
                     .redirectErrorStream(true);
             pb.environment().put("ALPENSTACK", base);
+            // bin/alpenstack run is the launcher; the test uses the one the build packaged.
+            pb.environment().put("RUN", org.alpenstack.shim.ShimLibrary.extract(dir.resolve("lib").toAbsolutePath())
+                    .resolve(org.alpenstack.shim.ShimLibrary.LAUNCHER).toString());
             // The tour's default TAP link, with its host side in the test's namespace.
             pb.environment().put("LINK", "{\"name\":\"lab\",\"type\":\"tap\",\"hostAddress\":\"10.213.0.1/24\",\"netns\":\""
                     + ns + "\"}");
@@ -80,6 +83,9 @@ class CurlTourServeTest {
             assertTrue(out.contains("10.99.0.0/16 via 10.213.0.3 eth0"), out);
             assertTrue(out.contains("\"removed\":2"), out); // the static route and the default route
             assertTrue(out.contains("body.addresses[0]"), out);
+            assertTrue(out.contains("blue fetched from green: HTTP 200"), out);
+            assertTrue(out.contains("LISTEN 10.213.0.3:8000 python3"), out);
+            assertTrue(out.matches("(?s).*attached: pid [0-9]+ python3.*"), out);
             assertTrue(out.contains("alpenstack_packets_total{instance=\"blue\""), out);
             assertTrue(out.trim().endsWith("[]"), out);
             ByteBuffer pcap = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("tour.pcap")));

@@ -1,9 +1,11 @@
 #!/bin/sh
 # A five-minute tour of the admin API with curl, as an operator would paste it.
 # ALPENSTACK is the server's address; LINK is the link to create (a TAP device by default,
-# the tests use an in-process "memory" link).
+# the tests use an in-process "memory" link); RUN attaches a program to an instance with the
+# preload shim (empty: skip that step, for servers without shim endpoints).
 set -eu
 A=${ALPENSTACK:-http://127.0.0.1:8475}
+RUN=${RUN-bin/alpenstack run}
 LINK=${LINK:-'{"name":"lab","type":"tap","hostAddress":"10.213.0.1/24"}'}
 J='Content-Type: application/json'
 
@@ -31,6 +33,23 @@ rm -f /tmp/alpenstack-tour-error.json
 echo '== sockets (like ss -tuan) and counters (like netstat -s)'
 curl -fsS "$A/api/v1/instances/blue/connections"; echo
 curl -fsS "$A/api/v1/instances/blue/stats" | jq '.counters | {ethOutFrames, arpOutRequests}'
+
+echo '== programs attached with the shim: python3 serves HTTP in green, curl in blue fetches it'
+if [ -n "$RUN" ]; then
+    $RUN --tenant green -- python3 -m http.server 8000 --bind 10.213.0.3 >/dev/null 2>&1 &
+    web=$!
+    fetched=no
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        if $RUN --tenant blue -- curl -fsS -o /dev/null -w 'blue fetched from green: HTTP %{http_code}\n' \
+               http://10.213.0.3:8000/; then fetched=yes; break; fi
+        sleep 0.5
+    done
+    curl -fsS "$A/api/v1/instances/green/connections?port=8000" | jq -r '.[] | "\(.state) \(.local) \(.program // "-")"'
+    curl -fsS "$A/api/v1/instances/green/clients" | jq -r '.[] | "attached: pid \(.pid) \(.program)"'
+    kill $web
+    wait $web 2>/dev/null || true
+    [ $fetched = yes ]
+fi
 
 echo '== capture 10 packets while green announces new addresses (gratuitous ARP)'
 curl -fsS -o tour.pcap "$A/api/v1/instances/green/capture?count=10&seconds=10" &
