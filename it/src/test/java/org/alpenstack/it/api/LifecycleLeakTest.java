@@ -55,11 +55,11 @@ class LifecycleLeakTest {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private void round(ApiServer s, String link, String prefix) throws Exception {
+    private void round(String baseUri, String link, String prefix) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
             String body = "{\"name\":\"leak" + i + "\",\"link\":\"" + link + "\",\"addresses\":[\"" + prefix + (10 + i) + "/24\"]}";
-            creates.add(http.sendAsync(HttpRequest.newBuilder(URI.create(s.baseUri + "/api/v1/instances"))
+            creates.add(http.sendAsync(HttpRequest.newBuilder(URI.create(baseUri + "/api/v1/instances"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
@@ -69,7 +69,7 @@ class LifecycleLeakTest {
         }
         List<CompletableFuture<HttpResponse<String>>> deletes = new ArrayList<>();
         for (int i = 0; i < INSTANCES; i++) {
-            deletes.add(http.sendAsync(HttpRequest.newBuilder(URI.create(s.baseUri + "/api/v1/instances/leak" + i))
+            deletes.add(http.sendAsync(HttpRequest.newBuilder(URI.create(baseUri + "/api/v1/instances/leak" + i))
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> f : deletes) {
@@ -78,13 +78,13 @@ class LifecycleLeakTest {
         }
     }
 
-    private void loop(ApiServer s, String link, String prefix) throws Exception {
-        round(s, link, prefix); // warm-up: class loading, pools, the HTTP client's connections
+    private void loop(String baseUri, String link, String prefix) throws Exception {
+        round(baseUri, link, prefix); // warm-up: class loading, pools, the HTTP client's connections
         int threads = threads();
         int fds = fds();
         long heap = heapAfterGc();
         for (int r = 1; r < ROUNDS; r++) {
-            round(s, link, prefix);
+            round(baseUri, link, prefix);
         }
         int threadsAfter = threads();
         int fdsAfter = fds();
@@ -94,7 +94,7 @@ class LifecycleLeakTest {
         assertTrue(threadsAfter <= threads + 2, "threads " + threads + " -> " + threadsAfter);
         assertTrue(fdsAfter <= fds + 4, "file descriptors " + fds + " -> " + fdsAfter);
         assertTrue(heapAfter <= heap + 16L * 1024 * 1024, "heap " + heap / 1024 + " KiB -> " + heapAfter / 1024 + " KiB");
-        String list = http.send(HttpRequest.newBuilder(URI.create(s.baseUri + "/api/v1/instances")).build(),
+        String list = http.send(HttpRequest.newBuilder(URI.create(baseUri + "/api/v1/instances")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertEquals("[]", list);
     }
@@ -103,7 +103,7 @@ class LifecycleLeakTest {
     void inProcessBackend() throws Exception {
         try (ApiServer s = ApiServer.start()) {
             s.spec().body("{\"name\":\"loop\",\"type\":\"memory\"}").post("/api/v1/links").then().statusCode(201);
-            loop(s, "loop", "10.90.0.");
+            loop(s.baseUri, "loop", "10.90.0.");
             int[] sizes = s.backend.sizes();
             assertEquals(0, sizes[0], "instances left");
             assertEquals(0, sizes[2], "reservations left");
@@ -118,7 +118,48 @@ class LifecycleLeakTest {
                      vertx -> new TenantBackend(vertx, new TenantManager(vertx)))) {
             s.spec().body("{\"name\":\"lan\",\"type\":\"afpacket\",\"device\":\"" + lab.srvDev + "\",\"netns\":\"" + lab.srv + "\"}")
                     .post("/api/v1/links").then().statusCode(201);
-            loop(s, "lan", "192.0.2.");
+            loop(s.baseUri, "lan", "192.0.2.");
+        }
+    }
+
+    /**
+     * The whole server as {@code serve} runs it: a state directory (one state file, written
+     * atomically) and a shim endpoint per instance. After the rounds the state directory holds
+     * the state file alone (no temporary files) and no endpoint socket is left behind.
+     */
+    @Test
+    void realServerLeavesNoStateFilesOrEndpointSockets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state)
+            throws Exception {
+        Lab.assumeRoot();
+        java.nio.file.Path sockets = java.nio.file.Path.of(
+                System.getenv().getOrDefault("ALPENSTACK_SOCKET_DIR", "/run/alpenstack"));
+        try (Lab lab = Lab.create("leaksrv")) {
+            org.alpenstack.admin.Server server = org.alpenstack.admin.Server.start(
+                    org.alpenstack.tenant.config.ConfigParser.parse("{\"links\": [{\"name\": \"lan\", \"type\": \"afpacket\", "
+                            + "\"device\": \"" + lab.srvDev + "\", \"netns\": \"" + lab.srv + "\"}], \"instances\": []}"),
+                    AdminApiOptions.defaults().withPort(0), new org.alpenstack.tenant.StateStore(state));
+            try {
+                loop("http://127.0.0.1:" + server.adminPort(), "lan", "192.0.2.");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (endpointSockets(sockets) > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(0, endpointSockets(sockets), "endpoint sockets left in " + sockets);
+                try (var files = java.nio.file.Files.list(state)) {
+                    assertEquals(List.of("state.json"), files.map(f -> f.getFileName().toString()).sorted().toList());
+                }
+            } finally {
+                server.stop();
+            }
+        }
+    }
+
+    private static long endpointSockets(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("leak[0-9]+\\.sock")).count();
         }
     }
 }
