@@ -24,6 +24,8 @@ public final class PacketBuffer {
     int refs;
     /** Where the buffer was acquired, kept only with leak detection on. */
     Throwable acquiredAt;
+    /** See {@link #transportChecksumVerified()}; false unless a link driver says otherwise. */
+    private boolean transportChecksumVerified;
 
     PacketBuffer(BufferPool pool, int sizeClass, int capacity) {
         this.pool = pool;
@@ -54,6 +56,25 @@ public final class PacketBuffer {
         this.array = array;
         this.start = offset;
         this.end = offset + length;
+        this.transportChecksumVerified = false;
+        return this;
+    }
+
+    /**
+     * True if the link driver says the frame's TCP/UDP checksum has already been checked, as
+     * Linux's CHECKSUM_UNNECESSARY (the NIC or the kernel verified it, or the frame came from a
+     * local sender that never computed it because nothing between us can corrupt it). Transport
+     * input then skips its own verification, which otherwise costs a pass over every received
+     * byte. Cleared whenever the buffer is pointed at other bytes ({@link #rewrap}, {@link #reset})
+     * and not carried by {@link #copy}: only the driver that saw the frame can vouch for it.
+     */
+    public boolean transportChecksumVerified() {
+        return transportChecksumVerified;
+    }
+
+    /** Set by a link driver for a frame it received; anyone who alters the bytes clears it. */
+    public PacketBuffer transportChecksumVerified(boolean verified) {
+        this.transportChecksumVerified = verified;
         return this;
     }
 
@@ -98,6 +119,7 @@ public final class PacketBuffer {
         }
         start = headroom;
         end = headroom;
+        transportChecksumVerified = false;
         return this;
     }
 

@@ -30,6 +30,12 @@ public final class IpPacketInfo {
     public int headerLength;
     /** The IPv4 total length (header and payload). */
     public int totalLength;
+    /**
+     * The link driver already verified the TCP/UDP checksum (see
+     * {@link org.alpenstack.kernel.buf.PacketBuffer#transportChecksumVerified()}), so the
+     * transport may skip its own check. False for anything the driver did not vouch for.
+     */
+    public boolean transportChecksumVerified;
 
     public void clear() {
         source = 0;
@@ -43,5 +49,6 @@ public final class IpPacketInfo {
         packetOffset = 0;
         headerLength = 0;
         totalLength = 0;
+        transportChecksumVerified = false;
     }
 }

@@ -31,9 +31,11 @@ final class Ipv4Input {
 
     /**
      * One IPv4 packet received on {@code iface}: {@code a[off..off+len)} is everything after
-     * the link header (Ethernet padding included), lent for this call.
+     * the link header (Ethernet padding included), lent for this call. {@code transportChecksumVerified}
+     * is the link driver's word that the TCP/UDP checksum is already checked (never for a fragment:
+     * the driver cannot check a datagram it has not seen whole, and a reassembled one is verified here).
      */
-    void input(NetInterface iface, byte[] a, int off, int len, long now) {
+    void input(NetInterface iface, byte[] a, int off, int len, boolean transportChecksumVerified, long now) {
         counters.inc(StackCounter.IP_IN_RECEIVES);
         DropReason bad = Ipv4Packet.check(a, off, len);
         if (bad != null) {
@@ -77,13 +79,13 @@ final class Ipv4Input {
                 return;
             }
             try {
-                deliver(iface, whole.array(), whole.start(), whole.length(), broadcast);
+                deliver(iface, whole.array(), whole.start(), whole.length(), broadcast, false);
             } finally {
                 whole.release();
             }
             return;
         }
-        deliver(iface, a, off, total, broadcast);
+        deliver(iface, a, off, total, broadcast, transportChecksumVerified);
     }
 
     /** Martian sources (RFC 1122 3.2.1.3, Linux ip_route_input_slow / fib_validate_source). */
@@ -105,7 +107,7 @@ final class Ipv4Input {
         counters.drop(r);
     }
 
-    private void deliver(NetInterface iface, byte[] a, int off, int total, boolean broadcast) {
+    private void deliver(NetInterface iface, byte[] a, int off, int total, boolean broadcast, boolean transportChecksumVerified) {
         int hl = Ipv4Packet.headerLength(a, off);
         int proto = Ipv4Packet.protocol(a, off);
         TransportProtocol t = layer.transport(proto);
@@ -131,10 +133,12 @@ final class Ipv4Input {
         i.packetOffset = off;
         i.headerLength = hl;
         i.totalLength = total;
+        i.transportChecksumVerified = transportChecksumVerified;
         counters.inc(StackCounter.IP_IN_DELIVERS);
         rxView.rewrap(a, off + hl, total - hl);
         t.receive(i, rxView);
         i.packet = null;
+        i.transportChecksumVerified = false;
     }
 
     void reassemblyTimedOut(byte[] a, int off, int len) {

@@ -135,7 +135,15 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
      * the link header (Ethernet padding included), lent for this call. See {@link Ipv4Input}.
      */
     public void input(NetInterface iface, byte[] a, int off, int len, long now) {
-        in.input(iface, a, off, len, now);
+        in.input(iface, a, off, len, false, now);
+    }
+
+    /**
+     * {@link #input(NetInterface, byte[], int, int, long)} for a packet whose TCP/UDP checksum
+     * the link driver has already verified ({@link PacketBuffer#transportChecksumVerified()}).
+     */
+    public void input(NetInterface iface, byte[] a, int off, int len, boolean transportChecksumVerified, long now) {
+        in.input(iface, a, off, len, transportChecksumVerified, now);
     }
 
     IcmpErrorReporter icmp() {

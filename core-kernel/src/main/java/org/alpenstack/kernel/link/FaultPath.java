@@ -57,6 +57,8 @@ final class FaultPath {
         if (corrupt) {
             int bit = random.nextInt(frame.length() * 8);
             frame.array()[frame.start() + (bit >>> 3)] ^= (byte) (1 << (bit & 7));
+            // Whatever the driver verified, these are no longer the bytes it saw.
+            frame.transportChecksumVerified(false);
             counters.corrupted++;
         }
         PacketBuffer copy = null;

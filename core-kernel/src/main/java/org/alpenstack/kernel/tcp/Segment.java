@@ -71,7 +71,8 @@ final class Segment {
         if (bad != null) {
             return bad;
         }
-        if (!TcpHeader.verifyChecksum(a, off, len, ip.source, ip.destination)) {
+        // Skipped only on the link driver's word (the kernel verified it); otherwise every byte is summed.
+        if (!ip.transportChecksumVerified && !TcpHeader.verifyChecksum(a, off, len, ip.source, ip.destination)) {
             return DropReason.TCP_BAD_CHECKSUM;
         }
         int headerLength = TcpHeader.headerLength(a, off);

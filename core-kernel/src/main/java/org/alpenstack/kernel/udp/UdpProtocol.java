@@ -53,7 +53,8 @@ public final class UdpProtocol implements TransportProtocol {
             counters.drop(bad);
             return;
         }
-        if (!UdpPacket.verifyChecksum(a, off, ip.source, ip.destination)) {
+        // Skipped only on the link driver's word (the kernel verified it); otherwise every byte is summed.
+        if (!ip.transportChecksumVerified && !UdpPacket.verifyChecksum(a, off, ip.source, ip.destination)) {
             counters.inc(StackCounter.UDP_IN_ERRORS);
             counters.inc(StackCounter.UDP_IN_CSUM_ERRORS);
             counters.drop(DropReason.UDP_BAD_CHECKSUM);

@@ -50,10 +50,13 @@ public final class PortLink implements Link {
         this.receiver = receiver;
     }
 
-    /** Lends every frame of {@code batch} to the receiver, in order. */
+    /**
+     * Lends every frame of {@code batch} to the receiver, in order, with the port's word on its
+     * TCP/UDP checksum, so that the stack does not sum again what the kernel already checked.
+     */
     public void deliver(FrameBatch batch) {
         for (int i = 0; i < batch.count(); i++) {
-            receiver.receive(batch.frame(i));
+            receiver.receive(batch.frame(i).transportChecksumVerified(batch.checksumVerified(i)));
         }
     }
 

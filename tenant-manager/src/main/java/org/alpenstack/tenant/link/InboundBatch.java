@@ -9,6 +9,8 @@ public final class InboundBatch {
     final byte[] slab;
     final int[] offsets;
     final int[] lengths;
+    /** Per frame: the NIC's driver verified its TCP/UDP checksum (FrameBatch.checksumVerified). */
+    final boolean[] checksumVerified;
     int count;
     int used;
 
@@ -16,16 +18,18 @@ public final class InboundBatch {
         slab = new byte[bytes];
         offsets = new int[frames];
         lengths = new int[frames];
+        checksumVerified = new boolean[frames];
     }
 
     /** Copies a frame in; false when it does not fit (the caller seals this batch and takes another). */
-    boolean add(byte[] a, int off, int len) {
+    boolean add(byte[] a, int off, int len, boolean verified) {
         if (count == offsets.length || slab.length - used < len) {
             return false;
         }
         System.arraycopy(a, off, slab, used, len);
         offsets[count] = used;
         lengths[count] = len;
+        checksumVerified[count] = verified;
         count++;
         used = Math.min(slab.length, (used + len + 7) & ~7);
         return true;

@@ -46,12 +46,20 @@ public final class Inbox {
     }
 
     /** Copies one frame in. Any thread. Returns false if it was dropped for lack of room. */
-    synchronized boolean offer(byte[] a, int off, int len) {
+    boolean offer(byte[] a, int off, int len) {
+        return offer(a, off, len, false);
+    }
+
+    /**
+     * {@link #offer(byte[], int, int)} for a frame whose TCP/UDP checksum the NIC's driver has
+     * verified ({@code checksumVerified}); the instance's stack then does not sum it again.
+     */
+    synchronized boolean offer(byte[] a, int off, int len, boolean checksumVerified) {
         if (len > BATCH_BYTES) {
             dropped++;
             return false;
         }
-        if (open != null && open.add(a, off, len)) {
+        if (open != null && open.add(a, off, len, checksumVerified)) {
             return true;
         }
         if (open != null) {
@@ -67,7 +75,7 @@ public final class Inbox {
             dropped++;
             return false;
         }
-        return open.add(a, off, len);
+        return open.add(a, off, len, checksumVerified);
     }
 
     /** Makes everything offered so far visible to the owner and schedules a drain if none is pending. Any thread. */

@@ -72,8 +72,13 @@ public final class NicAttachment implements AttachedLink {
 
     /** Any thread: copies a frame into the instance's inbox (visible after {@link #flushInbox}). */
     void offer(byte[] a, int off, int len) {
+        offer(a, off, len, false);
+    }
+
+    /** {@link #offer(byte[], int, int)} with the driver's word on the frame's TCP/UDP checksum (from the wire only). */
+    void offer(byte[] a, int off, int len, boolean checksumVerified) {
         if (!detached) {
-            inbox.offer(a, off, len);
+            inbox.offer(a, off, len, checksumVerified);
         }
     }
 
@@ -87,7 +92,8 @@ public final class NicAttachment implements AttachedLink {
             if (taps.length != 0) {
                 show(false, b.slab, b.offsets[i], b.lengths[i]);
             }
-            receiver.receive(view.rewrap(b.slab, b.offsets[i], b.lengths[i]));
+            receiver.receive(view.rewrap(b.slab, b.offsets[i], b.lengths[i])
+                    .transportChecksumVerified(b.checksumVerified[i]));
         }
     }
 

@@ -212,19 +212,22 @@ public final class SharedNic implements AutoCloseable {
         for (int i = 0; i < batch.count(); i++) {
             int off = batch.offset(i);
             int len = batch.length(i);
+            // The port's word that the kernel (or the port itself, completing a partial checksum
+            // or splitting a GSO frame) checked the TCP/UDP checksum; the instance skips its own.
+            boolean verified = batch.checksumVerified(i);
             if (len < EthernetFrame.HEADER_LEN) {
                 continue;
             }
             if (MacAddress.isMulticast(EthernetFrame.destination(a, off))) {
                 for (NicAttachment x : d.all) {
                     if (d.groupWants(x, a, off, len)) {
-                        take(x, a, off, len);
+                        take(x, a, off, len, verified);
                     }
                 }
             } else {
                 NicAttachment x = d.unicastOwner(a, off, len);
                 if (x != null) {
-                    take(x, a, off, len);
+                    take(x, a, off, len, verified);
                 } else {
                     unclaimed++;
                 }
@@ -237,8 +240,8 @@ public final class SharedNic implements AutoCloseable {
         rxTouched.clear();
     }
 
-    private void take(NicAttachment x, byte[] a, int off, int len) {
-        x.offer(a, off, len);
+    private void take(NicAttachment x, byte[] a, int off, int len, boolean verified) {
+        x.offer(a, off, len, verified);
         if (!x.rxTouched) {
             x.rxTouched = true;
             rxTouched.add(x);

@@ -1,0 +1,59 @@
+package org.alpenstack.tenant.link;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inbox carries each frame's bytes and the driver's word on its TCP/UDP checksum to the
+ * instance's context, frame by frame: a frame offered without the word never arrives with it,
+ * also when it shares a batch with frames that have it, and a recycled batch forgets it.
+ */
+class InboxTest {
+    record Seen(byte[] bytes, boolean verified) {
+    }
+
+    final List<Runnable> scheduled = new ArrayList<>();
+    final Inbox inbox = new Inbox(2, () -> scheduled.add(null));
+
+    List<Seen> drain() {
+        List<Seen> seen = new ArrayList<>();
+        inbox.drain(b -> {
+            for (int i = 0; i < b.count; i++) {
+                seen.add(new Seen(Arrays.copyOfRange(b.slab, b.offsets[i], b.offsets[i] + b.lengths[i]), b.checksumVerified[i]));
+            }
+        });
+        return seen;
+    }
+
+    @Test
+    void theChecksumWordTravelsWithItsFrameOnly() {
+        byte[] f1 = {1, 2, 3};
+        byte[] f2 = {4, 5};
+        byte[] f3 = {6};
+        assertTrue(inbox.offer(f1, 0, 3, true));
+        assertTrue(inbox.offer(f2, 0, 2));
+        assertTrue(inbox.offer(f3, 0, 1, false));
+        inbox.flush();
+        assertEquals(1, scheduled.size());
+        List<Seen> seen = drain();
+        assertEquals(3, seen.size());
+        assertArrayEquals(f1, seen.get(0).bytes());
+        assertTrue(seen.get(0).verified());
+        assertArrayEquals(f2, seen.get(1).bytes());
+        assertEquals(false, seen.get(1).verified(), "offered without the driver's word (hairpin)");
+        assertEquals(false, seen.get(2).verified());
+
+        // The recycled batch is reused: the second round's first frame must not inherit the mark.
+        assertTrue(inbox.offer(f2, 0, 2, false));
+        inbox.flush();
+        seen = drain();
+        assertEquals(1, seen.size());
+        assertEquals(false, seen.get(0).verified());
+    }
+}
