@@ -7,45 +7,18 @@ import org.alpenstack.kernel.time.Clock;
  * Wraps a {@link Link} and records every frame in both directions to a {@link PcapWriter},
  * stamped with the clock's time, like tcpdump on an interface. Frames pass through unchanged.
  */
-public final class PcapTap implements Link {
-    private final Link inner;
+public final class PcapTap extends TappedLink {
     private final PcapWriter writer;
     private final Clock clock;
-    private FrameReceiver receiver;
 
     public PcapTap(Link inner, PcapWriter writer, Clock clock) {
-        this.inner = inner;
+        super(inner);
         this.writer = writer;
         this.clock = clock;
-        inner.attach(this::received);
     }
 
     @Override
-    public void transmit(PacketBuffer frame) {
+    protected void observe(PacketBuffer frame, boolean outbound) {
         writer.write(clock.nanos(), frame);
-        inner.transmit(frame);
-    }
-
-    private void received(PacketBuffer frame) {
-        writer.write(clock.nanos(), frame);
-        FrameReceiver r = receiver;
-        if (r != null) {
-            r.receive(frame);
-        }
-    }
-
-    @Override
-    public void attach(FrameReceiver receiver) {
-        this.receiver = receiver;
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
     }
 }
