@@ -1,0 +1,170 @@
+package org.alpenstack.it.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.alpenstack.it.shim.TenantWithLinuxPeer.Daemon;
+import org.alpenstack.it.shim.TenantWithLinuxPeer.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OpenSSH both ways between a tenant and a Linux peer in its own namespace, unmodified Debian
+ * binaries, throwaway keys. sshd in the tenant is the hard case for the shim: it forks per
+ * connection and re-execs itself with the accepted socket dup2'd onto fds 0 and 1, its
+ * pre-authentication child chroots to /run/sshd and drops to the sshd user while still doing
+ * the connection's I/O, and the monitor passes fds between the two.
+ */
+class OpenSshShimTest {
+    static final int MIB = 50;
+    static TenantWithLinuxPeer t;
+    static Path keys;
+    static Path blob;
+    static String blobSum;
+    static boolean madePrivsepDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TenantWithLinuxPeer.assumeRoot();
+        TenantWithLinuxPeer.requireProgram("/usr/sbin/sshd");
+        TenantWithLinuxPeer.requireProgram("/usr/bin/ssh");
+        TenantWithLinuxPeer.requireProgram("/usr/bin/scp");
+        t = TenantWithLinuxPeer.start("ssh");
+        keys = Files.createDirectories(t.dir.resolve("keys"));
+        for (String key : new String[] {"host", "user"}) {
+            Result r = TenantWithLinuxPeer.run(30, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+                    "-C", "alpenstack-it", "-f", keys.resolve(key).toString()));
+            assertEquals(0, r.exit(), r.out());
+        }
+        Files.copy(keys.resolve("user.pub"), keys.resolve("authorized_keys"));
+        // sshd's privilege-separation directory (its pre-auth child chroots there); the package
+        // creates it at boot through tmpfiles, which a container may not have run.
+        Path privsep = Path.of("/run/sshd");
+        if (!Files.isDirectory(privsep)) {
+            Files.createDirectories(privsep);
+            madePrivsepDir = true;
+        }
+        blob = t.dir.resolve("blob");
+        TenantWithLinuxPeer.randomFile(blob, MIB, 5);
+        blobSum = TenantWithLinuxPeer.sha256(blob);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+        if (madePrivsepDir) {
+            Files.deleteIfExists(Path.of("/run/sshd"));
+        }
+    }
+
+    /** A private sshd_config: throwaway host key, root by key only, no PAM, pid and log in the test dir. */
+    static Path sshdConfig(String name, String listen, String... extra) throws Exception {
+        List<String> lines = new ArrayList<>(List.of(
+                "ListenAddress " + listen,
+                "HostKey " + keys.resolve("host"),
+                "AuthorizedKeysFile " + keys.resolve("authorized_keys"),
+                "PidFile " + t.dir.resolve(name + ".pid"),
+                "UsePAM no",
+                "StrictModes no",
+                "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "Subsystem sftp /usr/lib/openssh/sftp-server",
+                "LogLevel VERBOSE"));
+        lines.addAll(List.of(extra));
+        Path config = t.dir.resolve(name + "_config");
+        Files.write(config, lines);
+        return config;
+    }
+
+    static Daemon sshd(String name, Path config, boolean inTenant) throws Exception {
+        String[] cmd = {"/usr/sbin/sshd", "-D", "-E", t.dir.resolve(name + ".log").toString(), "-f", config.toString()};
+        return t.spawn(name, inTenant ? t.inTenant(cmd) : t.inLinux(cmd));
+    }
+
+    static String sshdLog(String name) throws Exception {
+        Path log = t.dir.resolve(name + ".log");
+        return Files.exists(log) ? "\n--- " + name + ".log\n" + Files.readString(log) : "";
+    }
+
+    /** Client options: the test's key and nothing from the host's ssh configuration. */
+    static List<String> clientOptions() {
+        return List.of("-F", "/dev/null", "-i", keys.resolve("user").toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR");
+    }
+
+    static String[] ssh(String host, int port, String command) {
+        List<String> c = new ArrayList<>(List.of("ssh"));
+        c.addAll(clientOptions());
+        c.addAll(List.of("-p", Integer.toString(port), "root@" + host, command));
+        return c.toArray(new String[0]);
+    }
+
+    /** scp; {@code legacy} uses the old scp protocol (-O: `scp -t`/`scp -f` run by the remote shell) instead of SFTP. */
+    static String[] scp(boolean legacy, int port, String from, String to) {
+        List<String> c = new ArrayList<>(List.of("scp"));
+        if (legacy) {
+            c.add("-O");
+        }
+        c.addAll(clientOptions());
+        c.addAll(List.of("-P", Integer.toString(port), from, to));
+        return c.toArray(new String[0]);
+    }
+
+    @Test
+    void linuxSshAndScpThroughSshdInTheTenant() throws Exception {
+        // The session's environment is built by sshd from scratch; SetEnv hands it the shim, so
+        // what runs in the session is attached to the tenant too (here the stock ifconfig).
+        Path config = sshdConfig("sshd-tenant", t.tenantIp + ":2222",
+                "SetEnv LD_PRELOAD=" + t.preloadLibrary() + " ALPENSTACK_ENDPOINT=" + t.endpointPath());
+        try (Daemon sshd = sshd("sshd-tenant", config, true)) {
+            Result r = TenantWithLinuxPeer.retry(20, t.inLinux(ssh(t.tenantIp, 2222,
+                    "echo \"connection: $SSH_CONNECTION\"; ifconfig")));
+            assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-tenant"));
+            // sshd learnt both ends from getpeername/getsockname on the stack socket it inherited via exec.
+            assertTrue(r.out().matches("(?s)connection: " + t.linuxIp.replace(".", "\\.") + " \\d+ "
+                    + t.tenantIp.replace(".", "\\.") + " 2222\n.*"), r.out());
+            assertTrue(r.out().contains("inet " + t.tenantIp), "the session runs attached to the tenant:\n" + r.out());
+
+            Path up = t.dir.resolve("up-to-tenant");
+            r = TenantWithLinuxPeer.run(60, t.inLinux(scp(false, 2222, blob.toString(), "root@" + t.tenantIp + ":" + up)));
+            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-tenant"));
+            assertEquals(blobSum, TenantWithLinuxPeer.sha256(up), "sha256 of the uploaded copy");
+
+            Path down = t.dir.resolve("down-from-tenant");
+            r = TenantWithLinuxPeer.run(60, t.inLinux(scp(true, 2222, "root@" + t.tenantIp + ":" + blob, down.toString())));
+            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-tenant"));
+            assertEquals(blobSum, TenantWithLinuxPeer.sha256(down), "sha256 of the downloaded copy");
+        }
+    }
+
+    @Test
+    void sshAndScpFromTheTenantToALinuxSshd() throws Exception {
+        Path config = sshdConfig("sshd-linux", t.linuxIp + ":2222");
+        try (Daemon sshd = sshd("sshd-linux", config, false)) {
+            Result r = TenantWithLinuxPeer.retry(20, t.inTenant(ssh(t.linuxIp, 2222, "echo \"connection: $SSH_CONNECTION\"")));
+            assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-linux"));
+            assertTrue(r.out().matches("(?s)connection: " + t.tenantIp.replace(".", "\\.") + " \\d+ "
+                    + t.linuxIp.replace(".", "\\.") + " 2222\n.*"), r.out());
+
+            // scp forks and execs ssh, which inherits nothing but a pipe: its own socket is the tenant's.
+            Path up = t.dir.resolve("up-to-linux");
+            r = TenantWithLinuxPeer.run(60, t.inTenant(scp(false, 2222, blob.toString(), "root@" + t.linuxIp + ":" + up)));
+            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-linux"));
+            assertEquals(blobSum, TenantWithLinuxPeer.sha256(up), "sha256 of the uploaded copy");
+
+            Path down = t.dir.resolve("down-from-linux");
+            r = TenantWithLinuxPeer.run(60, t.inTenant(scp(true, 2222, "root@" + t.linuxIp + ":" + blob, down.toString())));
+            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-linux"));
+            assertEquals(blobSum, TenantWithLinuxPeer.sha256(down), "sha256 of the downloaded copy");
+        }
+    }
+}
