@@ -147,6 +147,37 @@ class OpenSshShimTest {
     }
 
     @Test
+    void portForwardsBothWaysThroughSshdInTheTenant() throws Exception {
+        // -L: sshd's post-auth child connects out of the tenant (non-blocking connect) to a
+        // Linux web server; -R: it listens on the tenant's own loopback and accepts there.
+        Path config = sshdConfig("sshd-forward", t.tenantIp + ":2223");
+        String web = t.linuxIp + ":8099";
+        try (Daemon sshd = sshd("sshd-forward", config, true);
+                Daemon http = t.spawn("http", t.inLinux("python3", "-m", "http.server", "--bind", t.linuxIp,
+                        "--directory", t.dir.toString(), "8099"))) {
+            Result up = TenantWithLinuxPeer.retry(20, t.inLinux(ssh(t.tenantIp, 2223, "true")));
+            assertEquals(0, up.exit(), up.out() + sshd.output() + sshdLog("sshd-forward"));
+            List<String> tunnel = new ArrayList<>(List.of("ssh", "-N", "-o", "ExitOnForwardFailure=yes",
+                    "-L", "127.0.0.1:7001:" + web, "-R", "127.0.0.1:7002:" + web));
+            tunnel.addAll(clientOptions());
+            tunnel.addAll(List.of("-p", "2223", "root@" + t.tenantIp));
+            try (Daemon client = t.spawn("tunnel", t.inLinux(tunnel.toArray(new String[0])))) {
+                Path viaL = t.dir.resolve("via-L");
+                Result r = TenantWithLinuxPeer.retry(20, t.inLinux("curl", "-sS", "--fail", "-o", viaL.toString(),
+                        "http://127.0.0.1:7001/blob"));
+                assertEquals(0, r.exit(), r.out() + client.output() + http.output() + sshdLog("sshd-forward"));
+                assertEquals(blobSum, TenantWithLinuxPeer.sha256(viaL), "sha256 through -L");
+
+                Path viaR = t.dir.resolve("via-R");
+                r = TenantWithLinuxPeer.retry(20, t.inTenant("curl", "-sS", "--fail", "-o", viaR.toString(),
+                        "http://127.0.0.1:7002/blob"));
+                assertEquals(0, r.exit(), r.out() + client.output() + sshdLog("sshd-forward"));
+                assertEquals(blobSum, TenantWithLinuxPeer.sha256(viaR), "sha256 through -R");
+            }
+        }
+    }
+
+    @Test
     void sshAndScpFromTheTenantToALinuxSshd() throws Exception {
         Path config = sshdConfig("sshd-linux", t.linuxIp + ":2222");
         try (Daemon sshd = sshd("sshd-linux", config, false)) {
