@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +22,14 @@ import org.junit.jupiter.api.Test;
  * forks two workers that inherit the listening socket and accept4 on it non-blocking from
  * epoll (EPOLLEXCLUSIVE); with sendfile on (Debian's default, with tcp_nopush) the workers
  * sendfile(2) the file straight into the stack socket, which works natively because a stack
- * socket is a real AF_UNIX stream socket; with sendfile off they read and writev.
+ * socket is a real AF_UNIX stream socket; with sendfile off they read and writev. A reload
+ * forks new workers; a binary upgrade execs a new master onto the inherited listener.
  */
 class NginxShimTest {
     static final int MIB = 100;
     static final int SENDFILE_PORT = 8080;
     static final int PLAIN_PORT = 8081;
+    static final int UPGRADE_PORT = 8082;
     static TenantWithLinuxPeer t;
     static Path big;
     static String bigSum;
@@ -42,26 +45,10 @@ class NginxShimTest {
         big = www.resolve("big");
         TenantWithLinuxPeer.randomFile(big, MIB, 7);
         bigSum = TenantWithLinuxPeer.sha256(big);
-        Files.createDirectories(t.dir.resolve("temp"));
-        Path d = t.dir;
-        String temp = d.resolve("temp").toString();
-        Files.writeString(d.resolve("nginx.conf"), String.join("\n",
-                "user root;",
-                "worker_processes 2;",
-                "daemon off;",
-                "pid " + d.resolve("nginx.pid") + ";",
-                "error_log " + d.resolve("error.log") + " info;",
-                "events { worker_connections 64; }",
-                "http {",
-                "  default_type application/octet-stream;",
-                "  log_format served '$remote_addr $server_addr:$server_port $pid $status $body_bytes_sent';",
-                "  access_log " + d.resolve("access.log") + " served;",
-                "  client_body_temp_path " + temp + "; proxy_temp_path " + temp + "; fastcgi_temp_path " + temp + ";",
-                "  uwsgi_temp_path " + temp + "; scgi_temp_path " + temp + ";",
-                "  server { listen " + t.tenantIp + ":" + SENDFILE_PORT + "; root " + www + "; sendfile on; tcp_nopush on; }",
-                "  server { listen " + t.tenantIp + ":" + PLAIN_PORT + "; root " + www + "; sendfile off; }",
-                "}", ""));
-        nginx = t.spawn("nginx", t.inTenant("/usr/sbin/nginx", "-c", d.resolve("nginx.conf").toString(), "-p", d.toString()));
+        Path conf = config("nginx", "daemon off;",
+                "server { listen " + t.tenantIp + ":" + SENDFILE_PORT + "; root " + www + "; sendfile on; tcp_nopush on; }",
+                "server { listen " + t.tenantIp + ":" + PLAIN_PORT + "; root " + www + "; sendfile off; }");
+        nginx = t.spawn("nginx", t.inTenant("/usr/sbin/nginx", "-c", conf.toString(), "-p", t.dir.toString()));
         Result r = TenantWithLinuxPeer.retry(20, t.inLinux("curl", "-sS", "-o", "/dev/null", "-I",
                 "http://" + t.tenantIp + ":" + SENDFILE_PORT + "/big"));
         assertEquals(0, r.exit(), r.out() + diagnostics());
@@ -70,13 +57,60 @@ class NginxShimTest {
     @AfterAll
     static void stop() throws Exception {
         if (t != null) {
+            killByPidFile("upgrade.pid.oldbin");
+            killByPidFile("upgrade.pid");
             t.close(); // kills nginx and its workers
+        }
+    }
+
+    /**
+     * A private nginx.conf NAME.conf: two workers as root, pid file, logs and temp paths in the
+     * test directory (NAME.pid, NAME-error.log, NAME-access.log with the serving worker's pid).
+     */
+    static Path config(String name, String top, String... servers) throws Exception {
+        Path d = t.dir;
+        String temp = Files.createDirectories(d.resolve("temp")).toString();
+        List<String> lines = new ArrayList<>(List.of(
+                "user root;",
+                "worker_processes 2;",
+                top,
+                "pid " + d.resolve(name + ".pid") + ";",
+                "error_log " + d.resolve(name + "-error.log") + " info;",
+                "events { worker_connections 64; }",
+                "http {",
+                "  default_type application/octet-stream;",
+                "  log_format served '$remote_addr $server_addr:$server_port $pid $status $body_bytes_sent';",
+                "  access_log " + d.resolve(name + "-access.log") + " served;",
+                "  client_body_temp_path " + temp + "; proxy_temp_path " + temp + "; fastcgi_temp_path " + temp + ";",
+                "  uwsgi_temp_path " + temp + "; scgi_temp_path " + temp + ";"));
+        for (String server : servers) {
+            lines.add("  " + server);
+        }
+        lines.add("}");
+        Path conf = d.resolve(name + ".conf");
+        Files.write(conf, lines);
+        return conf;
+    }
+
+    static long pidFrom(String file) throws Exception {
+        Path p = t.dir.resolve(file);
+        return Files.exists(p) ? Long.parseLong(Files.readString(p).trim()) : -1;
+    }
+
+    /** Ends a daemonized master (our own, by the pid in its pid file) and its workers. */
+    static void killByPidFile(String file) throws Exception {
+        long pid = pidFrom(file);
+        if (pid > 0) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            });
         }
     }
 
     static String diagnostics() throws Exception {
         StringBuilder b = new StringBuilder("\n--- nginx output\n").append(nginx == null ? "" : nginx.output());
-        for (String log : new String[] {"error.log", "access.log"}) {
+        for (String log : new String[] {"nginx-error.log", "nginx-access.log", "upgrade-error.log", "upgrade-access.log"}) {
             Path p = t.dir.resolve(log);
             if (Files.exists(p)) {
                 b.append("--- ").append(log).append('\n').append(Files.readString(p));
@@ -117,7 +151,7 @@ class NginxShimTest {
         assertFetched(a.get(90, TimeUnit.SECONDS), SENDFILE_PORT, withSendfile);
         assertFetched(b.get(90, TimeUnit.SECONDS), PLAIN_PORT, without);
         // The workers saw the Linux client's address (accept) and their own (getsockname: $server_addr).
-        String log = Files.readString(t.dir.resolve("access.log"));
+        String log = Files.readString(t.dir.resolve("nginx-access.log"));
         assertTrue(log.contains(t.linuxIp + " " + t.tenantIp + ":" + SENDFILE_PORT + " "), log);
         assertTrue(log.contains(t.linuxIp + " " + t.tenantIp + ":" + PLAIN_PORT + " "), log);
     }
@@ -140,8 +174,63 @@ class NginxShimTest {
         assertTrue(after.stream().noneMatch(before::contains), "new workers " + after + " old " + before);
         Path got = t.dir.resolve("got-after-reload");
         assertFetched(fetch(SENDFILE_PORT, got).get(90, TimeUnit.SECONDS), SENDFILE_PORT, got);
-        String log = Files.readString(t.dir.resolve("access.log"));
+        String log = Files.readString(t.dir.resolve("nginx-access.log"));
         assertTrue(after.stream().anyMatch(pid -> log.contains(" " + pid + " 200 " + (MIB << 20))),
                 "served by a new worker " + after + ":\n" + log);
+    }
+
+    @Test
+    void aBinaryUpgradeExecsANewMasterThatTakesOverTheListeningSocket() throws Exception {
+        // SIGUSR2 makes the master fork and exec a new nginx that finds its listening sockets in
+        // $NGINX ("using inherited sockets from ..."): getsockname on an fd inherited over exec.
+        // nginx passes only the variables its `env` directives name to what it execs, so the
+        // shim's two must be named; a daemonized master is the only kind that changes binary.
+        Path www = big.getParent();
+        Path conf = config("upgrade", "daemon on; env LD_PRELOAD; env ALPENSTACK_ENDPOINT;",
+                "server { listen " + t.tenantIp + ":" + UPGRADE_PORT + "; root " + www + "; }");
+        Result r = TenantWithLinuxPeer.run(30, t.inTenant("/usr/sbin/nginx", "-c", conf.toString(), "-p", t.dir.toString()));
+        assertEquals(0, r.exit(), r.out() + diagnostics());
+        long old = waitForPid("upgrade.pid", -1);
+        Result hup = TenantWithLinuxPeer.run(10, List.of("kill", "-USR2", Long.toString(old)));
+        assertEquals(0, hup.exit(), hup.out());
+        long fresh = waitForPid("upgrade.pid", old);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (children(fresh).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Set<Long> workers = children(fresh);
+        assertEquals(2, workers.size(), "workers of the new master " + fresh + diagnostics());
+        assertTrue(Files.readString(t.dir.resolve("upgrade-error.log")).contains("using inherited sockets"), diagnostics());
+        // The old master lets its workers finish and go; only the new ones accept from now on.
+        Result quit = TenantWithLinuxPeer.run(10, List.of("kill", "-QUIT", Long.toString(old)));
+        assertEquals(0, quit.exit(), quit.out());
+        Path got = t.dir.resolve("got-after-upgrade");
+        assertFetched(fetch(UPGRADE_PORT, got).get(90, TimeUnit.SECONDS), UPGRADE_PORT, got);
+        String log = Files.readString(t.dir.resolve("upgrade-access.log"));
+        assertTrue(workers.stream().anyMatch(pid -> log.contains(" " + pid + " 200 " + (MIB << 20))),
+                "served by a worker of the new master " + workers + ":\n" + log);
+    }
+
+    /** The pid in a pid file once it is there and differs from {@code not}. */
+    static long waitForPid(String file, long not) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long pid = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                pid = pidFrom(file);
+            } catch (NumberFormatException partlyWritten) {
+                pid = -1;
+            }
+            if (pid > 0 && pid != not) {
+                return pid;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(file + " holds " + pid + ", wanted a pid other than " + not + diagnostics());
+    }
+
+    static Set<Long> children(long pid) {
+        return ProcessHandle.of(pid).map(h -> h.children().map(ProcessHandle::pid).collect(Collectors.toSet()))
+                .orElse(Set.of());
     }
 }
