@@ -1,6 +1,7 @@
 package org.alpenstack.it.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -94,6 +95,17 @@ class OpenSshShimTest {
         return Files.exists(log) ? "\n--- " + name + ".log\n" + Files.readString(log) : "";
     }
 
+    static boolean waitForLog(String name, String text) throws Exception {
+        Path log = t.dir.resolve(name + ".log");
+        for (int i = 0; i < 100; i++) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     /** Client options: the test's key and nothing from the host's ssh configuration. */
     static List<String> clientOptions() {
         return List.of("-F", "/dev/null", "-i", keys.resolve("user").toString(), "-o", "IdentitiesOnly=yes",
@@ -101,10 +113,10 @@ class OpenSshShimTest {
                 "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR");
     }
 
-    static String[] ssh(String host, int port, String command) {
+    static String[] ssh(String userAtHost, int port, String command) {
         List<String> c = new ArrayList<>(List.of("ssh"));
         c.addAll(clientOptions());
-        c.addAll(List.of("-p", Integer.toString(port), "root@" + host, command));
+        c.addAll(List.of("-p", Integer.toString(port), userAtHost, command));
         return c.toArray(new String[0]);
     }
 
@@ -126,13 +138,22 @@ class OpenSshShimTest {
         Path config = sshdConfig("sshd-tenant", t.tenantIp + ":2222",
                 "SetEnv LD_PRELOAD=" + t.preloadLibrary() + " ALPENSTACK_ENDPOINT=" + t.endpointPath());
         try (Daemon sshd = sshd("sshd-tenant", config, true)) {
-            Result r = TenantWithLinuxPeer.retry(20, t.inLinux(ssh(t.tenantIp, 2222,
+            Result r = TenantWithLinuxPeer.retry(20, t.inLinux(ssh("root@" + t.tenantIp, 2222,
                     "echo \"connection: $SSH_CONNECTION\"; ifconfig")));
             assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-tenant"));
             // sshd learnt both ends from getpeername/getsockname on the stack socket it inherited via exec.
             assertTrue(r.out().matches("(?s)connection: " + t.linuxIp.replace(".", "\\.") + " \\d+ "
                     + t.tenantIp.replace(".", "\\.") + " 2222\n.*"), r.out());
             assertTrue(r.out().contains("inet " + t.tenantIp), "the session runs attached to the tenant:\n" + r.out());
+
+            // A client that gives up during authentication: the pre-auth child, confined by its
+            // seccomp filter, reads EOF and says so (the shim once got it killed by SIGSYS there).
+            Result refused = TenantWithLinuxPeer.run(30, t.inLinux(ssh("nobody@" + t.tenantIp, 2222, "true")));
+            assertEquals(255, refused.exit(), refused.out());
+            assertTrue(waitForLog("sshd-tenant", "Connection closed by authenticating user nobody " + t.linuxIp),
+                    sshdLog("sshd-tenant"));
+            // sshd asks each connection for its bound device (VRF) and IP options: Linux answers empty.
+            assertFalse(sshdLog("sshd-tenant").contains("cannot determine VRF"), sshdLog("sshd-tenant"));
 
             Path up = t.dir.resolve("up-to-tenant");
             r = TenantWithLinuxPeer.run(60, t.inLinux(scp(false, 2222, blob.toString(), "root@" + t.tenantIp + ":" + up)));
@@ -155,7 +176,7 @@ class OpenSshShimTest {
         try (Daemon sshd = sshd("sshd-forward", config, true);
                 Daemon http = t.spawn("http", t.inLinux("python3", "-m", "http.server", "--bind", t.linuxIp,
                         "--directory", t.dir.toString(), "8099"))) {
-            Result up = TenantWithLinuxPeer.retry(20, t.inLinux(ssh(t.tenantIp, 2223, "true")));
+            Result up = TenantWithLinuxPeer.retry(20, t.inLinux(ssh("root@" + t.tenantIp, 2223, "true")));
             assertEquals(0, up.exit(), up.out() + sshd.output() + sshdLog("sshd-forward"));
             List<String> tunnel = new ArrayList<>(List.of("ssh", "-N", "-o", "ExitOnForwardFailure=yes",
                     "-L", "127.0.0.1:7001:" + web, "-R", "127.0.0.1:7002:" + web));
@@ -181,7 +202,7 @@ class OpenSshShimTest {
     void sshAndScpFromTheTenantToALinuxSshd() throws Exception {
         Path config = sshdConfig("sshd-linux", t.linuxIp + ":2222");
         try (Daemon sshd = sshd("sshd-linux", config, false)) {
-            Result r = TenantWithLinuxPeer.retry(20, t.inTenant(ssh(t.linuxIp, 2222, "echo \"connection: $SSH_CONNECTION\"")));
+            Result r = TenantWithLinuxPeer.retry(20, t.inTenant(ssh("root@" + t.linuxIp, 2222, "echo \"connection: $SSH_CONNECTION\"")));
             assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-linux"));
             assertTrue(r.out().matches("(?s)connection: " + t.tenantIp.replace(".", "\\.") + " \\d+ "
                     + t.linuxIp.replace(".", "\\.") + " 2222\n.*"), r.out());
