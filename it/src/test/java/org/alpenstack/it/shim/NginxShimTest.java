@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,9 +58,7 @@ class NginxShimTest {
     @AfterAll
     static void stop() throws Exception {
         if (t != null) {
-            killByPidFile("upgrade.pid.oldbin");
-            killByPidFile("upgrade.pid");
-            t.close(); // kills nginx and its workers
+            t.close(); // kills every nginx process
         }
     }
 
@@ -97,20 +96,9 @@ class NginxShimTest {
         return Files.exists(p) ? Long.parseLong(Files.readString(p).trim()) : -1;
     }
 
-    /** Ends a daemonized master (our own, by the pid in its pid file) and its workers. */
-    static void killByPidFile(String file) throws Exception {
-        long pid = pidFrom(file);
-        if (pid > 0) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.descendants().forEach(ProcessHandle::destroyForcibly);
-                h.destroyForcibly();
-            });
-        }
-    }
-
     static String diagnostics() throws Exception {
         StringBuilder b = new StringBuilder("\n--- nginx output\n").append(nginx == null ? "" : nginx.output());
-        for (String log : new String[] {"nginx-error.log", "nginx-access.log", "upgrade-error.log", "upgrade-access.log"}) {
+        for (String log : new String[] {"nginx-error.log", "nginx-access.log", "upgrade.out", "upgrade-error.log", "upgrade-access.log"}) {
             Path p = t.dir.resolve(log);
             if (Files.exists(p)) {
                 b.append("--- ").append(log).append('\n').append(Files.readString(p));
@@ -188,12 +176,22 @@ class NginxShimTest {
         Path www = big.getParent();
         Path conf = config("upgrade", "daemon on; env LD_PRELOAD; env ALPENSTACK_ENDPOINT;",
                 "server { listen " + t.tenantIp + ":" + UPGRADE_PORT + "; root " + www + "; }");
-        Result r = TenantWithLinuxPeer.run(30, t.inTenant("/usr/sbin/nginx", "-c", conf.toString(), "-p", t.dir.toString()));
-        assertEquals(0, r.exit(), r.out() + diagnostics());
-        long old = waitForPid("upgrade.pid", -1);
-        Result hup = TenantWithLinuxPeer.run(10, List.of("kill", "-USR2", Long.toString(old)));
-        assertEquals(0, hup.exit(), hup.out());
-        long fresh = waitForPid("upgrade.pid", old);
+        // In a pid namespace of its own, whose init is a shell that starts nginx and stays: the
+        // daemonized masters and their workers cannot outlive the test, since ending the
+        // namespace's init (Daemon.close) ends every process in it. Pid files hold its pids.
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child", "--",
+                "sh", "-c", "\"$@\" && exec sleep 100000", "sh"));
+        cmd.addAll(t.inTenant("/usr/sbin/nginx", "-c", conf.toString(), "-p", t.dir.toString()));
+        try (Daemon pidns = t.spawn("upgrade", cmd)) {
+            upgrade(pidns);
+        }
+    }
+
+    private static void upgrade(Daemon pidns) throws Exception {
+        long old = hostPid(pidns, waitForPid("upgrade.pid", -1));
+        Result usr2 = TenantWithLinuxPeer.run(10, List.of("kill", "-USR2", Long.toString(old)));
+        assertEquals(0, usr2.exit(), usr2.out());
+        long fresh = hostPid(pidns, waitForPid("upgrade.pid", namespacePid(old)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (children(fresh).size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -201,14 +199,51 @@ class NginxShimTest {
         Set<Long> workers = children(fresh);
         assertEquals(2, workers.size(), "workers of the new master " + fresh + diagnostics());
         assertTrue(Files.readString(t.dir.resolve("upgrade-error.log")).contains("using inherited sockets"), diagnostics());
-        // The old master lets its workers finish and go; only the new ones accept from now on.
+        // The old master lets its workers finish and go; only the new ones accept from then on.
+        Set<Long> oldWorkers = children(old);
+        oldWorkers.remove(fresh);
         Result quit = TenantWithLinuxPeer.run(10, List.of("kill", "-QUIT", Long.toString(old)));
         assertEquals(0, quit.exit(), quit.out());
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (oldWorkers.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         Path got = t.dir.resolve("got-after-upgrade");
         assertFetched(fetch(UPGRADE_PORT, got).get(90, TimeUnit.SECONDS), UPGRADE_PORT, got);
         String log = Files.readString(t.dir.resolve("upgrade-access.log"));
-        assertTrue(workers.stream().anyMatch(pid -> log.contains(" " + pid + " 200 " + (MIB << 20))),
+        // $pid in the log is the worker's pid in the namespace.
+        assertTrue(workers.stream().anyMatch(pid -> log.contains(" " + namespacePid(pid) + " 200 " + (MIB << 20))),
                 "served by a worker of the new master " + workers + ":\n" + log);
+    }
+
+    /** The host's pid of a process in the namespace (its NSpid in /proc lists both). */
+    static long hostPid(Daemon pidns, long nsPid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle h : pidns.process.descendants().toList()) {
+                if (namespacePid(h.pid()) == nsPid) {
+                    return h.pid();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no process with pid " + nsPid + " in the namespace" + diagnostics());
+    }
+
+    /** The innermost pid namespace's number of a host pid, from the NSpid line of /proc/PID/status. */
+    static long namespacePid(long hostPid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + hostPid + "/status"))) {
+                if (line.startsWith("NSpid:")) {
+                    String[] f = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(f[f.length - 1]);
+                }
+            }
+        } catch (Exception gone) {
+            // the process ended
+        }
+        return -1;
     }
 
     /** The pid in a pid file once it is there and differs from {@code not}. */
@@ -230,7 +265,7 @@ class NginxShimTest {
     }
 
     static Set<Long> children(long pid) {
-        return ProcessHandle.of(pid).map(h -> h.children().map(ProcessHandle::pid).collect(Collectors.toSet()))
-                .orElse(Set.of());
+        return ProcessHandle.of(pid).map(h -> h.children().map(ProcessHandle::pid)
+                .collect(Collectors.toCollection(HashSet::new))).orElse(new HashSet<>());
     }
 }
