@@ -98,7 +98,8 @@ class NginxShimTest {
 
     static String diagnostics() throws Exception {
         StringBuilder b = new StringBuilder("\n--- nginx output\n").append(nginx == null ? "" : nginx.output());
-        for (String log : new String[] {"nginx-error.log", "nginx-access.log", "upgrade.out", "upgrade-error.log", "upgrade-access.log"}) {
+        for (String log : List.of("nginx-error.log", "nginx-access.log", "upgrade.out", "upgrade-error.log",
+                "upgrade-access.log")) {
             Path p = t.dir.resolve(log);
             if (Files.exists(p)) {
                 b.append("--- ").append(log).append('\n').append(Files.readString(p));
@@ -116,17 +117,21 @@ class NginxShimTest {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return TenantWithLinuxPeer.run(60, t.inLinux("curl", "-sS", "--fail", "-o", to.toString(),
-                        "-w", "%{http_code} %{size_download} %{remote_ip}:%{remote_port}", "http://" + t.tenantIp + ":" + port + "/big"));
+                        "-w", "%{http_code} %{size_download} %{remote_ip}:%{remote_port} %{speed_download}",
+                        "http://" + t.tenantIp + ":" + port + "/big"));
             } catch (Exception e) {
                 return new Result(-1, e.toString());
             }
         });
     }
 
-    static void assertFetched(Result r, int port, Path file) throws Exception {
+    /** Checks status, size, server and content; returns curl's average rate in Mbit/s. */
+    static double assertFetched(Result r, int port, Path file) throws Exception {
         assertEquals(0, r.exit(), r.out() + diagnostics());
-        assertEquals("200 " + (MIB << 20) + " " + t.tenantIp + ":" + port, r.out().trim());
+        String[] w = r.out().trim().split(" ");
+        assertEquals("200 " + (MIB << 20) + " " + t.tenantIp + ":" + port, w[0] + " " + w[1] + " " + w[2], r.out());
         assertEquals(bigSum, TenantWithLinuxPeer.sha256(file), "sha256 of what curl saved from port " + port);
+        return Double.parseDouble(w[3]) * 8 / 1e6;
     }
 
     @Test
@@ -136,8 +141,10 @@ class NginxShimTest {
         Path without = t.dir.resolve("got-plain");
         CompletableFuture<Result> a = fetch(SENDFILE_PORT, withSendfile);
         CompletableFuture<Result> b = fetch(PLAIN_PORT, without);
-        assertFetched(a.get(90, TimeUnit.SECONDS), SENDFILE_PORT, withSendfile);
-        assertFetched(b.get(90, TimeUnit.SECONDS), PLAIN_PORT, without);
+        double on = assertFetched(a.get(90, TimeUnit.SECONDS), SENDFILE_PORT, withSendfile);
+        double off = assertFetched(b.get(90, TimeUnit.SECONDS), PLAIN_PORT, without);
+        System.out.printf("nginx in the tenant to Linux curl, %d MiB each, both at once: sendfile on %.0f Mbit/s,"
+                + " sendfile off %.0f Mbit/s%n", MIB, on, off);
         // The workers saw the Linux client's address (accept) and their own (getsockname: $server_addr).
         String log = Files.readString(t.dir.resolve("nginx-access.log"));
         assertTrue(log.contains(t.linuxIp + " " + t.tenantIp + ":" + SENDFILE_PORT + " "), log);

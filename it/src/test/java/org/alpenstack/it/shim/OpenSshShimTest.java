@@ -95,6 +95,16 @@ class OpenSshShimTest {
         return Files.exists(log) ? "\n--- " + name + ".log\n" + Files.readString(log) : "";
     }
 
+    /** Runs one 50 MiB scp and prints its rate (encryption included). */
+    static Result timed(String what, List<String> cmd) throws Exception {
+        long t0 = System.nanoTime();
+        Result r = TenantWithLinuxPeer.run(60, cmd);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: %d MiB in %.2f s, %.0f Mbit/s (process start and handshake included)%n",
+                what, MIB, seconds, MIB * 8.388608 / seconds);
+        return r;
+    }
+
     static boolean waitForLog(String name, String text) throws Exception {
         Path log = t.dir.resolve(name + ".log");
         for (int i = 0; i < 100; i++) {
@@ -156,12 +166,14 @@ class OpenSshShimTest {
             assertFalse(sshdLog("sshd-tenant").contains("cannot determine VRF"), sshdLog("sshd-tenant"));
 
             Path up = t.dir.resolve("up-to-tenant");
-            r = TenantWithLinuxPeer.run(60, t.inLinux(scp(false, 2222, blob.toString(), "root@" + t.tenantIp + ":" + up)));
+            r = timed("Linux scp (SFTP) up to sshd in the tenant",
+                    t.inLinux(scp(false, 2222, blob.toString(), "root@" + t.tenantIp + ":" + up)));
             assertEquals(0, r.exit(), r.out() + sshdLog("sshd-tenant"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(up), "sha256 of the uploaded copy");
 
             Path down = t.dir.resolve("down-from-tenant");
-            r = TenantWithLinuxPeer.run(60, t.inLinux(scp(true, 2222, "root@" + t.tenantIp + ":" + blob, down.toString())));
+            r = timed("Linux scp -O down from sshd in the tenant",
+                    t.inLinux(scp(true, 2222, "root@" + t.tenantIp + ":" + blob, down.toString())));
             assertEquals(0, r.exit(), r.out() + sshdLog("sshd-tenant"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(down), "sha256 of the downloaded copy");
         }
@@ -202,19 +214,22 @@ class OpenSshShimTest {
     void sshAndScpFromTheTenantToALinuxSshd() throws Exception {
         Path config = sshdConfig("sshd-linux", t.linuxIp + ":2222");
         try (Daemon sshd = sshd("sshd-linux", config, false)) {
-            Result r = TenantWithLinuxPeer.retry(20, t.inTenant(ssh("root@" + t.linuxIp, 2222, "echo \"connection: $SSH_CONNECTION\"")));
+            Result r = TenantWithLinuxPeer.retry(20,
+                    t.inTenant(ssh("root@" + t.linuxIp, 2222, "echo \"connection: $SSH_CONNECTION\"")));
             assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-linux"));
             assertTrue(r.out().matches("(?s)connection: " + t.tenantIp.replace(".", "\\.") + " \\d+ "
                     + t.linuxIp.replace(".", "\\.") + " 2222\n.*"), r.out());
 
             // scp forks and execs ssh, which inherits nothing but a pipe: its own socket is the tenant's.
             Path up = t.dir.resolve("up-to-linux");
-            r = TenantWithLinuxPeer.run(60, t.inTenant(scp(false, 2222, blob.toString(), "root@" + t.linuxIp + ":" + up)));
+            r = timed("scp (SFTP) in the tenant up to Linux sshd",
+                    t.inTenant(scp(false, 2222, blob.toString(), "root@" + t.linuxIp + ":" + up)));
             assertEquals(0, r.exit(), r.out() + sshdLog("sshd-linux"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(up), "sha256 of the uploaded copy");
 
             Path down = t.dir.resolve("down-from-linux");
-            r = TenantWithLinuxPeer.run(60, t.inTenant(scp(true, 2222, "root@" + t.linuxIp + ":" + blob, down.toString())));
+            r = timed("scp -O in the tenant down from Linux sshd",
+                    t.inTenant(scp(true, 2222, "root@" + t.linuxIp + ":" + blob, down.toString())));
             assertEquals(0, r.exit(), r.out() + sshdLog("sshd-linux"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(down), "sha256 of the downloaded copy");
         }
