@@ -1,7 +1,7 @@
 /*
  * A process that installs a seccomp filter has told the kernel every system call it will make
  * from then on, and a call the filter does not list kills it (sshd's pre-authentication child
- * and vsftpd's do exactly this). The shim's own calls are on no such list: getsockname to
+ * does exactly this). The shim's own calls are on no such list: getsockname to
  * recognise a socket, socket/connect/sendto for an RPC. So once a filter is in place the shim
  * steps aside for good in that process: every wrapper hands the program's call to libc as it
  * is. Its stack sockets keep carrying their bytes (they are unix sockets); what needs an RPC
