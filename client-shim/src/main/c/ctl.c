@@ -95,7 +95,7 @@ __attribute__((constructor)) static void shim_constructor(void) {
 
 int shim_enabled(void) {
     shim_init();
-    return endpoint != NULL;
+    return endpoint != NULL && !shim_confined();
 }
 
 const char *shim_endpoint(void) {

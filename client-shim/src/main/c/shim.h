@@ -51,8 +51,11 @@ extern struct real_fns real;
 void shim_init(void);
 
 /* ---- control channel (ctl.c) ---- */
-/* 1 when ALPENSTACK_ENDPOINT is set: AF_INET sockets then belong to the stack. */
+/* 1 when ALPENSTACK_ENDPOINT is set and no seccomp filter confines the process: AF_INET
+ * sockets then belong to the stack. */
 int shim_enabled(void);
+/* 1 once the program installed a seccomp filter (confine.c): the shim makes no calls of its own. */
+int shim_confined(void);
 const char *shim_endpoint(void);
 /* A new blocking AF_UNIX stream connected to the endpoint, or -1 with errno. */
 int shim_connect_endpoint(int type_flags);

@@ -23,6 +23,8 @@ final class ControlSession {
     private static final int SO_ACCEPTCONN = 30;
     private static final int IP_TOS = 1;
     private static final int IP_TTL = 2;
+    private static final int IP_OPTIONS = 4;
+    private static final int SO_BINDTODEVICE = 25;
     private static final int TCP_CONGESTION_NAME_MAX = 16;
     /** socket() kind: a datagram socket of IPPROTO_ICMP. */
     private static final int PING = 100;
@@ -288,6 +290,13 @@ final class ControlSession {
         if (level == SocketOptions.SOL_SOCKET && name == SO_REUSEPORT) {
             reply.writeIntLE(0);
             return 4;
+        }
+        if (level == SocketOptions.SOL_SOCKET && name == SO_BINDTODEVICE
+                || level == SocketOptions.SOL_IP && name == IP_OPTIONS) {
+            // Linux answers both with an empty value: no device bound, no IP options received.
+            // sshd asks both of every connection (its VRF lookup, and refusing source-routed
+            // connections) and logs an error per connection when the call fails.
+            return 0;
         }
         if (level == SocketOptions.SOL_TCP && name == TcpSocket.TCP_INFO) {
             return TcpInfoStruct.write(tcp.info(), tcp.isListening(), optlen, reply);
