@@ -70,15 +70,17 @@ bench_need() {
 # table (standalone) and the scratch directory.
 bench_cleanup() {
   local rc=$?
-  local i
+  local c
   if [ -n "${SERVER_PID:-}" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "$SECTION: the server exited during the section; the end of its log:" >&2
     tail -30 "$WORK/server.log" >&2
     [ "$rc" = 0 ] && rc=1
   fi
-  for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do
-    eval "${CLEANUPS[$i]}" >/dev/null 2>&1 || true
+  # Newest first; a cleanup may use any variable name but "c" (eval runs in this scope).
+  for ((c = ${#CLEANUPS[@]} - 1; c >= 0; c--)); do
+    eval "${CLEANUPS[$c]}" >/dev/null 2>>"$WORK/cleanup.err" || true
   done
+  grep -h "could not delete" "$WORK/cleanup.err" >&2 2>/dev/null || true
   if [ "$STANDALONE" = 1 ] && [ -s "$OUT" ]; then
     python3 "$here/bench/lib/report.py" --table "$OUT" || true
   fi
@@ -98,10 +100,32 @@ PEER_IP=192.0.2.1
 INSTANCE_IP=192.0.2.2
 KERNEL_IP=192.0.2.3
 
+# Deletes a namespace of ours once the processes we started in it are gone: a process still
+# inside (in its own mount namespace, as `ip netns exec` makes) keeps the /run/netns mount busy
+# and `ip netns del` would leave the name behind.
+netns_del() {
+  local ns="$1" pids i
+  pids="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
+  [ -n "${pids// /}" ] && kill $pids 2>/dev/null
+  for i in $(seq 1 50); do
+    [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
+    sleep 0.1
+  done
+  pids="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
+  [ -n "${pids// /}" ] && kill -KILL $pids 2>/dev/null
+  for i in $(seq 1 20); do
+    ip netns del "$ns" 2>/dev/null && return 0
+    [ -e "/run/netns/$ns" ] || return 0
+    sleep 0.2
+  done
+  echo "$SECTION: could not delete network namespace $ns" >&2
+  return 1
+}
+
 netns_new() {
   local ns="$1"
   ip netns add "$ns"
-  on_exit "ip netns del $ns"
+  on_exit "netns_del $ns"
   ip -n "$ns" link set lo up
   ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
     echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse; echo "1024 65000" > /proc/sys/net/ipv4/ip_local_port_range'
@@ -135,7 +159,7 @@ JSON
     "$here/bin/alpenstack" serve --config "$WORK/config.json" --state-dir "$WORK/state" \
     --admin 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  on_exit "kill -TERM $SERVER_PID; for i in \$(seq 50); do kill -0 $SERVER_PID || break; sleep 0.2; done; kill -KILL $SERVER_PID"
+  on_exit server_stop
   local i
   for i in $(seq 1 1500); do
     grep -q "admin API at" "$WORK/server.log" 2>/dev/null && [ -S "$WORK/sock/bench.sock" ] && break
@@ -144,6 +168,17 @@ JSON
   done
   [ -S "$WORK/sock/bench.sock" ] || { echo "$SECTION: the server did not come up in 300 s" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
   ADMIN="$(sed -n 's|.*admin API at \(http://[0-9.:]*\)/.*|\1|p' "$WORK/server.log" | head -1)"
+}
+
+# SIGTERM (a clean stop: the instance, its filters and memberships go), SIGKILL after 10 s.
+server_stop() {
+  local n
+  kill -TERM "$SERVER_PID" 2>/dev/null || return 0
+  for n in $(seq 1 50); do
+    kill -0 "$SERVER_PID" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  kill -KILL "$SERVER_PID"
 }
 
 # CPU seconds (user + system, all threads) the process has used so far.
