@@ -4,12 +4,17 @@
   report.py --table FIGURES.jsonl                  a plain-text table (a section run alone)
   report.py --meta META.json --figures F.jsonl --json OUT.json --markdown OUT.md
                                                    bench/run-all's latest.json and BENCHMARKS.md
+  report.py --from-json latest.json --markdown BENCHMARKS.md
+                                                   the same, again, from the JSON
 """
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def load(path):
@@ -44,12 +49,18 @@ def evaluate(figures):
         f["stats"] = stats(f.get("values", []))
     for f in figures:
         med = f["stats"]["median"] if f["stats"] else None
-        ratios = {}
+        ratios, paired = {}, {}
         for ref in f.get("baselines", []):
             b = by_id.get(key(f, ref))
             if b and b["stats"] and med is not None and b["stats"]["median"]:
                 ratios[ref] = med / b["stats"]["median"]
+                # Same section, same number of runs: the runs were interleaved, so run i's ratio
+                # compares like with like even when the machine's load changes between runs.
+                v, w = f.get("values", []), b.get("values", [])
+                if b["section"] == f["section"] and len(v) == len(w) > 1 and all(w):
+                    paired[ref] = stats([x / y for x, y in zip(v, w)])
         f["ratios"] = ratios
+        f["paired_ratios"] = paired
         t = f.get("target")
         if not t:
             f["verdict"] = None
@@ -112,7 +123,9 @@ def baseline_text(f, by_id, markdown=True):
             continue
         r = f["ratios"].get(ref)
         med = fmt(b["stats"]["median"])
-        parts.append(f"{ref} {med}" + (f" ({r:.1%})" if r is not None else ""))
+        pr = f.get("paired_ratios", {}).get(ref)
+        per_run = f"; per run {pr['min']:.0%}–{pr['max']:.0%}" if pr else ""
+        parts.append(f"{ref} {med}" + (f" ({r:.1%}{per_run})" if r is not None else ""))
     return "; ".join(parts) if parts else "-"
 
 
@@ -141,13 +154,62 @@ def table(path):
             print(f"  {f['section']}/{f['figure']}: {f['notes']}")
 
 
+def header_comment(script):
+    """What a section script says it measures: its header comment, up to its usage line."""
+    about = []
+    try:
+        with open(script, errors="replace") as f:
+            lines = f.read().splitlines()[1:]
+    except OSError:
+        return ""
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        text = line[2:] if line.startswith("# ") else line[1:]
+        if text.strip().startswith(("bench/", "usage:")) and "[" in text:
+            break
+        about.append(text.rstrip())
+    while about and not about[-1]:
+        about.pop()
+    return "\n".join(about)
+
+
+def about_markdown(text):
+    """A script's header comment: prose lines joined into paragraphs, indented lines kept as code."""
+    out, para, code = [], [], []
+
+    def flush():
+        if para:
+            out.extend([" ".join(para), ""])
+            para.clear()
+        if code:
+            out.extend(["```"] + code + ["```", ""])
+            code.clear()
+
+    for line in text.split("\n"):
+        if line.startswith("  ") and line.strip():
+            if para:
+                flush()
+            code.append(line[2:])
+        elif not line.strip():
+            flush()
+        else:
+            if code:
+                flush()
+            para.append(line.strip())
+    flush()
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
 def markdown(meta, figures, out):
     by_id = {(f["section"], f["figure"]): f for f in figures}
     m = meta["machine"]
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `bench/run-all` ({meta['command']}); how to read and rerun it: `bench/README.md`.",
+        f"Written by `{meta['command']}`; how to read and rerun it: `bench/README.md`.",
         "",
         "| | |",
         "|---|---|",
@@ -166,10 +228,20 @@ def markdown(meta, figures, out):
     ]
     if meta.get("load_note"):
         lines += [meta["load_note"], ""]
+    targeted = [f for f in figures if f.get("target")]
+    if targeted:
+        lines += ["## Targets", "", "| figure | median | target | |", "|---|---|---|---|"]
+        for f in targeted:
+            med = fmt(f["stats"]["median"]) if f["stats"] else "no data"
+            t = f["target"].get("text", "")
+            lines.append(f"| `{f['section']}/{f['figure']}` {f['label']} | {med} {f['unit']} | {t} = "
+                         f"{fmt(f.get('target_value'))} {f['unit']} | **{f.get('verdict')}** |")
+        lines.append("")
     lines += [
         "Every figure is **min / median / max** of its runs (one number: one run). Baselines are",
         "measured in the same run of the same script, interleaved run by run where the script",
-        "says so; the ratio is of medians. Targets are judged on the median.",
+        "says so; the ratio is of medians, and \"per run\" gives the range of run-by-run ratios",
+        "(run i of a figure against run i of its baseline). Targets are judged on the median.",
         "",
     ]
     sections = []
@@ -186,8 +258,9 @@ def markdown(meta, figures, out):
         if st.get("seconds") is not None:
             head += f" ({st['seconds']:.0f} s)"
         lines += [head, ""]
-        if st.get("about"):
-            lines += [st["about"], ""]
+        about = header_comment(os.path.join(REPO, "bench", name)) or st.get("about", "")
+        if about:
+            lines += about_markdown(about) + [""]
         if st.get("result") not in (None, "ok"):
             lines += [f"**{st['result']}**" + (f": {st['detail']}" if st.get("detail") else ""), ""]
             if st.get("stderr_tail"):
@@ -200,11 +273,15 @@ def markdown(meta, figures, out):
         for f in rows:
             label = f"{f['label']} <br>`{f['figure']}`"
             lines.append(f"| {label} | {f['unit']} | {triple(f)} | {baseline_text(f, by_id)} | {target_text(f)} |")
-        notes = [f for f in rows if f.get("notes")]
-        if notes:
+        groups = {}
+        for f in rows:
+            if f.get("notes"):
+                groups.setdefault(f["notes"], []).append(f["figure"])
+        if groups:
             lines.append("")
-            for f in notes:
-                lines.append(f"- `{f['figure']}`: {f['notes']}")
+            for note, ids in groups.items():
+                who = "all figures above" if len(ids) == len(rows) and len(ids) > 1 else ", ".join(f"`{i}`" for i in ids)
+                lines.append(f"- {who}: {note}")
         lines.append("")
     with open(out, "w") as fh:
         fh.write("\n".join(lines))
@@ -217,13 +294,22 @@ def main():
     p.add_argument("--figures")
     p.add_argument("--json")
     p.add_argument("--markdown")
+    p.add_argument("--from-json", help="rewrite --markdown (and --json) from a report's JSON")
     a = p.parse_args()
     if a.table:
         table(a.table)
         return
-    with open(a.meta) as fh:
-        meta = json.load(fh)
-    figures = evaluate(load(a.figures))
+    if a.from_json:
+        with open(a.from_json) as fh:
+            meta = json.load(fh)
+        raw = meta.pop("figures")
+        keep = ("section", "figure", "label", "unit", "better", "values", "baselines", "target", "notes")
+        figures = evaluate([{k: f[k] for k in keep if k in f} for f in raw])
+        a.json = a.json or a.from_json
+    else:
+        with open(a.meta) as fh:
+            meta = json.load(fh)
+        figures = evaluate(load(a.figures))
     with open(a.json, "w") as fh:
         json.dump({**meta, "figures": figures}, fh, indent=1)
         fh.write("\n")
