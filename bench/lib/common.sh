@@ -7,11 +7,13 @@
 
 bench_usage() {
   cat >&2 <<EOF
-usage: bench/$SECTION [--quick] [--runs N] [--seconds S] [--size MiB]
+usage: bench/$SECTION [--quick] [--runs N] [--seconds S] [--size MiB] [--offloads on|off]
   --quick      1 run, short durations (smoke test)
   --runs N     runs per figure (default \$BENCH_RUNS or 5)
   --seconds S  duration of each timed transfer or request/response test
   --size MiB   bytes per bulk transfer (bench/bulk)
+  --offloads off  TSO/GSO/GRO and checksum offload off on the lab's veth ends (default on:
+               the peer sends TSO super-frames with partial checksums; link-afpacket completes them)
 Figures go as JSON lines to \$BENCH_OUT (bench/README.md); run alone, a table is printed.
 EOF
 }
@@ -23,12 +25,14 @@ bench_init() {
   QUICK="${BENCH_QUICK:-0}"
   SECONDS_PER=""
   SIZE_MIB=""
+  OFFLOADS="${BENCH_OFFLOADS:-on}"
   while [ $# -gt 0 ]; do
     case "$1" in
       --quick) QUICK=1; shift ;;
       --runs) RUNS="$2"; shift 2 ;;
       --seconds) SECONDS_PER="$2"; shift 2 ;;
       --size) SIZE_MIB="$2"; shift 2 ;;
+      --offloads) OFFLOADS="$2"; shift 2 ;;
       -h|--help) bench_usage; exit 0 ;;
       *) echo "$SECTION: unknown option $1" >&2; bench_usage; exit 2 ;;
     esac
@@ -41,6 +45,7 @@ bench_init() {
     SECONDS_PER="${SECONDS_PER:-5}"
     SIZE_MIB="${SIZE_MIB:-1024}"
   fi
+  case "$OFFLOADS" in on|off) ;; *) echo "$SECTION: --offloads is on or off" >&2; exit 2 ;; esac
   [ "$(id -u)" = 0 ] || { echo "$SECTION: needs root (network namespaces, veth, AF_PACKET)" >&2; exit 77; }
   STANDALONE=0
   if [ -z "${BENCH_OUT:-}" ]; then
@@ -141,6 +146,11 @@ lab_up() {
   ip -n "$SRV" addr add "$KERNEL_IP/24" dev "$SDEV"
   ip -n "$SRV" link set "$SDEV" up
   ip -n "$PEER" link set "$PDEV" up
+  if [ "$OFFLOADS" = off ]; then
+    bench_need ethtool
+    ip netns exec "$SRV" ethtool -K "$SDEV" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+    ip netns exec "$PEER" ethtool -K "$PDEV" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+  fi
   MTU="$(ip netns exec "$SRV" cat "/sys/class/net/$SDEV/mtu")"
 }
 
