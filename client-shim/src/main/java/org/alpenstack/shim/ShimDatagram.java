@@ -15,7 +15,9 @@ import org.alpenstack.kernel.socket.SocketOptions;
  * blocking receives are native.
  */
 final class ShimDatagram extends ShimHandle {
-    /** The largest datagram a RECVFROM reply carries (payload limit minus the sockaddr). */
+    /** The meta record a RECVFROM reply carries after the sockaddr when asked for. */
+    static final int META_LEN = 16;
+    /** The largest datagram a RECVFROM reply carries (payload limit minus the sockaddr; minus the meta too when asked). */
     static final int MAX_DATA = ShimProtocol.MAX_PAYLOAD - SockAddr.SOCKADDR_IN_LEN;
 
     final DatagramSocket dgram;
@@ -89,19 +91,30 @@ final class ShimDatagram extends ShimHandle {
 
     /**
      * RECVFROM: the program consumed (or peeked) one doorbell. Replies with the source sockaddr
-     * and up to {@code len} bytes; the result is the datagram's full length.
+     * and up to {@code len} bytes; the result is the datagram's full length. With
+     * {@code withMeta}, a 16-byte record follows the sockaddr: u32 the control messages the
+     * socket's options ask for ({@link UnmodelledOptions#cmsgFlags()}), u8 TTL, u8 TOS, u16 0,
+     * u32 destination address (network order), u32 interface index.
      */
-    int recvFrom(int flags, int len, ByteBuf reply) {
+    int recvFrom(int flags, int len, boolean withMeta, ByteBuf reply) {
         boolean peek = (flags & SocketOptions.MSG_PEEK) != 0;
         if (!peek && outstanding > 0) {
             outstanding--;
         }
         byte[] buf = endpoint.scratch();
-        int cap = Math.min(Math.max(len, 0), Math.min(MAX_DATA, buf.length));
+        int cap = Math.min(Math.max(len, 0), Math.min(MAX_DATA - (withMeta ? META_LEN : 0), buf.length));
         meta.clear();
         int full = dgram.recvFrom(buf, 0, cap, (peek ? SocketOptions.MSG_PEEK : 0) | SocketOptions.MSG_TRUNC, meta);
         if (full >= 0) {
             SockAddr.encode(reply, meta.source());
+            if (withMeta) {
+                reply.writeIntLE(options.cmsgFlags());
+                reply.writeByte(meta.ttl);
+                reply.writeByte(meta.tos);
+                reply.writeShortLE(0);
+                reply.writeInt(meta.destinationAddress);
+                reply.writeIntLE(meta.interfaceIndex);
+            }
             reply.writeBytes(buf, 0, Math.min(full, cap));
         }
         update();
