@@ -105,6 +105,15 @@ class ShimProgramsTest {
     }
 
     @Test
+    void resetReachesStdioAndReadvAsEconnreset() throws Exception {
+        ShimTestStack.Result r = runThroughStack(2, "reset_stdio");
+        assertTrue(r.out().contains("fgets: line, then ECONNRESET with the error indicator"), r::toString);
+        assertTrue(r.out().contains("fflush after reset: EPIPE"), r::toString);
+        assertTrue(r.out().contains("readv: 10 bytes, then ECONNRESET"), r::toString);
+        assertTrue(r.out().contains("send(MSG_NOSIGNAL): EPIPE, no signal; write: EPIPE and SIGPIPE"), r::toString);
+    }
+
+    @Test
     void bulkBothWaysAtOnceIsByteExact() throws Exception {
         ShimTestStack.Result r = runThroughStack(1, "bulk");
         assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);
