@@ -114,6 +114,14 @@ class ShimProgramsTest {
     }
 
     @Test
+    void chrootedAndDemotedChildrenStillOpenSockets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "chroot and setuid need root; skipped");
+        ShimTestStack.Result r = runThroughStack(2, "chroot_drop");
+        assertTrue(r.out().contains("after chroot and setuid: child and grandchild connected"), r::toString);
+    }
+
+    @Test
     void bulkBothWaysAtOnceIsByteExact() throws Exception {
         ShimTestStack.Result r = runThroughStack(1, "bulk");
         assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);
