@@ -9,6 +9,8 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,34 +153,61 @@ static void build_cmsgs(struct msghdr *msg, const struct as_recv_meta *m, const 
     msg->msg_controllen = used;
 }
 
+/* The error-queue meta record (RECVFROM with MSG_ERRQUEUE), after the sockaddr. */
+struct as_err_meta {
+    struct sock_extended_err ee;  /* Linux's layout */
+    struct sockaddr_in offender;  /* SO_EE_OFFENDER */
+} __attribute__((packed));
+_Static_assert(sizeof(struct as_err_meta) == 32, "err meta");
+
+/* True when a receive on fd may wait (no O_NONBLOCK, no MSG_DONTWAIT). */
+static int may_block(int fd, int flags) {
+    if (flags & MSG_DONTWAIT) {
+        return 0;
+    }
+    int fl = real.fcntl(fd, F_GETFL);
+    return fl >= 0 && !(fl & O_NONBLOCK);
+}
+
 ssize_t dgram_recv(int fd, uint64_t token, const struct iovec *iov, size_t iovcnt, int flags,
                    struct sockaddr *from, socklen_t *fromlen, struct msghdr *msg) {
-    /* Wait (or not) for a doorbell, natively: O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO, EINTR. */
-    char bell;
-    ssize_t n = real.recv(fd, &bell, 1, flags & (MSG_DONTWAIT | MSG_PEEK));
-    if (n < 0) {
-        return -1;
-    }
-    if (n == 0) {
-        return fail(-ENOTCONN); /* the endpoint closed this socket */
-    }
+    int errqueue = (flags & MSG_ERRQUEUE) != 0;
     struct timespec arrived;
-    clock_gettime(CLOCK_REALTIME, &arrived);
     size_t len = 0;
     for (size_t i = 0; i < iovcnt; i++) {
         len += iov[i].iov_len;
     }
-    /* Control messages only for a recvmsg with a control buffer (the meta record costs 16 bytes of payload). */
+    /* Control messages only for a recvmsg with a control buffer (the meta record costs payload room). */
     int want_meta = msg != NULL && msg->msg_control != NULL && msg->msg_controllen > 0;
-    size_t head = 16 + (want_meta ? sizeof(struct as_recv_meta) : 0);
+    size_t head = 16 + (!want_meta ? 0 : errqueue ? sizeof(struct as_err_meta) : sizeof(struct as_recv_meta));
     size_t cap = len < AS_MAX_PAYLOAD - head ? len : AS_MAX_PAYLOAD - head;
-    int32_t req[3] = { flags & (MSG_PEEK | MSG_TRUNC), (int32_t) cap, want_meta };
+again:
+    if (!errqueue) {
+        /* Wait (or not) for a doorbell, natively: O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO, EINTR.
+         * The error queue has no doorbell: like Linux's, reading it never waits. */
+        char bell;
+        ssize_t n = real.recv(fd, &bell, 1, flags & (MSG_DONTWAIT | MSG_PEEK));
+        if (n < 0) {
+            return -1;
+        }
+        if (n == 0) {
+            return fail(-ENOTCONN); /* the endpoint closed this socket */
+        }
+    }
+    clock_gettime(CLOCK_REALTIME, &arrived);
+    int32_t req[3] = { flags & (MSG_PEEK | MSG_TRUNC | MSG_ERRQUEUE), (int32_t) cap, want_meta };
     char *out = malloc(head + cap);
     if (out == NULL) {
         return fail(-ENOBUFS);
     }
     size_t got = 0;
     int r = rpc(AS_RECVFROM, token, req, want_meta ? sizeof req : 2 * sizeof(int32_t), out, head + cap, &got, NULL);
+    if (r == -EAGAIN && !errqueue && may_block(fd, flags)) {
+        /* A doorbell whose datagram or error is gone (SO_ERROR or the error queue took it):
+         * a blocking receive waits for the next one, as it would on Linux. */
+        free(out);
+        goto again;
+    }
     if (r < 0) {
         free(out);
         return fail(r);
@@ -195,7 +224,16 @@ ssize_t dgram_recv(int fd, uint64_t token, const struct iovec *iov, size_t iovcn
         memcpy(from, out, k);
         *fromlen = 16;
     }
-    if (msg != NULL) {
+    if (msg != NULL && errqueue) {
+        msg->msg_flags = MSG_ERRQUEUE | ((size_t) r > len ? MSG_TRUNC : 0);
+        size_t used = 0;
+        if (want_meta && got >= head) {
+            put_cmsg(msg, &used, IPPROTO_IP, IP_RECVERR, out + 16, sizeof(struct as_err_meta));
+        } else {
+            msg->msg_flags |= MSG_CTRUNC;
+        }
+        msg->msg_controllen = used;
+    } else if (msg != NULL) {
         msg->msg_flags = (size_t) r > len ? MSG_TRUNC : 0;
         if (want_meta && got >= head) {
             struct as_recv_meta m;

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * with EPERM (a tenant program has no CAP_NET_RAW on the stack). It sets IP_RECVTTL,
  * IP_RETOPTS, SO_TIMESTAMP, IP_RECVERR and buffer sizes and reads the replies with recvmsg and
  * control messages: the TTL printed is the reply's (64 from Linux), and ping prints no warning
- * about an option it could not set.
+ * about an option it could not set. ICMP errors about its echoes reach it through IP_RECVERR's
+ * error queue, with the offender's address.
  */
 class PingShimTest {
     static TenantWithLinuxPeer t;
@@ -25,7 +26,11 @@ class PingShimTest {
     @BeforeAll
     static void start() throws Exception {
         TenantWithLinuxPeer.assume("ping", "python3");
-        t = TenantWithLinuxPeer.start("ping");
+        t = TenantWithLinuxPeer.start("ping", true);
+        // The Linux host routes for the tenant and has no way on to TEST-NET-2 (RFC 5737), which
+        // exists nowhere but in this namespace's routing table.
+        Sh.ok(t.inLinux("sysctl", "-qw", "net.ipv4.ip_forward=1").toArray(new String[0]));
+        Sh.ok("ip", "-n", t.ns, "route", "add", "unreachable", "198.51.100.0/24");
     }
 
     @AfterAll
@@ -52,6 +57,17 @@ class PingShimTest {
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("2 packets transmitted, 2 received"), r.output());
         assertTrue(r.output().contains("2008 bytes from " + t.linuxIp), r.output());
+    }
+
+    @Test
+    void anIcmpErrorIsReadFromTheErrorQueue() {
+        // Linux answers each echo with ICMP host unreachable; ping (IP_RECVERR) gets EHOSTUNREACH,
+        // then reads recvmsg(MSG_ERRQUEUE): sock_extended_err with the offender, and the echo.
+        Sh.Result r = TenantWithLinuxPeer.run(30, t.inTenant("ping", "-c", "2", "-i", "0.3", "-W", "2", "198.51.100.7"));
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("From " + t.linuxIp + " icmp_seq=1 Destination Host Unreachable"), r.output());
+        assertTrue(r.output().contains("From " + t.linuxIp + " icmp_seq=2 Destination Host Unreachable"), r.output());
+        assertTrue(r.output().contains("2 packets transmitted, 0 received, +2 errors"), r.output());
     }
 
     @Test

@@ -61,6 +61,11 @@ final class TenantWithLinuxPeer implements AutoCloseable {
     }
 
     static TenantWithLinuxPeer start(String tag) throws Exception {
+        return start(tag, false);
+    }
+
+    /** With {@code linuxIsGateway}, the tenant's default route points at the Linux host. */
+    static TenantWithLinuxPeer start(String tag, boolean linuxIsGateway) throws Exception {
         TenantWithLinuxPeer t = new TenantWithLinuxPeer(tag);
         try {
             t.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -68,7 +73,9 @@ final class TenantWithLinuxPeer implements AutoCloseable {
             t.manager.addLink(new LinkSpec(tag + "link", LinkSpec.Type.TAP, "alps%d",
                     Cidr.parse(t.linuxIp + "/24", 24), t.ns));
             Tenant tenant = t.manager.createInstance(new InstanceSpec(tag, tag + "link", null, InstanceSpec.Mode.MAC,
-                    List.of(Cidr.parse(t.tenantIp + "/24", 24)), List.of(), 0, List.of(), 0)).await(20, TimeUnit.SECONDS);
+                    List.of(Cidr.parse(t.tenantIp + "/24", 24)), List.of(),
+                    linuxIsGateway ? org.alpenstack.kernel.wire.Ipv4Address.parse(t.linuxIp) : 0, List.of(), 0))
+                    .await(20, TimeUnit.SECONDS);
             t.endpoint = InstanceEndpoint.start(tenant.instance(), t.dir.resolve("run"), AccessPolicy.serverUserOnly())
                     .await(20, TimeUnit.SECONDS);
             t.launcher = ShimLibrary.extract(t.dir.resolve("lib")).resolve(ShimLibrary.LAUNCHER);
