@@ -122,6 +122,16 @@ class ShimProgramsTest {
     }
 
     @Test
+    void controlMessagesErrorQueueAndUnmodelledOptions() throws Exception {
+        ShimTestStack.Result r = run("cmsgs");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("IP_TTL 64, IP_PKTINFO, SCM_TIMESTAMP"), r::toString);
+        assertTrue(r.out().contains("small control buffer: MSG_CTRUNC"), r::toString);
+        assertTrue(r.out().contains("error queue: ECONNREFUSED, ICMP 3/3 from 127.0.0.1, then EAGAIN"), r::toString);
+        assertTrue(r.out().contains("TCP options read back: SO_OOBINLINE, IP_TOS, IP_TTL"), r::toString);
+    }
+
+    @Test
     void bulkBothWaysAtOnceIsByteExact() throws Exception {
         ShimTestStack.Result r = runThroughStack(1, "bulk");
         assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);
