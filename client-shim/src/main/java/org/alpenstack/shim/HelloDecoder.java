@@ -57,7 +57,7 @@ final class HelloDecoder extends ByteToMessageDecoder {
                 // byte of an fd message can have been read in the wrong mode.
                 ((io.netty.channel.epoll.EpollDomainSocketChannel) ctx.channel()).config()
                         .setReadMode(io.netty.channel.unix.DomainSocketReadMode.FILE_DESCRIPTORS);
-                ctx.pipeline().addLast(new PassedFdHandler(endpoint, cred));
+                ctx.pipeline().addLast(new PassedFdHandler(endpoint));
                 endpoint.passChannelOpened(ctx.channel());
                 ctx.pipeline().remove(this);
                 ctx.writeAndFlush(reply);

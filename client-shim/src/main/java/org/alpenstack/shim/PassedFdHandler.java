@@ -3,7 +3,6 @@ package org.alpenstack.shim;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
@@ -16,17 +15,15 @@ import java.io.IOException;
  */
 final class PassedFdHandler extends ChannelInboundHandlerAdapter {
     private final TenantEndpoint endpoint;
-    private final PeerCredentials channelCred;
 
-    PassedFdHandler(TenantEndpoint endpoint, PeerCredentials channelCred) {
+    PassedFdHandler(TenantEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.channelCred = channelCred;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FileDescriptor fd) {
-            endpoint.admitPassed(fd, channelCred);
+            endpoint.admitPassed(fd);
         } else {
             // Bytes where an fd was due: the client broke the protocol.
             ReferenceCountUtil.release(msg);

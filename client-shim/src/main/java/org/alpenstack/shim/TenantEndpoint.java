@@ -231,13 +231,15 @@ public final class TenantEndpoint implements AutoCloseable {
     /**
      * A connection that arrived as an fd on a pass-fd channel: admitted like an accepted one,
      * without the policy check (the channel passed it). Its own SO_PEERCRED names the process
-     * that made it; the channel's credentials stand in if it cannot be read.
+     * that made it; an fd without one (not a unix socket) is closed.
      */
-    void admitPassed(io.netty.channel.unix.FileDescriptor fd, PeerCredentials channelCred) {
+    void admitPassed(io.netty.channel.unix.FileDescriptor fd) {
         EpollDomainSocketChannel ch;
         try {
             ch = new EpollDomainSocketChannel(fd.intValue());
         } catch (RuntimeException ex) {
+            // Netty reads SO_ERROR first: not a socket at all (a pipe, a file).
+            rejected();
             PassedFdHandler.closeQuietly(fd);
             return;
         }
@@ -247,7 +249,14 @@ public final class TenantEndpoint implements AutoCloseable {
         try {
             cred = ch.peerCredentials();
         } catch (IOException ex) {
-            cred = channelCred;
+            cred = null;
+        }
+        if (cred == null || cred.pid() <= 0) {
+            // Not one end of a unix socketpair or connection (SO_PEERCRED names no process):
+            // nothing the shim would pass.
+            rejected();
+            PassedFdHandler.closeQuietly(fd);
+            return;
         }
         ch.pipeline().addLast(new HelloDecoder(this, cred, true));
         loop.register(ch);

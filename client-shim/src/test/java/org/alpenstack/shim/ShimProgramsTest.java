@@ -132,6 +132,18 @@ class ShimProgramsTest {
     }
 
     @Test
+    void passFdChannelClosesJunkAndKeepsServing() throws Exception {
+        long rejectedBefore = t.endpoint.framesRejected();
+        ShimTestStack.Result r = run("passfd_junk");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("junk fds closed"), r::toString);
+        assertTrue(r.out().contains("bytes without an fd: channel closed"), r::toString);
+        assertTrue(r.out().contains("passed socketpair: control connection answers"), r::toString);
+        // The pipe and /dev/null are counted (the channel that sent bytes is closed, as the program checks).
+        assertTrue(t.endpoint.framesRejected() >= rejectedBefore + 2, "pipe and /dev/null counted as rejected");
+    }
+
+    @Test
     void bulkBothWaysAtOnceIsByteExact() throws Exception {
         ShimTestStack.Result r = runThroughStack(1, "bulk");
         assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);
