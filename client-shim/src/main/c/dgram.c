@@ -202,9 +202,11 @@ again:
     }
     size_t got = 0;
     int r = rpc(AS_RECVFROM, token, req, want_meta ? sizeof req : 2 * sizeof(int32_t), out, head + cap, &got, NULL);
-    if (r == -EAGAIN && !errqueue && may_block(fd, flags)) {
+    if (r == -EAGAIN && !errqueue && !(flags & MSG_PEEK) && may_block(fd, flags)) {
         /* A doorbell whose datagram or error is gone (SO_ERROR or the error queue took it):
-         * a blocking receive waits for the next one, as it would on Linux. */
+         * a blocking receive waits for the next one, as it would on Linux. (Not with
+         * MSG_PEEK: the stale doorbell would stay, and the endpoint counts it until a
+         * receive without MSG_PEEK consumes it; such a peek still fails with EAGAIN.) */
         free(out);
         goto again;
     }
