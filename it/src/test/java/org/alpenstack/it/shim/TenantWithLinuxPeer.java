@@ -46,7 +46,8 @@ final class TenantWithLinuxPeer implements AutoCloseable {
     static void assume(String... programs) {
         Lab.assumeRoot();
         for (String p : programs) {
-            assumeTrue(Sh.onPath(p), p + " is not installed: bin/install-deps installs it");
+            assumeTrue(Sh.onPath(p) || Files.isExecutable(Path.of("/usr/sbin", p)),
+                    p + " is not installed: bin/install-deps installs it");
         }
     }
 
