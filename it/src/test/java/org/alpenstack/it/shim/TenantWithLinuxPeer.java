@@ -1,7 +1,5 @@
 package org.alpenstack.it.shim;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -42,12 +40,16 @@ final class TenantWithLinuxPeer implements AutoCloseable {
     private TenantEndpoint endpoint;
     private Path launcher;
 
-    /** Skips the calling test with a message unless it runs as root with the given programs. */
+    /**
+     * Skips the calling test with a message unless it runs as root; as root, a missing program
+     * is a failure (bin/install-deps installs them all, and a skip would hide the gap).
+     */
     static void assume(String... programs) {
         Lab.assumeRoot();
         for (String p : programs) {
-            assumeTrue(Sh.onPath(p) || Files.isExecutable(Path.of("/usr/sbin", p)),
-                    p + " is not installed: bin/install-deps installs it");
+            if (!Sh.onPath(p) && !Files.isExecutable(Path.of("/usr/sbin", p))) {
+                throw new AssertionError(p + " is not installed: run bin/install-deps (as root)");
+            }
         }
     }
 
