@@ -60,7 +60,7 @@ final class HelloDecoder extends ByteToMessageDecoder {
                 ctx.pipeline().addLast(new PassedFdHandler(endpoint));
                 endpoint.passChannelOpened(ctx.channel());
                 ctx.pipeline().remove(this);
-                ctx.writeAndFlush(reply);
+                ctx.channel().writeAndFlush(reply);
                 return;
             }
             ctx.writeAndFlush(reply);
