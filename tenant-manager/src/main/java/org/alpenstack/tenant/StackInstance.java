@@ -73,6 +73,11 @@ public final class StackInstance {
         });
     }
 
+    /** The instance's packet buffers; its context only (core-kernel is single-threaded). */
+    public BufferPool pool() {
+        return pool;
+    }
+
     public String name() {
         return name;
     }

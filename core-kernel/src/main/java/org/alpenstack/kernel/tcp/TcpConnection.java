@@ -59,6 +59,12 @@ final class TcpConnection {
     int peerMss = 536;
     /** Eff.snd.MSS (RFC 9122 / RFC 9293 3.7.1): payload bytes per segment we send. */
     int sndMss = 536;
+    /**
+     * The transmit offloads ({@code Link.OFFLOAD_*}) of the interface towards the peer, learnt
+     * with the MSS: with TSO, {@link TcpOutput} sends super-segments of several MSS and leaves
+     * the checksum to the link.
+     */
+    int txOffloads;
     boolean windowScaling;
     int sndScale;
     int rcvScale;

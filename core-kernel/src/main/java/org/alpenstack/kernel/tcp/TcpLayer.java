@@ -423,6 +423,7 @@ public final class TcpLayer implements TransportProtocol {
         }
         c.sndMss = Math.max(mss, 64);
         c.scoreboard.setSmss(c.sndMss);
+        c.txOffloads = ip.txOffloads(c.remoteAddress);
     }
 
     /** The connection reached ESTABLISHED (either way of opening). */
