@@ -112,6 +112,21 @@ public final class StackInstance {
         });
     }
 
+    /**
+     * {@link #submit} for the delivery of received frames: the stack treats them as one input
+     * batch ({@link NetStack#beginInputBatch}), so TCP sends one ACK per connection for them.
+     */
+    public void submitInput(Runnable delivery) {
+        submit(() -> {
+            stack.beginInputBatch();
+            try {
+                delivery.run();
+            } finally {
+                stack.endInputBatch(System.nanoTime());
+            }
+        });
+    }
+
     /** Reads the stack on its context; {@code reader} should return an immutable copy. Any thread. */
     public <T> Future<T> query(Function<NetStack, T> reader) {
         return call(reader);

@@ -65,6 +65,8 @@ final class TcpConnection {
      * the checksum to the link.
      */
     int txOffloads;
+    /** In {@link TcpLayer}'s list of connections whose output waits for the end of the input batch. */
+    boolean outputDeferred;
     boolean windowScaling;
     int sndScale;
     int rcvScale;

@@ -151,6 +151,31 @@ final class TcpOutput {
         return emit(c, seq, flags, len, now) > 0;
     }
 
+    /**
+     * Output after an in-order segment was processed. Inside an input batch
+     * ({@link TcpLayer#beginInputBatch}) it waits for the batch's end, so that one ACK answers all
+     * the segments of the batch for this connection and the data the ACKs release leaves in as
+     * few super-segments as possible: what Linux gets from GRO, which hands TCP one 64 KiB skb
+     * for a run of segments and so sends one ACK for it. The cumulative ACK is sent at the same
+     * moment the per-segment ones would have been; like GRO it never covers more than 64 KiB,
+     * and anything out of order (a duplicate ACK the peer's fast retransmit counts, RFC 5681
+     * 4.2 and 3.2) goes at once.
+     */
+    void outputAfterInput(TcpConnection c, long now) {
+        if (layer.batching && c.reassembly != null && !c.reassembly.hasOutOfOrder()
+                && c.rcvNxt - c.lastAckSent < COALESCE_LIMIT) {
+            if (!c.outputDeferred) {
+                c.outputDeferred = true;
+                layer.deferredOutput.add(c);
+            }
+            return;
+        }
+        output(c, now);
+    }
+
+    /** The most a coalesced ACK may cover: GRO's largest packet. */
+    static final int COALESCE_LIMIT = 65536;
+
     /** Nagle (RFC 896) in Minshall's form, and TCP_CORK: may a short segment leave now? */
     private static boolean nagleAllows(TcpConnection c) {
         return !c.cork && (c.noDelay || !SeqNum.gt(c.sndSml, c.sndUna));
