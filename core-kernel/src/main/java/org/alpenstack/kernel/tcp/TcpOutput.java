@@ -152,17 +152,17 @@ final class TcpOutput {
     }
 
     /**
-     * Output after an in-order segment was processed. Inside an input batch
-     * ({@link TcpLayer#beginInputBatch}) it waits for the batch's end, so that one ACK answers all
-     * the segments of the batch for this connection and the data the ACKs release leaves in as
-     * few super-segments as possible: what Linux gets from GRO, which hands TCP one 64 KiB skb
-     * for a run of segments and so sends one ACK for it. The cumulative ACK is sent at the same
-     * moment the per-segment ones would have been; like GRO it never covers more than 64 KiB,
-     * and anything out of order (a duplicate ACK the peer's fast retransmit counts, RFC 5681
-     * 4.2 and 3.2) goes at once.
+     * Output after a segment was processed. Inside an input batch ({@link TcpLayer#beginInputBatch})
+     * an in-order segment with data waits for the batch's end, so that one ACK answers all the
+     * data segments of the batch for this connection: what Linux gets from GRO, which hands TCP
+     * one 64 KiB skb for a run of data segments and so sends one ACK for it. The cumulative ACK
+     * is sent at the same moment the per-segment ones would have been; like GRO it never covers
+     * more than 64 KiB, anything out of order (a duplicate ACK the peer's fast retransmit
+     * counts, RFC 5681 4.2 and 3.2) goes at once, and so does the output clocked by a pure ACK
+     * (GRO does not merge those either): the sender's ACK clock and PRR keep their per-ACK pace.
      */
-    void outputAfterInput(TcpConnection c, long now) {
-        if (layer.batching && c.reassembly != null && !c.reassembly.hasOutOfOrder()
+    void outputAfterInput(TcpConnection c, boolean hadData, long now) {
+        if (layer.batching && hadData && c.reassembly != null && !c.reassembly.hasOutOfOrder()
                 && c.rcvNxt - c.lastAckSent < COALESCE_LIMIT) {
             if (!c.outputDeferred) {
                 c.outputDeferred = true;
