@@ -85,33 +85,62 @@ class TxOffloadTest {
             assertEquals(2, tx.flush(), "two frames, one system call: " + tx.stats());
             pool.assertNoLeaks();
 
-            List<byte[]> seen = new ArrayList<>();
-            long end = System.nanoTime() + 5_000_000_000L;
-            while (seen.size() < 15 && System.nanoTime() < end) {
-                peer.receiveBatch(200, b -> {
-                    for (int i = 0; i < b.count(); i++) {
-                        byte[] f = new byte[b.length(i)];
-                        System.arraycopy(b.array(), b.offset(i), f, 0, f.length);
-                        if (Frames.etherType(f, 0) == Frames.ETH_IPV4 && Frames.ipProtocol(f, 0) == 6) {
-                            seen.add(f);
-                        }
+            expectSegments(peer, big, small);
+        }
+    }
+
+    /** Receives on {@code port} the wire segments of {@code big} then {@code small} and checks them. */
+    private static void expectSegments(AfPacketPort port, byte[] big, byte[] small) {
+        List<byte[]> seen = new ArrayList<>();
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (seen.size() < 15 && System.nanoTime() < end) {
+            port.receiveBatch(200, b -> {
+                for (int i = 0; i < b.count(); i++) {
+                    byte[] f = new byte[b.length(i)];
+                    System.arraycopy(b.array(), b.offset(i), f, 0, f.length);
+                    if (Frames.etherType(f, 0) == Frames.ETH_IPV4 && Frames.ipProtocol(f, 0) == 6) {
+                        seen.add(f);
                     }
-                });
+                }
+            });
+        }
+        assertEquals(15, seen.size(), "ceil(20000 / 1448) = 14 segments and the small frame");
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        for (byte[] f : seen) {
+            assertTrue(f.length <= 1514, "wire-sized: " + f.length);
+            assertTrue(Frames.ipv4HeaderChecksumOk(f, 0));
+            assertTrue(Frames.l4ChecksumOk(f, 0), "the TCP checksum the kernel completed");
+            int l4 = Frames.l4Offset(f, 0);
+            assertEquals(1000 + data.size(), Bytes.u32(f, l4 + 4), "sequence numbers follow the payload");
+            data.write(f, l4 + 20, Frames.l4Length(f, 0) - 20);
+        }
+        byte[] all = new byte[big.length + small.length];
+        System.arraycopy(big, 0, all, 0, big.length);
+        System.arraycopy(small, 0, all, big.length, small.length);
+        assertArrayEquals(all, data.toByteArray());
+    }
+
+    @Test
+    void aTapWithAVirtioHeaderTakesASuperSegmentTooAndTheHostSeesValidSegments() {
+        Privileges.assumeNetworkTestsCanRun();
+        String ns = Testbed.namespace("tso");
+        try {
+            String name = Testbed.uniqueDeviceName("alpt");
+            // The tap's host side has the peer's address; a packet socket on it sees what we write.
+            try (TapPort tap = NetNamespace.call(ns, () -> TapPort.open(TapDevice.createWithAddress(name, true, PEER_IP, 24)));
+                    AfPacketPort host = NetNamespace.call(ns, () -> AfPacketPort.open(name, AfPacketConfig.DEFAULTS,
+                            BpfProgram.builder().acceptIpv4Destination(PEER_IP).acceptArp(false).acceptGroupAddressed(false).build()))) {
+                assertEquals(Link.OFFLOAD_TSO | Link.OFFLOAD_TX_CHECKSUM, tap.txOffloads());
+                FrameTransmitter tx = tap.newTransmitter();
+                byte[] big = Frames.pattern(20_000, 7);
+                byte[] small = Frames.pattern(700, 8);
+                assertTrue(tx.transmit(tcpFrame(big, 1000, 0x18, 1448)), tx.stats().toString());
+                assertTrue(tx.transmit(tcpFrame(small, 1000 + big.length, 0x18, 0)), tx.stats().toString());
+                pool.assertNoLeaks();
+                expectSegments(host, big, small);
             }
-            assertEquals(15, seen.size(), "ceil(20000 / 1448) = 14 segments and the small frame");
-            ByteArrayOutputStream data = new ByteArrayOutputStream();
-            for (byte[] f : seen) {
-                assertTrue(f.length <= 1514, "wire-sized: " + f.length);
-                assertTrue(Frames.ipv4HeaderChecksumOk(f, 0));
-                assertTrue(Frames.l4ChecksumOk(f, 0), "the TCP checksum the kernel completed");
-                int l4 = Frames.l4Offset(f, 0);
-                assertEquals(1000 + data.size(), Bytes.u32(f, l4 + 4), "sequence numbers follow the payload");
-                data.write(f, l4 + 20, Frames.l4Length(f, 0) - 20);
-            }
-            byte[] all = new byte[big.length + small.length];
-            System.arraycopy(big, 0, all, 0, big.length);
-            System.arraycopy(small, 0, all, big.length, small.length);
-            assertArrayEquals(all, data.toByteArray());
+        } finally {
+            Testbed.deleteNamespace(ns);
         }
     }
 }
