@@ -26,7 +26,6 @@ public final class NetInterface {
     private final boolean loopback;
     private int mtu;
     private boolean up = true;
-    private int offloadsOff;
     private final ArrayList<InterfaceAddress> addresses = new ArrayList<>();
     private final List<InterfaceAddress> addressesView = Collections.unmodifiableList(addresses);
     /** Per-interface state owned by the IP layer (the neighbour cache); opaque here. */
@@ -77,17 +76,9 @@ public final class NetInterface {
         this.mtu = mtu;
     }
 
-    /**
-     * The transmit offloads of the link below ({@link Link#txOffloads()}), less those turned off
-     * here (as {@code ethtool -K}); none for the internal loopback.
-     */
+    /** The transmit offloads of the link below ({@link Link#txOffloads()}); none for the internal loopback. */
     public int txOffloads() {
-        return link == null ? 0 : link.txOffloads() & ~offloadsOff;
-    }
-
-    /** Turns transmit offloads off (or on again) for this interface, whatever the link offers. */
-    public void setOffloadsOff(int offloads) {
-        this.offloadsOff = offloads;
+        return link == null ? 0 : link.txOffloads();
     }
 
     public boolean isUp() {
