@@ -14,7 +14,8 @@ import org.alpenstack.link.afpacket.sys.VirtioNetHdr;
  * to the interface, with a TPACKET_V3 RX ring, a classic-BPF filter for the instances' addresses,
  * unicast-filter memberships for their MACs, PACKET_IGNORE_OUTGOING, and PACKET_VNET_HDR so that
  * partial checksums and GSO super-frames from offloading peers are finished here
- * ({@link FrameIngest}) instead of reaching a stack half done.
+ * ({@link FrameIngest}) instead of reaching a stack half done, and so that our own frames may
+ * leave with a partial checksum or as TCP super-segments ({@link TxOffload}).
  *
  * <p>Threads: one RX thread runs {@link #receiveBatch} in a loop; each owner of a
  * {@link #newTransmitter() transmitter} sends on its own thread; filter and membership changes
@@ -37,6 +38,7 @@ public final class AfPacketPort implements FramePort {
     private final RxRing.FrameSink sink = this::takeFrame;
     private final Set<MacAddress> unicast = new LinkedHashSet<>();
     private final ByteBuffer soError = NativeMemory.allocate(16);
+    private final int txOffloads = TxOffload.vnetOffloads();
     private BpfProgram filter;
 
     private AfPacketPort(String name, int ifindex, MacAddress mac, int mtu, AfPacketConfig config, PacketSocket socket,
@@ -184,7 +186,16 @@ public final class AfPacketPort implements FramePort {
         return new TxBatch(guard, socket.fd, config.txBatchFrames(), maxFrameLength(), true);
     }
 
-    /** Largest frame a transmitter accepts: MTU plus an Ethernet header with one 802.1Q tag. */
+    /**
+     * Checksum offload and TSO: with PACKET_VNET_HDR the kernel takes both on any device, and
+     * does in software (skb_checksum_help, skb_gso_segment) what the device cannot.
+     */
+    @Override
+    public int txOffloads() {
+        return txOffloads;
+    }
+
+    /** Largest frame a transmitter accepts without TSO: MTU plus an Ethernet header with one 802.1Q tag. */
     public int maxFrameLength() {
         return mtu + 18;
     }
