@@ -41,6 +41,7 @@ public final class TenantEndpoint implements AutoCloseable {
     static final int MAX_UNATTACHED_PER_SESSION = 1024;
     /** How long a socket created by a vanished session waits for its data socket (exec races). */
     static final long ORPHAN_GRACE_MILLIS = 2000;
+    static final int DATA_SNDBUF = 1 << 20;
 
     private final EventLoop loop;
     private final String instanceName;
@@ -111,6 +112,7 @@ public final class TenantEndpoint implements AutoCloseable {
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
+                .childOption(ChannelOption.SO_SNDBUF, Integer.getInteger("alpenstack.shim.sndbuf", DATA_SNDBUF))
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel ch) {
