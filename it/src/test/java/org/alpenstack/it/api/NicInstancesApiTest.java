@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.alpenstack.admin.api.AdminApiOptions;
 import org.alpenstack.admin.api.tenant.TenantBackend;
@@ -52,22 +57,32 @@ class NicInstancesApiTest {
     }
 
     @Test
-    void aCreatedInstanceAnswersPingAtOnceAndADeletedOneFreesItsAddress() {
-        long t0 = System.nanoTime();
-        server.spec().body("{\"name\":\"blue\",\"link\":\"lan\",\"addresses\":[\"192.0.2.20/24\"]}")
-                .post("/api/v1/instances").then().statusCode(201).body("state", equalTo("running"));
-        long created = System.nanoTime();
-        Sh.Result r = ping("192.0.2.20");
-        long answered = System.nanoTime();
-        assertEquals(0, r.exit(), "the first echo request after the 201 was not answered: " + r.output());
-        // The one echo request sent right after the 201 was answered; the whole exchange, including
-        // starting ping in the namespace, took this long after the 201:
-        long ms = (answered - created) / 1_000_000;
-        assertTrue(ms < 100, "the reply came " + ms + " ms after the 201: " + r.output());
-        String rtt = r.output().replaceAll("(?s).*time=([0-9.]+) ms.*", "$1");
-        assertTrue(Double.parseDouble(rtt) < 100.0, "reply after " + rtt + " ms");
-        System.out.println("create " + (created - t0) / 1_000_000 + " ms, ping answered " + ms + " ms after the 201 (rtt "
-                + rtt + " ms)");
+    void aCreatedInstanceAnswersPingAtOnceAndADeletedOneFreesItsAddress() throws Exception {
+        // The pinger starts ahead and waits for its cue, so the time measured after the 201 is the
+        // network's (ARP resolution and one echo), not the cost of starting a process, which on
+        // a loaded machine alone can exceed the 100 ms.
+        Process pinger = new ProcessBuilder("ip", "netns", "exec", lab.peer, "python3", lab.tool().toString(),
+                "ping-on-cue", "192.0.2.20").redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(pinger.getInputStream(), StandardCharsets.US_ASCII));
+                Writer cue = new OutputStreamWriter(pinger.getOutputStream(), StandardCharsets.US_ASCII)) {
+            assertEquals("ready", out.readLine());
+            long t0 = System.nanoTime();
+            server.spec().body("{\"name\":\"blue\",\"link\":\"lan\",\"addresses\":[\"192.0.2.20/24\"]}")
+                    .post("/api/v1/instances").then().statusCode(201).body("state", equalTo("running"));
+            long created = System.nanoTime();
+            cue.write("go\n");
+            cue.flush();
+            String result = out.readLine();
+            long answered = System.nanoTime();
+            assertTrue(result != null && result.startsWith("reply "),
+                    "the first echo request after the 201 was not answered: " + result);
+            long ms = (answered - created) / 1_000_000;
+            assertTrue(ms < 100, "the reply came " + ms + " ms after the 201 (" + result + ")");
+            System.out.println("create " + (created - t0) / 1_000_000 + " ms, ping answered " + ms + " ms after the 201 ("
+                    + result + " ms from its sending)");
+        } finally {
+            pinger.destroyForcibly().waitFor();
+        }
 
         server.spec().get("/api/v1/instances/blue/stats").then().statusCode(200)
                 .body("counters.icmpOutEchoReps", equalTo(1));

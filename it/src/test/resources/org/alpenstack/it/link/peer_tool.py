@@ -2,6 +2,10 @@
 """Linux-side helpers the link tests run inside the peer namespace (the kernel's own stack).
 
   ping ADDR COUNT           ICMP echo from a raw socket; prints "received N"
+  ping-on-cue ADDR          prints "ready", waits for a line on stdin, then sends one ICMP echo
+                            and waits up to 1 s: prints "reply MS" (send to reply) or "silence";
+                            started ahead, it times an address from a cue without the cost of
+                            starting a process
   udp-echo ADDR PORT N MAX WINDOW
                             N datagrams of sizes 1..MAX (first 1, last MAX, the rest spread
                             across the range, fragmented ones included) with at most WINDOW in
@@ -44,6 +48,30 @@ def ping(addr, count):
                 break
         time.sleep(0.05)
     print("received %d" % got)
+
+
+def ping_on_cue(addr):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    ident = os.getpid() & 0xffff
+    payload = b"alpenstack-cue"
+    hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1)
+    pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + payload), ident, 1) + payload
+    print("ready", flush=True)
+    sys.stdin.readline()
+    sent = time.monotonic()
+    s.sendto(pkt, (addr, 0))
+    deadline = sent + 1
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([s], [], [], max(0, deadline - time.monotonic()))
+        if not r:
+            break
+        data, src = s.recvfrom(2048)
+        ihl = (data[0] & 0x0f) * 4
+        t, c, _, i, q = struct.unpack("!BBHHH", data[ihl:ihl + 8])
+        if src[0] == addr and t == 0 and i == ident and q == 1:
+            print("reply %.3f" % ((time.monotonic() - sent) * 1000), flush=True)
+            return
+    print("silence", flush=True)
 
 
 def sizes(n, maximum):
@@ -162,6 +190,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "ping":
         ping(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "ping-on-cue":
+        ping_on_cue(sys.argv[2])
     elif cmd == "udp-echo":
         udp_echo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
     elif cmd == "tcp-probe":
