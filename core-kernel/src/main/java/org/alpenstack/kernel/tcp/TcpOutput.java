@@ -353,6 +353,9 @@ final class TcpOutput {
                 if (len > 0 && len < c.sndMss) {
                     c.sndSml = c.sndNxt;
                 }
+                if (c.rack != null) {
+                    c.rack.onSent(seq, c.sndNxt, now);
+                }
                 if (SeqNum.gt(c.sndNxt, c.sndMax)) {
                     c.sndMax = c.sndNxt;
                     if (c.sackPermitted) {
