@@ -164,6 +164,13 @@ final class Rack {
         return lo;
     }
 
+    /** The receiver reneged (RFC 2018 section 8): nothing above SND.UNA counts as delivered any more. */
+    void forgetSacks() {
+        for (int i = 0; i < size; i++) {
+            flags[slot(i)] &= ~SACKED;
+        }
+    }
+
     // ---- ACKs: RFC 8985 6.2 steps 1-3 ----
 
     /** The newest segment this ACK delivered, for RACK.rtt (step 2 processes in xmit_ts order). */

@@ -33,6 +33,9 @@ final class TcpRecovery {
         }
         if (c.scoreboard.checkReneging(s.ack)) {
             layer.counters.sackRenegings++;
+            if (c.rack != null) {
+                c.rack.forgetSacks();
+            }
         }
         int newly = c.scoreboard.update(s.ack, blocks, n, c.sndMax);
         boolean dsack = c.scoreboard.lastUpdateHadDsack();
