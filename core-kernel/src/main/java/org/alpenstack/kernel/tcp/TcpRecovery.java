@@ -98,6 +98,11 @@ final class TcpRecovery {
         if (c.rack == null || c.sndUna == c.sndMax) {
             return;
         }
+        if (!c.inRecovery && c.scoreboard.sackedBytes() == 0 && !c.rack.hasLost()) {
+            // Nothing above SND.UNA was delivered, so nothing in flight was sent before a delivered
+            // segment (bar retransmissions, which happen in recovery): skip the walk over the flight.
+            return;
+        }
         long reoWnd = c.rack.reorderingWindow(c.inRecovery, c.scoreboard.sackedBytes() / c.sndMss,
                 layer.tunables.reordering(), c.rtt.minRtt(), c.rtt.srtt());
         long before = c.rack.lostBytes();
