@@ -73,10 +73,15 @@ final class TcpRecovery {
 
     /** After the ACK step of a SACK connection: detect losses, maybe start recovery, then send what RFC 6675 allows. */
     void afterAck(TcpConnection c, int delivered, long now) {
+        afterAck(c, delivered, false, now);
+    }
+
+    private void afterAck(TcpConnection c, int delivered, boolean timer, long now) {
         if (!c.sackPermitted) {
             return;
         }
-        detectLosses(c, now);
+        boolean newlyLost = detectLosses(c, now);
+        boolean started = false;
         // RFC 6675 5: DupThresh duplicates, IsLost(HighACK+1) or (RFC 8985) a segment RACK deems
         // lost start recovery; not again before SND.UNA reaches the previous recovery point
         // (RFC 6675's recovery ends with the ACK of RecoveryPoint, so reaching it is enough).
@@ -87,32 +92,39 @@ final class TcpRecovery {
             c.scoreboard.enterRecovery();
             c.prr.enter(c.sndMax - c.sndUna);
             layer.counters.fastRetransmits++;
+            started = true;
         }
         if (c.inRecovery) {
-            sendDuringRecovery(c, delivered, now);
+            // The retransmission that starts a recovery goes out whatever PRR says (RFC 6675 5
+            // step 4.3), and so does one segment when the RACK timer finds a loss: no ACK (PRR's
+            // "delivered") may ever come to clock it out otherwise, as Linux's marking frees
+            // room in its flight count for it.
+            sendDuringRecovery(c, delivered, started || timer && newlyLost, now);
         }
     }
 
-    /** RFC 8985 6.2 steps 4-5, and the RACK timer for segments that are not overdue yet. */
-    private void detectLosses(TcpConnection c, long now) {
+    /** RFC 8985 6.2 steps 4-5, and the RACK timer for segments that are not overdue yet; true if losses were found. */
+    private boolean detectLosses(TcpConnection c, long now) {
         if (c.rack == null || c.sndUna == c.sndMax) {
-            return;
+            return false;
         }
         if (!c.inRecovery && c.scoreboard.sackedBytes() == 0 && !c.rack.hasLost()) {
             // Nothing above SND.UNA was delivered, so nothing in flight was sent before a delivered
             // segment (bar retransmissions, which happen in recovery): skip the walk over the flight.
-            return;
+            return false;
         }
         long reoWnd = c.rack.reorderingWindow(c.inRecovery, c.scoreboard.sackedBytes() / c.sndMss,
                 layer.tunables.reordering(), c.rtt.minRtt(), c.rtt.srtt());
         long before = c.rack.lostBytes();
         long timeout = c.rack.detectLoss(reoWnd, now);
-        if (c.rack.lostBytes() > before) {
-            layer.counters.rackLossMarks++;
-        }
         if (timeout > 0) {
             layer.timers.armReorderTimer(c, now, timeout);
         }
+        if (c.rack.lostBytes() > before) {
+            layer.counters.rackLossMarks++;
+            return true;
+        }
+        return false;
     }
 
     /** The RACK timer expired (RFC 8985 6.3): segments held back by the reordering window may be lost now. */
@@ -120,7 +132,7 @@ final class TcpRecovery {
         if (!c.sackPermitted || c.sndUna == c.sndMax) {
             return;
         }
-        afterAck(c, 0, now);
+        afterAck(c, 0, true, now);
     }
 
     private void enterRecovery(TcpConnection c, long now) {
@@ -140,13 +152,16 @@ final class TcpRecovery {
      * "while pipe < cwnd", which bursts after heavy loss (Linux does the same). After an RTO the
      * window is the slow-starting cwnd itself: "while pipe < cwnd" (Linux's CA_Loss state).
      */
-    private void sendDuringRecovery(TcpConnection c, int delivered, long now) {
+    private void sendDuringRecovery(TcpConnection c, int delivered, boolean atLeastOne, long now) {
         SackScoreboard sb = c.scoreboard;
         int sndcnt;
         if (c.rtoRecovery) {
             sndcnt = c.cc.cwnd() - pipe(c);
         } else {
             sndcnt = c.prr.onAck(delivered, pipe(c), c.cc.ssthresh(), c.sndMss);
+        }
+        if (atLeastOne) {
+            sndcnt = Math.max(sndcnt, 1);
         }
         for (int guard = 0; guard < 1000 && sndcnt > 0; guard++) {
             if (c.rack != null && c.rack.hasLost()) {
@@ -270,7 +285,7 @@ final class TcpRecovery {
         c.inRecovery = true;
         c.rtoRecovery = true;
         c.scoreboard.enterRecoveryAfterTimeout();
-        sendDuringRecovery(c, 0, now);
+        sendDuringRecovery(c, 0, true, now);
         return true;
     }
 }
