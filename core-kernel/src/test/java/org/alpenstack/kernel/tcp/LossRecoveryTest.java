@@ -84,6 +84,93 @@ class LossRecoveryTest {
         assertTrue(rtos * 100 < lostData, rtos + " RTOs for " + lostData + " lost segments");
     }
 
+    /**
+     * The symmetric case, our stack as the receiver of a lossy, reordering transfer: every ACK a
+     * data segment provokes carries SACK blocks as RFC 2018 section 4 wants them (at most three
+     * beside timestamps; the first covers the segment that triggered the ACK unless it advanced
+     * the cumulative ACK; the blocks are disjoint and above the ACK), and a duplicate is reported
+     * by a D-SACK block first (RFC 2883 section 4).
+     */
+    @Test
+    void asTheReceiverWeSendSackBlocksTheWayRfc2018And2883Say() {
+        LossyPath p = twoPercentLoss(5, "cubic");
+        p.reorder = 0.01;
+        p.duplicate = 0.005;
+        long size = 4L << 20;
+        int[] checked = new int[3]; // ACKs with SACK blocks, first-block checks, D-SACKs
+        int[] lastAck = new int[1];
+        boolean[] haveAck = new boolean[1];
+        Wire[] trigger = new Wire[1];
+        p.observer = new LossyPath.Observer() {
+            @Override
+            public void sent(LossyPath.Side from, Wire w) {
+                if (from != p.a) {
+                    return;
+                }
+                Wire d = trigger[0];
+                if (!w.sacks.isEmpty()) {
+                    checked[0]++;
+                    assertTrue(w.sacks.size() <= 3, "three blocks at most beside timestamps: " + w);
+                    int[] first = w.sacks.get(0);
+                    boolean dsack = SeqNum.lt(first[0], w.ack)
+                            || w.sacks.size() > 1 && SeqNum.geq(first[0], w.sacks.get(1)[0]) && SeqNum.leq(first[1], w.sacks.get(1)[1]);
+                    for (int i = dsack ? 1 : 0; i < w.sacks.size(); i++) {
+                        int[] b = w.sacks.get(i);
+                        assertTrue(SeqNum.lt(b[0], b[1]) && SeqNum.gt(b[0], w.ack), "a block above the ACK: " + w);
+                        for (int j = i + 1; j < w.sacks.size(); j++) {
+                            int[] o = w.sacks.get(j);
+                            assertTrue(SeqNum.leq(b[1], o[0]) || SeqNum.leq(o[1], b[0]), "disjoint blocks: " + w);
+                        }
+                    }
+                    if (d != null && d.len() > 0) {
+                        int end = d.seq + d.len();
+                        if (haveAck[0] && SeqNum.leq(end, lastAck[0])) {
+                            assertTrue(dsack && first[0] == d.seq && first[1] == end, "a duplicate: D-SACK first: " + d + " -> " + w);
+                            checked[2]++;
+                        } else if (SeqNum.gt(end, w.ack)) {
+                            assertTrue(SeqNum.leq(first[0], d.seq) && SeqNum.geq(first[1], end),
+                                    "the first block holds the segment that triggered the ACK: " + d + " -> " + w);
+                            checked[1]++;
+                        }
+                    }
+                }
+                lastAck[0] = haveAck[0] && SeqNum.gt(lastAck[0], w.ack) ? lastAck[0] : w.ack;
+                haveAck[0] = true;
+            }
+
+            @Override
+            public void delivering(LossyPath.Side to, Wire w) {
+                trigger[0] = to == p.a ? w : null;
+            }
+
+            @Override
+            public void delivered(LossyPath.Side to, Wire w) {
+                trigger[0] = null;
+            }
+        };
+        TcpSocket listener = p.b.tcp.openSocket();
+        assertEquals(0, listener.bind(new InetEndpoint(0, 80)));
+        assertEquals(0, listener.listen(1));
+        TcpSocket client = p.a.tcp.openSocket();
+        assertEquals(-Errno.EINPROGRESS, client.connect(new InetEndpoint(LossyPath.B_ADDR, 80)));
+        TcpSocket[] server = new TcpSocket[1];
+        BulkTransferTest.Stream[] down = new BulkTransferTest.Stream[1];
+        assertTrue(p.run(() -> {
+            if (server[0] == null) {
+                server[0] = listener.accept();
+                if (server[0] == null) {
+                    return;
+                }
+                down[0] = new BulkTransferTest.Stream(server[0], size, 3);
+            }
+            down[0].write();
+            down[0].read(client);
+        }, () -> down[0] != null && down[0].eof, 600_000_000_000L));
+        assertArrayEquals(down[0].sent.digest(), down[0].received.digest());
+        assertTrue(checked[0] > 100 && checked[1] > 50 && checked[2] > 0, "ACKs with SACK blocks, first blocks, D-SACKs checked: "
+                + checked[0] + ", " + checked[1] + ", " + checked[2]);
+    }
+
     private final ScriptedPeer peer = new ScriptedPeer();
 
     @org.junit.jupiter.api.AfterEach

@@ -36,6 +36,16 @@ final class LossyPath {
     int queueBytes = 256 * 1024;
     /** Segments the bottleneck queue refused (congestion losses, apart from the random ones). */
     long queueDrops;
+    /** If set, sees every segment a side sends (before any loss) and every one delivered to a side. */
+    Observer observer;
+
+    interface Observer {
+        void sent(Side from, Wire w);
+
+        void delivering(Side to, Wire w);
+
+        void delivered(Side to, Wire w);
+    }
     final Side a;
     final Side b;
     private final PriorityQueue<InFlight> network = new PriorityQueue<>();
@@ -86,6 +96,9 @@ final class LossyPath {
             byte[] bytes = new byte[payload.length()];
             System.arraycopy(payload.array(), payload.start(), bytes, 0, bytes.length);
             payload.release();
+            if (observer != null) {
+                observer.sent(this, Wire.decode(bytes, 0, bytes.length, source, destination));
+            }
             boolean lost = rnd.nextDouble() < loss;
             if (tracing) {
                 Wire w = Wire.decode(bytes, 0, bytes.length, source, destination);
@@ -128,7 +141,14 @@ final class LossyPath {
             info.destination = f.dst;
             info.protocol = 6;
             info.ttl = 64;
+            Wire w = observer == null ? null : Wire.decode(f.bytes, 0, f.bytes.length, f.src, f.dst);
+            if (w != null) {
+                observer.delivering(this, w);
+            }
             tcp.receive(info, PacketBuffer.wrap(f.bytes, 0, f.bytes.length));
+            if (w != null) {
+                observer.delivered(this, w);
+            }
         }
 
         @Override
