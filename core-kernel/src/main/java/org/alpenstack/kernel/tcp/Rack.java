@@ -38,6 +38,12 @@ final class Rack {
     private int rackEndSeq;
     private long rackRtt;
     private boolean rackValid;
+    /**
+     * RACK.min_RTT from the records' own nanosecond times: the connection's estimator works from
+     * millisecond timestamp echoes, which on a sub-millisecond path say 0 and would leave no
+     * reordering window at all (RFC 8985 6.2 step 4 takes a quarter of it).
+     */
+    private long minRtt = Long.MAX_VALUE;
     /** RACK.fack: the highest end sequence delivered (cumulatively or selectively). */
     private int fack;
     private boolean reorderingSeen;
@@ -56,6 +62,7 @@ final class Rack {
         size = 0;
         rackValid = false;
         rackXmitTs = Long.MIN_VALUE;
+        minRtt = Long.MAX_VALUE;
         fack = sndUna;
         reorderingSeen = false;
         reoWndMult = 1;
@@ -183,8 +190,9 @@ final class Rack {
      * one skipped when {@code dsack}), {@code echoMs} the millisecond clock value its timestamp
      * echoes (when {@code hasEcho}), {@code minRtt} the connection's minimum RTT.
      */
-    void onAck(int una, int[] blocks, int nBlocks, boolean dsack, boolean hasEcho, int echoMs, long minRtt,
+    void onAck(int una, int[] blocks, int nBlocks, boolean dsack, boolean hasEcho, int echoMs, long connectionMinRtt,
             int sndNxt, long now) {
+        long minRtt = Math.min(this.minRtt, connectionMinRtt);
         ackNewest = false;
         // Cumulatively acknowledged records, in sequence order (the ACK was already validated).
         while (size > 0 && SeqNum.leq(end(0), una)) {
@@ -279,6 +287,8 @@ final class Rack {
             if (now - ts < minRtt) {
                 return;
             }
+        } else if (now - ts > 0 && now - ts < this.minRtt) {
+            this.minRtt = now - ts;
         }
         if (!ackNewest || sentAfter(ts, e, ackNewestTs, ackNewestEnd)) {
             ackNewest = true;
@@ -297,10 +307,12 @@ final class Rack {
     // ---- RFC 8985 6.2 steps 4-5 ----
 
     /** RACK.reo_wnd (step 4). */
-    long reorderingWindow(boolean inRecovery, int sackedSegments, int dupThresh, long minRtt, long srtt) {
+    long reorderingWindow(boolean inRecovery, int sackedSegments, int dupThresh, long connectionMinRtt, long srtt) {
         if (!reorderingSeen && (inRecovery || sackedSegments >= dupThresh)) {
             return 0;
         }
+        long minRtt = this.minRtt != Long.MAX_VALUE ? this.minRtt : connectionMinRtt;
+        srtt = Math.max(srtt, minRtt);
         if (minRtt == Long.MAX_VALUE) {
             return 0;
         }
