@@ -25,10 +25,10 @@ final class Rack {
     /** RFC 8985 6.2 step 4: how many recoveries free of D-SACKs before the window shrinks back. */
     private static final int REO_WND_PERSIST = 16;
 
-    private int[] start = new int[64];
-    private int[] end = new int[64];
-    private long[] xmitTs = new long[64];
-    private byte[] flags = new byte[64];
+    private int[] start = new int[16];
+    private int[] end = new int[16];
+    private long[] xmitTs = new long[16];
+    private byte[] flags = new byte[16];
     /** Ring: the record of logical index i lives at (head + i) & (capacity - 1). */
     private int head;
     private int size;

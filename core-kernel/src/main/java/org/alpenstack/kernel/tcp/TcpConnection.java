@@ -236,6 +236,8 @@ final class TcpConnection {
 
     void releaseBuffers() {
         sendBuffer = null;
+        // RACK's records matter only while data is in flight; TIME-WAIT stays small.
+        rack = null;
         receiveBuffer = null;
         reassembly = null;
     }
