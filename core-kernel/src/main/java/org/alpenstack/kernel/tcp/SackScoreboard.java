@@ -56,6 +56,9 @@ public final class SackScoreboard {
     private boolean rescueValid;
     private int recoveryPoint;
     private boolean inRecovery;
+    /** Recovery after an RTO (RFC 6675 5.1): every unSACKed byte below RecoveryPoint is lost. */
+    private boolean afterTimeout;
+    private long renegings;
 
     private long sackedBytes;
     private int dupAcks;
@@ -91,6 +94,7 @@ public final class SackScoreboard {
         highRxt = sndUna;
         rescueValid = false;
         inRecovery = false;
+        afterTimeout = false;
         recoveryPoint = sndUna;
         dupAcks = 0;
         lastUpdateHadDsack = false;
@@ -203,6 +207,21 @@ public final class SackScoreboard {
         }
     }
 
+    /**
+     * The receiver reneged (RFC 2018 section 8): a cumulative ACK to {@code ack}, beyond HighACK,
+     * stops at or inside data it had SACKed, so it has thrown that data away (Linux
+     * tcp_check_sack_reneging). Then all SACK information is forgotten, so that it is resent.
+     * Call before {@link #update} with the same ACK.
+     */
+    public boolean checkReneging(int ack) {
+        if (SeqNum.gt(ack, highAck) && SeqNum.lt(ack, sndMax) && isSacked(ack)) {
+            renegings++;
+            clear();
+            return true;
+        }
+        return false;
+    }
+
     /** Adds {@code [left, right)} and returns how many of its bytes were not SACKed before. */
     private long insert(int left, int right) {
         // First interval that ends at or after left (may touch or overlap).
@@ -284,6 +303,26 @@ public final class SackScoreboard {
         return lostBy(blocksAbove, bytesAbove);
     }
 
+    /** Whether every byte of {@code [from, to)} is SACKed (true for an empty range). */
+    public boolean allSacked(int from, int to) {
+        int p = from;
+        for (int i = 0; i < count && SeqNum.lt(p, to); i++) {
+            if (SeqNum.leq(ends[i], p)) {
+                continue;
+            }
+            if (SeqNum.gt(starts[i], p)) {
+                return false;
+            }
+            p = ends[i];
+        }
+        return !SeqNum.lt(p, to);
+    }
+
+    /** Times the receiver was found to have reneged on SACKed data (the scoreboard was then cleared). */
+    public long renegings() {
+        return renegings;
+    }
+
     private boolean lostBy(int blocksAbove, long bytesAbove) {
         return blocksAbove >= dupThresh || bytesAbove > (long) (dupThresh - 1) * smss;
     }
@@ -307,7 +346,7 @@ public final class SackScoreboard {
             if (SeqNum.lt(regionStart, regionEnd)) {
                 boolean lost = i < count && lostBy(count - i, bytesAbove);
                 if (!lost) {
-                    pipe += regionEnd - regionStart;
+                    pipe += regionEnd - regionStart - lostAfterTimeout(regionStart, regionEnd);
                 }
                 if (SeqNum.gt(highRxt, regionStart)) {
                     pipe += SeqNum.min(highRxt, regionEnd) - regionStart;
@@ -321,6 +360,14 @@ public final class SackScoreboard {
         return (int) Math.min(pipe, Integer.MAX_VALUE);
     }
 
+    /** Bytes of the unSACKed {@code [from, to)} that count as lost because an RTO occurred (RFC 6675 5.1). */
+    private long lostAfterTimeout(int from, int to) {
+        if (!afterTimeout || !SeqNum.lt(from, recoveryPoint)) {
+            return 0;
+        }
+        return SeqNum.min(to, recoveryPoint) - from;
+    }
+
     /** Bytes below the highest SACKed byte that {@code IsLost()} deems lost (tcp_info "lost"). */
     public int lostBytes() {
         long lost = 0;
@@ -329,10 +376,13 @@ public final class SackScoreboard {
         for (int i = 0; i < count; i++) {
             if (lostBy(count - i, bytesAbove)) {
                 lost += starts[i] - regionStart;
+            } else {
+                lost += lostAfterTimeout(regionStart, starts[i]);
             }
             bytesAbove -= ends[i] - starts[i];
             regionStart = ends[i];
         }
+        lost += lostAfterTimeout(regionStart, sndMax);
         return (int) Math.min(lost, Integer.MAX_VALUE);
     }
 
@@ -353,7 +403,7 @@ public final class SackScoreboard {
         for (int i = 0; i < count; i++) {
             int s = SeqNum.max(holeStart, highRxt);
             if (SeqNum.lt(s, starts[i])) {
-                if (lostBy(count - i, bytesAbove)) {
+                if (lostBy(count - i, bytesAbove) || lostAfterTimeout(s, starts[i]) > 0) {
                     return found(RETRANSMIT_LOST, s, starts[i] - s);
                 }
                 if (firstHole < 0) {
@@ -362,6 +412,14 @@ public final class SackScoreboard {
             }
             bytesAbove -= ends[i] - starts[i];
             holeStart = ends[i];
+        }
+        if (afterTimeout) {
+            // After an RTO the unSACKed tail below RecoveryPoint is lost too (Linux tcp_enter_loss
+            // marks every unSACKed segment), not only the holes below the highest SACK.
+            int s = SeqNum.max(holeStart, highRxt);
+            if (SeqNum.lt(s, recoveryPoint)) {
+                return found(RETRANSMIT_LOST, s, recoveryPoint - s);
+            }
         }
         // Rule (2): new data.
         if (newDataAllowed > 0) {
@@ -437,9 +495,28 @@ public final class SackScoreboard {
         rescueValid = false;
     }
 
+    /**
+     * The retransmission timer expired (RFC 6675 section 5.1): RecoveryPoint = HighData, and the
+     * recovery that follows retransmits every unSACKed byte below it, in order, skipping what the
+     * receiver SACKed (it "SHOULD utilize all SACK information made available"), without a rescue
+     * retransmission. The SACKed intervals stay unless the receiver is seen to renege.
+     */
+    public void enterRecoveryAfterTimeout() {
+        enterRecovery();
+        afterTimeout = true;
+        rescueRxt = recoveryPoint;
+        rescueValid = true;
+    }
+
+    /** Whether the current recovery follows an RTO ({@link #enterRecoveryAfterTimeout()}). */
+    public boolean recoveringFromTimeout() {
+        return inRecovery && afterTimeout;
+    }
+
     /** Recovery ended (SND.UNA reached {@link #recoveryPoint()}, or an RTO took over). */
     public void exitRecovery() {
         inRecovery = false;
+        afterTimeout = false;
         highRxt = highAck;
         dupAcks = 0;
     }

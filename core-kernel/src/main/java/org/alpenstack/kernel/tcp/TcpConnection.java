@@ -108,11 +108,17 @@ final class TcpConnection {
     int recover;
     /** RFC 6675 5 HighRxt: the highest sequence retransmitted in this recovery episode. */
     int highRxt;
+    /** The recovery in progress follows a retransmission timeout (RFC 6675 5.1; Linux CA_Loss). */
+    boolean rtoRecovery;
+    /** RFC 8985 RACK state and per-segment transmission times (SACK connections, from ESTABLISHED). */
+    Rack rack;
     CongestionControl cc;
 
     // Tail loss probe (RFC 8985 section 7).
     /** The retransmission timer currently stands for the probe timeout, not the RTO. */
     boolean ptoArmed;
+    /** The retransmission timer currently stands for RACK's reordering timer (RFC 8985 6.3). */
+    boolean reoArmed;
     /** When the RTO would expire (the timer may stand for an earlier probe meanwhile). */
     long rtoDeadline;
     /** A probe was sent and its outcome is not known yet (Linux tlp_high_seq != 0). */
@@ -238,6 +244,8 @@ final class TcpConnection {
 
     void releaseBuffers() {
         sendBuffer = null;
+        // RACK's records matter only while data is in flight; TIME-WAIT stays small.
+        rack = null;
         receiveBuffer = null;
         reassembly = null;
     }
@@ -271,7 +279,7 @@ final class TcpConnection {
                 + " wnd=" + sndWnd + " cwnd=" + (cc == null ? -1 : cc.cwnd()) + " rcvNxt=" + (rcvNxt - irs)
                 + " rcvAdv=" + (rcvAdv - irs) + " buf=" + (sendBuffer == null ? -1 : sendBuffer.length())
                 + " rbuf=" + (receiveBuffer == null ? -1 : receiveBuffer.available()) + "/" + (receiveBuffer == null ? -1 : receiveBuffer.free())
-                + " rxtShift=" + rxtShift + " rec=" + inRecovery + " dup=" + dupAcks + " sack=" + sackPermitted
+                + " rxtShift=" + rxtShift + " rec=" + inRecovery + (rtoRecovery ? "(rto)" : "") + " dup=" + dupAcks + " sack=" + sackPermitted
                 + " ts=" + timestamps + " mss=" + sndMss + " fin=" + finQueued + "/" + (finSeq - iss)
                 + " rto=" + (rtt == null ? -1 : rtt.rto() / 1_000_000) + "ms";
     }

@@ -28,6 +28,12 @@ public final class TcpCounters {
     public long delayedAcks;
     public long windowUpdates;
     public long dsacksReceived;
+    /** ACKs on which RACK (RFC 8985) marked segments lost. */
+    public long rackLossMarks;
+    /** Retransmissions of segments RACK deemed lost (lost retransmissions among them). */
+    public long rackRetransmits;
+    /** Receivers found to have discarded SACKed data (Linux TcpExtTCPSACKReneging). */
+    public long sackRenegings;
     public long reassembled;
     public long synCookiesSent;
     public long synCookiesAccepted;
@@ -53,7 +59,8 @@ public final class TcpCounters {
         StringBuilder sb = new StringBuilder("TcpCounters{in=").append(segmentsIn).append(" out=").append(segmentsOut)
                 .append(" retrans=").append(retransmittedSegments).append(" rstOut=").append(resetsSent)
                 .append(" rstIn=").append(resetsReceived).append(" fastRetrans=").append(fastRetransmits)
-                .append(" rto=").append(retransmitTimeouts);
+                .append(" rto=").append(retransmitTimeouts).append(" tlp=").append(tailLossProbes)
+                .append(" rack=").append(rackRetransmits).append(" dsack=").append(dsacksReceived);
         for (DropReason r : DropReason.values()) {
             if (dropsByReason[r.ordinal()] != 0) {
                 sb.append(' ').append(r).append('=').append(dropsByReason[r.ordinal()]);

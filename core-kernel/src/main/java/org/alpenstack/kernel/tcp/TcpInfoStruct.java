@@ -97,7 +97,7 @@ final class TcpInfoStruct {
         b[STATE] = (byte) linuxState(state);
         if (c != null) {
             int mss = Math.max(1, c.sndMss);
-            b[CA_STATE] = (byte) (c.inRecovery ? 3 : c.rxtShift > 0 ? 4 : c.dupAcks > 0 ? 1 : 0);
+            b[CA_STATE] = (byte) (c.rtoRecovery || c.rxtShift > 0 ? 4 : c.inRecovery ? 3 : c.dupAcks > 0 ? 1 : 0);
             b[RETRANSMITS] = (byte) Math.min(255, c.rxtShift);
             b[PROBES] = (byte) Math.min(255, c.keepaliveProbes);
             b[BACKOFF] = (byte) Math.min(255, c.rtt.backoffs());

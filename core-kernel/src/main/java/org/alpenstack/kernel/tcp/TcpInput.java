@@ -344,7 +344,7 @@ final class TcpInput {
         boolean dsack = false;
         int newlySacked = 0;
         if (c.sackPermitted) {
-            newlySacked = layer.recovery.updateScoreboard(c, s);
+            newlySacked = layer.recovery.updateScoreboard(c, s, now);
             dsack = c.scoreboard.lastUpdateHadDsack();
         }
         boolean advanced = SeqNum.gt(ack, c.sndUna);
@@ -421,6 +421,8 @@ final class TcpInput {
         c.rxtShift = 0;
         c.rtt.resetBackoff();
         c.persistShift = 0;
+        // After an RTO the window grows by slow start even while the losses are repaired (RFC 5681 3.1).
+        boolean afterTimeout = c.rtoRecovery;
         if (c.inRecovery) {
             if (SeqNum.geq(ack, c.recover)) {
                 c.inRecovery = false;
@@ -432,6 +434,8 @@ final class TcpInput {
             }
         } else {
             c.dupAcks = 0;
+        }
+        if (!c.inRecovery || afterTimeout) {
             c.cc.onAck(acked, sample, flightBefore, now);
         }
         // RFC 6298 5.2/5.3: stop the timer when all is acknowledged, else restart it.

@@ -464,6 +464,12 @@ public final class TcpLayer implements TransportProtocol {
         c.ecnRecover = c.iss;
         c.cc.init(c.sndMss, now);
         c.scoreboard.reset(c.sndUna);
+        if (c.sackPermitted) {
+            if (c.rack == null) {
+                c.rack = new Rack();
+            }
+            c.rack.reset(c.sndUna);
+        }
         c.quickAcks = QUICK_ACKS;
         // Linux tcp_init_buffer_space: DRS starts from the initial window's worth per RTT.
         c.rcvSpace = Math.min(c.rcvBufSize, 10 * c.advertisedMss);

@@ -450,6 +450,9 @@ final class TcpOutput {
                 if (len > 0 && (len < c.sndMss || wireSegments > 1 && len % gsoSize != 0)) {
                     c.sndSml = c.sndNxt;
                 }
+                if (c.rack != null) {
+                    c.rack.onSent(seq, c.sndNxt, now);
+                }
                 if (SeqNum.gt(c.sndNxt, c.sndMax)) {
                     c.sndMax = c.sndNxt;
                     if (c.sackPermitted) {

@@ -30,7 +30,7 @@ final class TcpTimers {
     /** After new transmissions: move the probe timeout (never the RTO itself, RFC 6298 5.1). */
     void rescheduleProbe(TcpConnection c, long now) {
         long pto = layer.tlp.probeTimeout(c);
-        if (pto < 0) {
+        if (pto < 0 || c.reoArmed) {
             return;
         }
         // Linux tcp_schedule_loss_probe: never later than the RTO already running.
@@ -46,9 +46,28 @@ final class TcpTimers {
     private void armRetransmit(TcpConnection c, long now) {
         long deadline = retransmitDeadline(c, now);
         c.rtoDeadline = deadline;
+        c.reoArmed = false;
         long pto = layer.tlp.probeTimeout(c);
         c.ptoArmed = pto >= 0 && now + pto < deadline;
         layer.wheel.schedule(c.retransmitTimer, c.ptoArmed ? now + pto : deadline);
+    }
+
+    /**
+     * RACK's reordering timer (RFC 8985 6.3): segments that will count as lost in {@code timeout}
+     * unless delivered meanwhile are checked again then. Shares the retransmission timer, as in
+     * Linux (ICSK_TIME_REO_TIMEOUT); the RTO deadline is kept and re-armed after it.
+     */
+    void armReorderTimer(TcpConnection c, long now, long timeout) {
+        long at = now + Math.max(timeout, 1);
+        if (!c.retransmitTimer.isScheduled() || at >= c.rtoDeadline) {
+            return;
+        }
+        if (c.reoArmed && c.retransmitTimer.deadline() <= at) {
+            return;
+        }
+        c.ptoArmed = false;
+        c.reoArmed = true;
+        layer.wheel.schedule(c.retransmitTimer, at);
     }
 
     /** now + RTO, but never past TCP_USER_TIMEOUT once retransmitting (Linux tcp_clamp_rto_to_user_timeout). */
@@ -80,6 +99,14 @@ final class TcpTimers {
     void retransmitExpired(TcpConnection c, long now) {
         TcpState st = c.state;
         if (st.isClosed() || st == TcpState.TIME_WAIT || st == TcpState.LISTEN) {
+            return;
+        }
+        if (c.reoArmed) {
+            c.reoArmed = false;
+            layer.recovery.reorderTimeout(c, now);
+            if (!c.retransmitTimer.isScheduled() && c.sndUna != c.sndMax) {
+                layer.wheel.schedule(c.retransmitTimer, Math.max(now + 1, c.rtoDeadline));
+            }
             return;
         }
         if (c.ptoArmed) {
@@ -118,10 +145,11 @@ final class TcpTimers {
         layer.counters.retransmitTimeouts++;
         layer.recovery.retransmitTimeout(c);
         c.rttTiming = false;
-        // Go back N from SND.UNA (FreeBSD: snd_nxt = snd_una); the ACK clock restarts from one segment.
+        // With SACK, resend what the receiver lacks (RFC 6675 5.1); otherwise go back N from SND.UNA
+        // (FreeBSD: snd_nxt = snd_una). Either way the ACK clock restarts from one segment.
         if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
             c.sndNxt = c.iss;
-        } else {
+        } else if (!layer.recovery.startRecoveryAfterTimeout(c, now)) {
             c.sndNxt = c.sndUna;
         }
         layer.output.output(c, now);

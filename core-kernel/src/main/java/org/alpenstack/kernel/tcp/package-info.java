@@ -21,8 +21,13 @@
  *       limits, TCP_USER_TIMEOUT), persist (zero-window probes, SWS override, TCP_CORK ceiling),
  *       delayed ACK, keepalive, TIME-WAIT and orphaned FIN-WAIT-2.</li>
  *   <li>{@code TcpRecovery}: fast retransmit (RFC 5681), NewReno (RFC 6582) and SACK-based
- *       recovery (RFC 6675, paced by RFC 6937 PRR) over the {@link org.alpenstack.kernel.tcp.SackScoreboard}; congestion
+ *       recovery (RFC 6675, paced by RFC 6937 PRR) over the {@link org.alpenstack.kernel.tcp.SackScoreboard}; after an
+ *       RTO, a recovery that resends only what the receiver has not SACKed (RFC 6675 5.1, Linux's
+ *       CA_Loss; the scoreboard is kept unless the receiver reneges); congestion
  *       windows come from {@link org.alpenstack.kernel.tcp.cc.CongestionControl} (CUBIC default).</li>
+ *   <li>{@code Rack}: RFC 8985 section 6 (RACK), time-based loss detection from per-segment
+ *       transmission times, with its reordering window and timer; it finds the lost
+ *       retransmissions that RFC 6675's rules leave to the RTO. Its marks are retransmitted first.</li>
  *   <li>{@code TailLossProbe}: RFC 8985 section 7 (TLP), Linux-style, for SACK connections.</li>
  *   <li>{@code TcpEcn}: RFC 3168 ECN (tunable {@code ecn}: off, request, accept-only as Linux).</li>
  *   <li>{@code TcpListener}: LISTEN with Linux's SYN queue and accept queue; SYN cookies
@@ -38,7 +43,8 @@
  * the place: RST ends TIME-WAIT (no RFC 1337), urgent data is delivered inline (the pointer is
  * ignored, as with SO_OOBINLINE), a connection reset while waiting in the accept queue leaves it
  * (as in FreeBSD), the zero-window probe is Linux's {@code SEG.SEQ = SND.UNA - 1}, receive and send buffers autotune
- * (dynamic right-sizing) unless SO_RCVBUF/SO_SNDBUF fix them. Not done: RACK's time-based loss
- * detection (RFC 8985 section 6; TLP is done), TCP Fast Open, MD5/AO options, urgent data out of band, IPv6.
+ * (dynamic right-sizing) unless SO_RCVBUF/SO_SNDBUF fix them. RACK runs beside RFC 6675's DupThresh
+ * rules rather than replacing them as in Linux (both mark losses; the first to do so wins). Not done:
+ * TCP Fast Open, MD5/AO options, urgent data out of band, IPv6.
  */
 package org.alpenstack.kernel.tcp;

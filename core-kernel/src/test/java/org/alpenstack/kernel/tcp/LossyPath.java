@@ -28,6 +28,24 @@ final class LossyPath {
     long delayNanos = 1_000_000L;
     /** Extra delay of a reordered segment, uniformly up to this. */
     long reorderNanos = 3_000_000L;
+    /**
+     * A bottleneck in each direction (0: none): segments are serialised at this rate (IP header
+     * included) behind a drop-tail queue of {@link #queueBytes}, like a router's output port.
+     */
+    long bottleneckBitsPerSecond;
+    int queueBytes = 256 * 1024;
+    /** Segments the bottleneck queue refused (congestion losses, apart from the random ones). */
+    long queueDrops;
+    /** If set, sees every segment a side sends (before any loss) and every one delivered to a side. */
+    Observer observer;
+
+    interface Observer {
+        void sent(Side from, Wire w);
+
+        void delivering(Side to, Wire w);
+
+        void delivered(Side to, Wire w);
+    }
     final Side a;
     final Side b;
     private final PriorityQueue<InFlight> network = new PriorityQueue<>();
@@ -61,6 +79,8 @@ final class LossyPath {
         Side peer;
         private final IpPacketInfo info = new IpPacketInfo();
         private int ids = 1;
+        /** When the bottleneck in front of this side's transmissions is next free. */
+        private long linkFree;
 
         Side(int address, TcpTunables tunables, long seed) {
             this.address = address;
@@ -76,6 +96,9 @@ final class LossyPath {
             byte[] bytes = new byte[payload.length()];
             System.arraycopy(payload.array(), payload.start(), bytes, 0, bytes.length);
             payload.release();
+            if (observer != null) {
+                observer.sent(this, Wire.decode(bytes, 0, bytes.length, source, destination));
+            }
             boolean lost = rnd.nextDouble() < loss;
             if (tracing) {
                 Wire w = Wire.decode(bytes, 0, bytes.length, source, destination);
@@ -88,9 +111,22 @@ final class LossyPath {
                 dropped++;
                 return 0;
             }
+            long departs = clock.nanos();
+            if (bottleneckBitsPerSecond > 0) {
+                long now = clock.nanos();
+                long start = Math.max(now, linkFree);
+                long queued = (start - now) * bottleneckBitsPerSecond / 8_000_000_000L;
+                if (queued + bytes.length + 20 > queueBytes) {
+                    queueDrops++;
+                    dropped++;
+                    return 0;
+                }
+                linkFree = start + (bytes.length + 20) * 8_000_000_000L / bottleneckBitsPerSecond;
+                departs = linkFree;
+            }
             int copies = rnd.nextDouble() < duplicate ? 2 : 1;
             for (int i = 0; i < copies; i++) {
-                long at = clock.nanos() + delayNanos;
+                long at = departs + delayNanos;
                 if (rnd.nextDouble() < reorder) {
                     at += 1 + (long) (rnd.nextDouble() * reorderNanos);
                 }
@@ -105,7 +141,14 @@ final class LossyPath {
             info.destination = f.dst;
             info.protocol = 6;
             info.ttl = 64;
+            Wire w = observer == null ? null : Wire.decode(f.bytes, 0, f.bytes.length, f.src, f.dst);
+            if (w != null) {
+                observer.delivering(this, w);
+            }
             tcp.receive(info, PacketBuffer.wrap(f.bytes, 0, f.bytes.length));
+            if (w != null) {
+                observer.delivered(this, w);
+            }
         }
 
         @Override
