@@ -194,19 +194,38 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
         return r < 0 ? fail(r) : 0;
     }
     int saved = errno;
+    int fl = real.fcntl(fd, F_GETFL);
+    int blocking = fl >= 0 && !(fl & O_NONBLOCK);
+    /*
+     * A blocking connect returns only once the handshake is over, so the queue it fills need not
+     * be large: shrunk to the kernel's minimum for the fill, it costs the endpoint a few KiB to
+     * drain instead of a whole default send buffer (~200 KiB) per connection, which bounded the
+     * connection rate. A non-blocking connect keeps its buffer: the program may see POLLOUT and
+     * write before the shim runs again, and must find the buffer it would have on Linux.
+     */
+    int sndbuf = 0;
+    socklen_t sndlen = sizeof sndbuf;
+    int shrunk = blocking && real.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sndlen) == 0
+            && real.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ 1 }, sizeof(int)) == 0;
     uint64_t filler = (uint64_t) fill_send_queue(fd);
     errno = saved;
     r = rpc(AS_CONNECT_FILLED, token, &filler, sizeof filler, NULL, 0, NULL, NULL);
     if (r < 0) {
         return fail(r);
     }
-    int fl = real.fcntl(fd, F_GETFL);
-    if (fl >= 0 && (fl & O_NONBLOCK)) {
+    if (!blocking) {
         return fail(-EINPROGRESS);
     }
     /* Blocking connect: wait natively (interruptible, EINTR as Linux), then ask for the result. */
     struct pollfd p = { fd, POLLOUT, 0 };
-    if (poll(&p, 1, -1) < 0) {
+    int polled = poll(&p, 1, -1);
+    if (shrunk) {
+        /* Linux reports twice what was set; setting half puts the program's buffer back. */
+        saved = errno;
+        real.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ sndbuf / 2 }, sizeof(int));
+        errno = saved;
+    }
+    if (polled < 0) {
         return -1;
     }
     r = rpc(AS_CONNECT, token, addr, len, NULL, 0, NULL, NULL);
