@@ -190,6 +190,7 @@ class NginxShimTest {
 
     private static void upgrade(Daemon pidns) throws Exception {
         long old = hostPid(pidns, waitForPid("upgrade.pid", -1));
+        waitForDaemonized(old);
         Sh.Result usr2 = Sh.run(10, List.of("kill", "-USR2", Long.toString(old)));
         assertEquals(0, usr2.exit(), usr2.output());
         long fresh = hostPid(pidns, waitForPid("upgrade.pid", namespacePid(old)));
@@ -216,6 +217,25 @@ class NginxShimTest {
         // $pid in the log is the worker's pid in the namespace.
         assertTrue(workers.stream().anyMatch(pid -> log.contains(" " + namespacePid(pid) + " 200 " + (MIB << 20))),
                 "served by a worker of the new master " + workers + ":\n" + log);
+    }
+
+    /**
+     * Waits until a daemonized master's parent is the namespace's init. It writes its pid file
+     * before the process it forked from has exited, and until then it takes SIGUSR2 for "the old
+     * binary is still running" and ignores it (nginx's check: parent unchanged since daemonizing).
+     */
+    static void waitForDaemonized(long hostPid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long parent = -1;
+        while (System.nanoTime() < deadline) {
+            parent = ProcessHandle.of(hostPid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+            if (parent > 0 && namespacePid(parent) == 1) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nginx " + hostPid + " still has parent " + parent + " (pid " + namespacePid(parent)
+                + " in the namespace)" + diagnostics());
     }
 
     /** The host's pid of a process in the namespace (its NSpid in /proc lists both). */
