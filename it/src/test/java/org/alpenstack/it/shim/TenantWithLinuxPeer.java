@@ -10,10 +10,13 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.alpenstack.it.link.Lab;
 import org.alpenstack.it.link.Sh;
 import org.alpenstack.kernel.wire.Ipv4Address;
@@ -244,9 +247,25 @@ final class TenantWithLinuxPeer implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Kills a program and everything it forked. The tree is stopped first (SIGSTOP, pass after
+     * pass until no new process shows up: a stopped process cannot fork), then killed: killed
+     * from the leaves while the root still ran, an nginx master forked new workers for the dead
+     * ones, and these outlived the test.
+     */
     static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        Set<Long> tree = new LinkedHashSet<>();
+        for (int pass = 0; pass < 20; pass++) {
+            List<String> fresh = Stream.concat(Stream.of(p.toHandle()), p.descendants()).filter(ProcessHandle::isAlive)
+                    .map(ProcessHandle::pid).filter(tree::add).map(String::valueOf).toList();
+            if (fresh.isEmpty()) {
+                break;
+            }
+            List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
+            stop.addAll(fresh);
+            Sh.run(10, stop);
+        }
+        tree.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         try {
             p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
