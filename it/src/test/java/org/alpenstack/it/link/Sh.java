@@ -24,6 +24,11 @@ public final class Sh {
         return run(120, cmd);
     }
 
+    public static Result run(int timeoutSeconds, List<String> cmd) {
+        return run(timeoutSeconds, cmd.toArray(new String[0]));
+    }
+
+    /** Runs a command to its end; after the timeout it is killed with everything it forked. */
     public static Result run(int timeoutSeconds, String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -31,6 +36,8 @@ public final class Sh {
             Thread pump = new Thread(() -> copy(p.getInputStream(), out));
             pump.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                // `ip netns exec` and shells fork: their children would keep running (and hold the pipe).
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 pump.join(1000);
                 return new Result(-1, "timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd) + "\n" + out);

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.alpenstack.it.link.Sh;
 import org.alpenstack.it.shim.TenantWithLinuxPeer.Daemon;
-import org.alpenstack.it.shim.TenantWithLinuxPeer.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +50,9 @@ class NginxShimTest {
                 "server { listen " + t.tenantIp + ":" + SENDFILE_PORT + "; root " + www + "; sendfile on; tcp_nopush on; }",
                 "server { listen " + t.tenantIp + ":" + PLAIN_PORT + "; root " + www + "; sendfile off; }");
         nginx = t.spawn("nginx", t.inTenant("/usr/sbin/nginx", "-c", conf.toString(), "-p", t.dir.toString()));
-        Result r = TenantWithLinuxPeer.retry(20, t.inLinux("curl", "-sS", "-o", "/dev/null", "-I",
+        Sh.Result r = TenantWithLinuxPeer.retry(20, t.inLinux("curl", "-sS", "-o", "/dev/null", "-I",
                 "http://" + t.tenantIp + ":" + SENDFILE_PORT + "/big"));
-        assertEquals(0, r.exit(), r.out() + diagnostics());
+        assertEquals(0, r.exit(), r.output() + diagnostics());
     }
 
     @AfterAll
@@ -113,23 +113,17 @@ class NginxShimTest {
     }
 
     /** curl in the Linux namespace fetching /big from a port; returns the saved file. */
-    static CompletableFuture<Result> fetch(int port, Path to) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return TenantWithLinuxPeer.run(60, t.inLinux("curl", "-sS", "--fail", "-o", to.toString(),
-                        "-w", "%{http_code} %{size_download} %{remote_ip}:%{remote_port} %{speed_download}",
-                        "http://" + t.tenantIp + ":" + port + "/big"));
-            } catch (Exception e) {
-                return new Result(-1, e.toString());
-            }
-        });
+    static CompletableFuture<Sh.Result> fetch(int port, Path to) {
+        return CompletableFuture.supplyAsync(() -> Sh.run(60, t.inLinux("curl", "-sS", "--fail", "-o", to.toString(),
+                "-w", "%{http_code} %{size_download} %{remote_ip}:%{remote_port} %{speed_download}",
+                "http://" + t.tenantIp + ":" + port + "/big")));
     }
 
     /** Checks status, size, server and content; returns curl's average rate in Mbit/s. */
-    static double assertFetched(Result r, int port, Path file) throws Exception {
-        assertEquals(0, r.exit(), r.out() + diagnostics());
-        String[] w = r.out().trim().split(" ");
-        assertEquals("200 " + (MIB << 20) + " " + t.tenantIp + ":" + port, w[0] + " " + w[1] + " " + w[2], r.out());
+    static double assertFetched(Sh.Result r, int port, Path file) throws Exception {
+        assertEquals(0, r.exit(), r.output() + diagnostics());
+        String[] w = r.output().trim().split(" ");
+        assertEquals("200 " + (MIB << 20) + " " + t.tenantIp + ":" + port, w[0] + " " + w[1] + " " + w[2], r.output());
         assertEquals(bigSum, TenantWithLinuxPeer.sha256(file), "sha256 of what curl saved from port " + port);
         return Double.parseDouble(w[3]) * 8 / 1e6;
     }
@@ -139,8 +133,8 @@ class NginxShimTest {
         assertEquals(2, workers().size(), "worker processes of the master" + diagnostics());
         Path withSendfile = t.dir.resolve("got-sendfile");
         Path without = t.dir.resolve("got-plain");
-        CompletableFuture<Result> a = fetch(SENDFILE_PORT, withSendfile);
-        CompletableFuture<Result> b = fetch(PLAIN_PORT, without);
+        CompletableFuture<Sh.Result> a = fetch(SENDFILE_PORT, withSendfile);
+        CompletableFuture<Sh.Result> b = fetch(PLAIN_PORT, without);
         double on = assertFetched(a.get(90, TimeUnit.SECONDS), SENDFILE_PORT, withSendfile);
         double off = assertFetched(b.get(90, TimeUnit.SECONDS), PLAIN_PORT, without);
         System.out.printf("nginx in the tenant to Linux curl, %d MiB each, both at once: sendfile on %.0f Mbit/s,"
@@ -157,8 +151,8 @@ class NginxShimTest {
         assertEquals(2, before.size(), "worker processes of the master" + diagnostics());
         // SIGHUP: the master re-reads its configuration, keeps its listening sockets (same
         // addresses) and forks new workers; the old ones finish and exit.
-        Result hup = TenantWithLinuxPeer.run(10, List.of("kill", "-HUP", Long.toString(nginx.process.pid())));
-        assertEquals(0, hup.exit(), hup.out());
+        Sh.Result hup = Sh.run(10, List.of("kill", "-HUP", Long.toString(nginx.process.pid())));
+        assertEquals(0, hup.exit(), hup.output());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         Set<Long> after = workers();
         while ((after.size() != 2 || after.stream().anyMatch(before::contains)) && System.nanoTime() < deadline) {
@@ -196,8 +190,9 @@ class NginxShimTest {
 
     private static void upgrade(Daemon pidns) throws Exception {
         long old = hostPid(pidns, waitForPid("upgrade.pid", -1));
-        Result usr2 = TenantWithLinuxPeer.run(10, List.of("kill", "-USR2", Long.toString(old)));
-        assertEquals(0, usr2.exit(), usr2.out());
+        waitForDaemonized(old);
+        Sh.Result usr2 = Sh.run(10, List.of("kill", "-USR2", Long.toString(old)));
+        assertEquals(0, usr2.exit(), usr2.output());
         long fresh = hostPid(pidns, waitForPid("upgrade.pid", namespacePid(old)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (children(fresh).size() < 2 && System.nanoTime() < deadline) {
@@ -209,8 +204,8 @@ class NginxShimTest {
         // The old master lets its workers finish and go; only the new ones accept from then on.
         Set<Long> oldWorkers = children(old);
         oldWorkers.remove(fresh);
-        Result quit = TenantWithLinuxPeer.run(10, List.of("kill", "-QUIT", Long.toString(old)));
-        assertEquals(0, quit.exit(), quit.out());
+        Sh.Result quit = Sh.run(10, List.of("kill", "-QUIT", Long.toString(old)));
+        assertEquals(0, quit.exit(), quit.output());
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (oldWorkers.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 && System.nanoTime() < deadline) {
@@ -222,6 +217,25 @@ class NginxShimTest {
         // $pid in the log is the worker's pid in the namespace.
         assertTrue(workers.stream().anyMatch(pid -> log.contains(" " + namespacePid(pid) + " 200 " + (MIB << 20))),
                 "served by a worker of the new master " + workers + ":\n" + log);
+    }
+
+    /**
+     * Waits until a daemonized master's parent is the namespace's init. It writes its pid file
+     * before the process it forked from has exited, and until then it takes SIGUSR2 for "the old
+     * binary is still running" and ignores it (nginx's check: parent unchanged since daemonizing).
+     */
+    static void waitForDaemonized(long hostPid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long parent = -1;
+        while (System.nanoTime() < deadline) {
+            parent = ProcessHandle.of(hostPid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+            if (parent > 0 && namespacePid(parent) == 1) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nginx " + hostPid + " still has parent " + parent + " (pid " + namespacePid(parent)
+                + " in the namespace)" + diagnostics());
     }
 
     /** The host's pid of a process in the namespace (its NSpid in /proc lists both). */

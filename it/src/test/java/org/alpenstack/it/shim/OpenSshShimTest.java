@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.alpenstack.it.link.Sh;
 import org.alpenstack.it.shim.TenantWithLinuxPeer.Daemon;
-import org.alpenstack.it.shim.TenantWithLinuxPeer.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,9 +38,9 @@ class OpenSshShimTest {
         t = TenantWithLinuxPeer.start("ssh");
         keys = Files.createDirectories(t.dir.resolve("keys"));
         for (String key : new String[] {"host", "user"}) {
-            Result r = TenantWithLinuxPeer.run(30, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+            Sh.Result r = Sh.run(30, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "",
                     "-C", "alpenstack-it", "-f", keys.resolve(key).toString()));
-            assertEquals(0, r.exit(), r.out());
+            assertEquals(0, r.exit(), r.output());
         }
         Files.copy(keys.resolve("user.pub"), keys.resolve("authorized_keys"));
         // sshd's privilege-separation directory (its pre-auth child chroots there); the package
@@ -96,9 +96,9 @@ class OpenSshShimTest {
     }
 
     /** Runs one 50 MiB scp and prints its rate (encryption included). */
-    static Result timed(String what, List<String> cmd) throws Exception {
+    static Sh.Result timed(String what, List<String> cmd) throws Exception {
         long t0 = System.nanoTime();
-        Result r = TenantWithLinuxPeer.run(60, cmd);
+        Sh.Result r = Sh.run(60, cmd);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%s: %d MiB in %.2f s, %.0f Mbit/s (process start and handshake included)%n",
                 what, MIB, seconds, MIB * 8.388608 / seconds);
@@ -148,18 +148,18 @@ class OpenSshShimTest {
         Path config = sshdConfig("sshd-tenant", t.tenantIp + ":2222",
                 "SetEnv LD_PRELOAD=" + t.preloadLibrary() + " ALPENSTACK_ENDPOINT=" + t.endpointPath());
         try (Daemon sshd = sshd("sshd-tenant", config, true)) {
-            Result r = TenantWithLinuxPeer.retry(20, t.inLinux(ssh("root@" + t.tenantIp, 2222,
+            Sh.Result r = TenantWithLinuxPeer.retry(20, t.inLinux(ssh("root@" + t.tenantIp, 2222,
                     "echo \"connection: $SSH_CONNECTION\"; ifconfig")));
-            assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-tenant"));
+            assertEquals(0, r.exit(), r.output() + sshd.output() + sshdLog("sshd-tenant"));
             // sshd learnt both ends from getpeername/getsockname on the stack socket it inherited via exec.
-            assertTrue(r.out().matches("(?s)connection: " + t.linuxIp.replace(".", "\\.") + " \\d+ "
-                    + t.tenantIp.replace(".", "\\.") + " 2222\n.*"), r.out());
-            assertTrue(r.out().contains("inet " + t.tenantIp), "the session runs attached to the tenant:\n" + r.out());
+            assertTrue(r.output().matches("(?s)connection: " + t.linuxIp.replace(".", "\\.") + " \\d+ "
+                    + t.tenantIp.replace(".", "\\.") + " 2222\n.*"), r.output());
+            assertTrue(r.output().contains("inet " + t.tenantIp), "the session runs attached to the tenant:\n" + r.output());
 
             // A client that gives up during authentication: the pre-auth child, confined by its
             // seccomp filter, reads EOF and says so (the shim once got it killed by SIGSYS there).
-            Result refused = TenantWithLinuxPeer.run(30, t.inLinux(ssh("nobody@" + t.tenantIp, 2222, "true")));
-            assertEquals(255, refused.exit(), refused.out());
+            Sh.Result refused = Sh.run(30, t.inLinux(ssh("nobody@" + t.tenantIp, 2222, "true")));
+            assertEquals(255, refused.exit(), refused.output());
             assertTrue(waitForLog("sshd-tenant", "Connection closed by authenticating user nobody " + t.linuxIp),
                     sshdLog("sshd-tenant"));
             // sshd asks each connection for its bound device (VRF) and IP options: Linux answers empty.
@@ -168,13 +168,13 @@ class OpenSshShimTest {
             Path up = t.dir.resolve("up-to-tenant");
             r = timed("Linux scp (SFTP) up to sshd in the tenant",
                     t.inLinux(scp(false, 2222, blob.toString(), "root@" + t.tenantIp + ":" + up)));
-            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-tenant"));
+            assertEquals(0, r.exit(), r.output() + sshdLog("sshd-tenant"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(up), "sha256 of the uploaded copy");
 
             Path down = t.dir.resolve("down-from-tenant");
             r = timed("Linux scp -O down from sshd in the tenant",
                     t.inLinux(scp(true, 2222, "root@" + t.tenantIp + ":" + blob, down.toString())));
-            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-tenant"));
+            assertEquals(0, r.exit(), r.output() + sshdLog("sshd-tenant"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(down), "sha256 of the downloaded copy");
         }
     }
@@ -188,23 +188,23 @@ class OpenSshShimTest {
         try (Daemon sshd = sshd("sshd-forward", config, true);
                 Daemon http = t.spawn("http", t.inLinux("python3", "-m", "http.server", "--bind", t.linuxIp,
                         "--directory", t.dir.toString(), "8099"))) {
-            Result up = TenantWithLinuxPeer.retry(20, t.inLinux(ssh("root@" + t.tenantIp, 2223, "true")));
-            assertEquals(0, up.exit(), up.out() + sshd.output() + sshdLog("sshd-forward"));
+            Sh.Result up = TenantWithLinuxPeer.retry(20, t.inLinux(ssh("root@" + t.tenantIp, 2223, "true")));
+            assertEquals(0, up.exit(), up.output() + sshd.output() + sshdLog("sshd-forward"));
             List<String> tunnel = new ArrayList<>(List.of("ssh", "-N", "-o", "ExitOnForwardFailure=yes",
                     "-L", "127.0.0.1:7001:" + web, "-R", "127.0.0.1:7002:" + web));
             tunnel.addAll(clientOptions());
             tunnel.addAll(List.of("-p", "2223", "root@" + t.tenantIp));
             try (Daemon client = t.spawn("tunnel", t.inLinux(tunnel.toArray(new String[0])))) {
                 Path viaL = t.dir.resolve("via-L");
-                Result r = TenantWithLinuxPeer.retry(20, t.inLinux("curl", "-sS", "--fail", "-o", viaL.toString(),
+                Sh.Result r = TenantWithLinuxPeer.retry(20, t.inLinux("curl", "-sS", "--fail", "-o", viaL.toString(),
                         "http://127.0.0.1:7001/blob"));
-                assertEquals(0, r.exit(), r.out() + client.output() + http.output() + sshdLog("sshd-forward"));
+                assertEquals(0, r.exit(), r.output() + client.output() + http.output() + sshdLog("sshd-forward"));
                 assertEquals(blobSum, TenantWithLinuxPeer.sha256(viaL), "sha256 through -L");
 
                 Path viaR = t.dir.resolve("via-R");
                 r = TenantWithLinuxPeer.retry(20, t.inTenant("curl", "-sS", "--fail", "-o", viaR.toString(),
                         "http://127.0.0.1:7002/blob"));
-                assertEquals(0, r.exit(), r.out() + client.output() + sshdLog("sshd-forward"));
+                assertEquals(0, r.exit(), r.output() + client.output() + sshdLog("sshd-forward"));
                 assertEquals(blobSum, TenantWithLinuxPeer.sha256(viaR), "sha256 through -R");
             }
         }
@@ -214,23 +214,23 @@ class OpenSshShimTest {
     void sshAndScpFromTheTenantToALinuxSshd() throws Exception {
         Path config = sshdConfig("sshd-linux", t.linuxIp + ":2222");
         try (Daemon sshd = sshd("sshd-linux", config, false)) {
-            Result r = TenantWithLinuxPeer.retry(20,
+            Sh.Result r = TenantWithLinuxPeer.retry(20,
                     t.inTenant(ssh("root@" + t.linuxIp, 2222, "echo \"connection: $SSH_CONNECTION\"")));
-            assertEquals(0, r.exit(), r.out() + sshd.output() + sshdLog("sshd-linux"));
-            assertTrue(r.out().matches("(?s)connection: " + t.tenantIp.replace(".", "\\.") + " \\d+ "
-                    + t.linuxIp.replace(".", "\\.") + " 2222\n.*"), r.out());
+            assertEquals(0, r.exit(), r.output() + sshd.output() + sshdLog("sshd-linux"));
+            assertTrue(r.output().matches("(?s)connection: " + t.tenantIp.replace(".", "\\.") + " \\d+ "
+                    + t.linuxIp.replace(".", "\\.") + " 2222\n.*"), r.output());
 
             // scp forks and execs ssh, which inherits nothing but a pipe: its own socket is the tenant's.
             Path up = t.dir.resolve("up-to-linux");
             r = timed("scp (SFTP) in the tenant up to Linux sshd",
                     t.inTenant(scp(false, 2222, blob.toString(), "root@" + t.linuxIp + ":" + up)));
-            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-linux"));
+            assertEquals(0, r.exit(), r.output() + sshdLog("sshd-linux"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(up), "sha256 of the uploaded copy");
 
             Path down = t.dir.resolve("down-from-linux");
             r = timed("scp -O in the tenant down from Linux sshd",
                     t.inTenant(scp(true, 2222, "root@" + t.linuxIp + ":" + blob, down.toString())));
-            assertEquals(0, r.exit(), r.out() + sshdLog("sshd-linux"));
+            assertEquals(0, r.exit(), r.output() + sshdLog("sshd-linux"));
             assertEquals(blobSum, TenantWithLinuxPeer.sha256(down), "sha256 of the downloaded copy");
         }
     }

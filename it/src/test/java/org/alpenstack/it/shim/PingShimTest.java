@@ -20,16 +20,16 @@ import org.junit.jupiter.api.Test;
  * error queue, with the offender's address.
  */
 class PingShimTest {
-    static TenantPeerLab t;
+    static TenantWithLinuxPeer t;
     static final Pattern REPLY = Pattern.compile("bytes from (\\S+): icmp_seq=\\d+ ttl=64 time=[0-9.]+ ms");
 
     @BeforeAll
     static void start() throws Exception {
-        TenantPeerLab.assume("ping", "python3");
-        t = TenantPeerLab.start("ping", true);
+        TenantWithLinuxPeer.assume("ping", "python3");
+        t = TenantWithLinuxPeer.start("ping", true);
         // The Linux host routes for the tenant and has no way on to TEST-NET-2 (RFC 5737), which
         // exists nowhere but in this namespace's routing table.
-        Sh.ok(t.inLinux("sysctl", "-qw", "net.ipv4.ip_forward=1").toArray(new String[0]));
+        Sh.ok(t.inLinux("sysctl", "-qw", "net.ipv4.ip_forward=1"));
         Sh.ok("ip", "-n", t.ns, "route", "add", "unreachable", "198.51.100.0/24");
     }
 
@@ -42,7 +42,7 @@ class PingShimTest {
 
     @Test
     void pingReportsThreeRepliesWithTtlAndRtt() {
-        Sh.Result r = TenantPeerLab.run(30, t.inTenant("ping", "-c", "3", "-i", "0.3", "-W", "5", t.linuxIp));
+        Sh.Result r = Sh.run(30, t.inTenant("ping", "-c", "3", "-i", "0.3", "-W", "5", t.linuxIp));
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("3 packets transmitted, 3 received, 0% packet loss"), r.output());
         assertEquals(3, REPLY.matcher(r.output()).results().filter(m -> m.group(1).equals(t.linuxIp)).count(), r.output());
@@ -53,7 +53,7 @@ class PingShimTest {
     @Test
     void fragmentedEchoOf2000Bytes() {
         // 2028-byte datagrams cross the 1500-byte link as two fragments each way.
-        Sh.Result r = TenantPeerLab.run(30, t.inTenant("ping", "-c", "2", "-i", "0.3", "-W", "5", "-s", "2000", t.linuxIp));
+        Sh.Result r = Sh.run(30, t.inTenant("ping", "-c", "2", "-i", "0.3", "-W", "5", "-s", "2000", t.linuxIp));
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("2 packets transmitted, 2 received"), r.output());
         assertTrue(r.output().contains("2008 bytes from " + t.linuxIp), r.output());
@@ -63,7 +63,7 @@ class PingShimTest {
     void anIcmpErrorIsReadFromTheErrorQueue() {
         // Linux answers each echo with ICMP host unreachable; ping (IP_RECVERR) gets EHOSTUNREACH,
         // then reads recvmsg(MSG_ERRQUEUE): sock_extended_err with the offender, and the echo.
-        Sh.Result r = TenantPeerLab.run(30, t.inTenant("ping", "-c", "2", "-i", "0.3", "-W", "2", "198.51.100.7"));
+        Sh.Result r = Sh.run(30, t.inTenant("ping", "-c", "2", "-i", "0.3", "-W", "2", "198.51.100.7"));
         assertEquals(1, r.exit(), r.output());
         assertTrue(r.output().contains("From " + t.linuxIp + " icmp_seq=1 Destination Host Unreachable"), r.output());
         assertTrue(r.output().contains("From " + t.linuxIp + " icmp_seq=2 Destination Host Unreachable"), r.output());
@@ -72,7 +72,7 @@ class PingShimTest {
 
     @Test
     void rawIcmpSocketsAreRefusedWithEperm() {
-        Sh.Result r = TenantPeerLab.run(30, t.inTenant("python3", "-c",
+        Sh.Result r = Sh.run(30, t.inTenant("python3", "-c",
                 "import socket, errno\n"
                         + "try:\n"
                         + "    socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)\n"

@@ -1,21 +1,25 @@
 package org.alpenstack.it.shim;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.alpenstack.it.link.Lab;
+import org.alpenstack.it.link.Sh;
+import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.shim.AccessPolicy;
 import org.alpenstack.shim.InstanceEndpoint;
 import org.alpenstack.shim.ShimLibrary;
@@ -27,65 +31,86 @@ import org.alpenstack.tenant.config.InstanceSpec;
 import org.alpenstack.tenant.config.LinkSpec;
 
 /**
- * One tenant on a TAP link whose Linux end lives in a network namespace of its own, for tests
- * that run unmodified server programs on either side: programs in the tenant go through
- * alpenstack-run (sandboxed), programs in the namespace through {@code ip netns exec}.
- * {@link #close()} kills every program it started (with their children) and removes the
- * namespace and the temporary directory, also when the test failed.
+ * A tenant on a TAP link whose Linux end lives in a network namespace of its own (created here,
+ * deleted by {@link #close()} or by {@link Lab}'s shutdown hook), with the tenant's shim
+ * endpoint, for tests that run unmodified programs on either side: programs in the tenant go
+ * through alpenstack-run (sandboxed), programs in the namespace through {@code ip netns exec}.
+ * More tenants can join the same link ({@link #addTenant}). {@link #close()} kills every daemon
+ * started with {@link #spawn} (with their descendants), stops the tenants and removes the
+ * namespace (with the TAP in it) and the temporary directory, also when the test failed.
  */
 final class TenantWithLinuxPeer implements AutoCloseable {
     final String ns;
     final Path dir;
+    /** The Linux end of the link, 10.233.X.1/24 (a subnet that exists only in the namespace and the tenants). */
     final String linuxIp;
+    /** The first tenant's address, 10.233.X.2; {@link #addTenant} hands out .3, .4 ... */
     final String tenantIp;
     final Path launcher;
+    private final String tag;
+    private final String subnet;
     private final List<Daemon> daemons = new ArrayList<>();
+    private final List<Member> members = new ArrayList<>();
     private Vertx vertx;
     private TenantManager manager;
-    private TenantEndpoint endpoint;
 
-    private TenantWithLinuxPeer(String ns, Path dir, String linuxIp, String tenantIp, Path launcher) {
+    private TenantWithLinuxPeer(String tag, String subnet, String ns, Path dir) throws IOException {
+        this.tag = tag;
+        this.subnet = subnet;
         this.ns = ns;
         this.dir = dir;
-        this.linuxIp = linuxIp;
-        this.tenantIp = tenantIp;
-        this.launcher = launcher;
+        this.linuxIp = subnet + ".1";
+        this.tenantIp = subnet + ".2";
+        this.launcher = ShimLibrary.extract(dir.resolve("lib")).resolve(ShimLibrary.LAUNCHER);
     }
 
     /** Skips the calling test class unless it runs as root (namespaces, TAP). */
     static void assumeRoot() {
-        assumeTrue("root".equals(System.getProperty("user.name")),
-                "needs root for network namespaces and TAP devices; skipped");
+        Lab.assumeRoot();
     }
 
-    /** Fails (does not skip) when a program bin/install-deps installs is missing. */
-    static void requireProgram(String path) {
-        if (!Files.isExecutable(Path.of(path))) {
-            throw new AssertionError(path + " is missing: run bin/install-deps (as root) to install the test programs");
+    /**
+     * Fails (does not skip) when a program bin/install-deps installs is missing: a skip would
+     * hide the gap. A name with a slash is a path; a bare name is looked up on PATH and in /usr/sbin.
+     */
+    static void requireProgram(String... programs) {
+        for (String p : programs) {
+            boolean there = p.contains("/") ? Files.isExecutable(Path.of(p))
+                    : Sh.onPath(p) || Files.isExecutable(Path.of("/usr/sbin", p));
+            if (!there) {
+                throw new AssertionError(p + " is missing: run bin/install-deps (as root) to install the test programs");
+            }
         }
     }
 
-    static TenantWithLinuxPeer start(String tag) throws Exception {
+    /** {@link #assumeRoot()}, then {@link #requireProgram} for each program. */
+    static void assume(String... programs) {
         assumeRoot();
-        requireProgram("/usr/sbin/ip");
-        int subnet = 1 + new Random().nextInt(250);
-        String linuxIp = "10.233." + subnet + ".1";
-        String tenantIp = "10.233." + subnet + ".2";
+        requireProgram(programs);
+    }
+
+    static TenantWithLinuxPeer start(String tag) throws Exception {
+        return start(tag, false);
+    }
+
+    /**
+     * A tenant named {@code tag} on a TAP link named alpTAGN ({@code tag} at most 10 characters);
+     * with {@code linuxIsGateway}, the tenant's default route points at the Linux host.
+     */
+    static TenantWithLinuxPeer start(String tag, boolean linuxIsGateway) throws Exception {
+        assumeRoot(); // and iproute2 on PATH
+        String subnet = "10.233." + (1 + new Random().nextInt(250));
         String ns = Lab.namespace(tag);
         Path dir = null;
         TenantWithLinuxPeer t = null;
         try {
             dir = Files.createTempDirectory("alpenstack-it-" + tag + "-");
-            Path launcher = ShimLibrary.extract(dir.resolve("lib")).resolve(ShimLibrary.LAUNCHER);
-            t = new TenantWithLinuxPeer(ns, dir, linuxIp, tenantIp, launcher);
+            t = new TenantWithLinuxPeer(tag, subnet, ns, dir);
             t.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
             t.manager = new TenantManager(t.vertx);
             t.manager.addLink(new LinkSpec(tag + "link", LinkSpec.Type.TAP, "alp" + tag + "%d",
-                    Cidr.parse(linuxIp + "/24", 24), ns));
-            Tenant tenant = t.manager.createInstance(new InstanceSpec(tag, tag + "link", null, InstanceSpec.Mode.MAC,
-                    List.of(Cidr.parse(tenantIp + "/24", 24)), List.of(), 0, List.of(), 0)).await(20, TimeUnit.SECONDS);
-            t.endpoint = InstanceEndpoint.start(tenant.instance(), dir.resolve("run"), AccessPolicy.serverUserOnly())
-                    .await(20, TimeUnit.SECONDS);
+                    Cidr.parse(t.linuxIp + "/24", 24), ns));
+            t.join(tag, t.tenantIp, linuxIsGateway);
             return t;
         } catch (Exception | Error e) {
             if (t != null) {
@@ -98,20 +123,57 @@ final class TenantWithLinuxPeer implements AutoCloseable {
         }
     }
 
+    /** One tenant on the link and the endpoint its programs attach to. */
+    final class Member {
+        final String ip;
+        final TenantEndpoint endpoint;
+
+        private Member(String ip, TenantEndpoint endpoint) {
+            this.ip = ip;
+            this.endpoint = endpoint;
+        }
+
+        /** A command attached to this tenant, sandboxed (only loopback besides the tenant's stack). */
+        List<String> run(String... cmd) {
+            List<String> c = new ArrayList<>(List.of(launcher.toString(), "--endpoint", endpoint.socketPath().toString(), "--"));
+            c.addAll(List.of(cmd));
+            return c;
+        }
+    }
+
+    private Member join(String name, String ip, boolean linuxIsGateway) throws Exception {
+        Tenant tenant = manager.createInstance(new InstanceSpec(name, tag + "link", null, InstanceSpec.Mode.MAC,
+                List.of(Cidr.parse(ip + "/24", 24)), List.of(), linuxIsGateway ? Ipv4Address.parse(linuxIp) : 0,
+                List.of(), 0)).await(20, TimeUnit.SECONDS);
+        TenantEndpoint endpoint = InstanceEndpoint.start(tenant.instance(), dir.resolve("run"), AccessPolicy.serverUserOnly())
+                .await(20, TimeUnit.SECONDS);
+        Member m = new Member(ip, endpoint);
+        members.add(m);
+        return m;
+    }
+
+    /** Another tenant on the same link, at the next free address of the subnet; stopped by {@link #close()}. */
+    Member addTenant(String name) throws Exception {
+        return join(name, subnet + "." + (2 + members.size()), false);
+    }
+
+    /** The first tenant's endpoint (for its resolver, say). */
+    TenantEndpoint endpoint() {
+        return members.get(0).endpoint;
+    }
+
     /** The endpoint programs attach to (for a SetEnv in an sshd_config, say). */
     Path endpointPath() {
-        return endpoint.socketPath();
+        return endpoint().socketPath();
     }
 
     Path preloadLibrary() {
         return launcher.resolveSibling(ShimLibrary.PRELOAD);
     }
 
-    /** A command attached to the tenant, sandboxed (only loopback besides the tenant's stack). */
+    /** A command attached to the first tenant, sandboxed (only loopback besides the tenant's stack). */
     List<String> inTenant(String... cmd) {
-        List<String> c = new ArrayList<>(List.of(launcher.toString(), "--endpoint", endpoint.socketPath().toString(), "--"));
-        c.addAll(List.of(cmd));
-        return c;
+        return members.get(0).run(cmd);
     }
 
     /** A command in the Linux peer's namespace. */
@@ -121,7 +183,7 @@ final class TenantWithLinuxPeer implements AutoCloseable {
         return c;
     }
 
-    /** A server program running in the background; output to {@code dir/NAME.out}. */
+    /** A program running in the background, output to {@code dir/NAME.out}; killed on {@link #close()}. */
     final class Daemon implements AutoCloseable {
         final Process process;
         final Path output;
@@ -131,19 +193,18 @@ final class TenantWithLinuxPeer implements AutoCloseable {
             this.output = output;
         }
 
+        /** What it has printed so far. */
         String output() {
-            try {
-                return Files.exists(output) ? Files.readString(output) : "";
-            } catch (IOException e) {
-                return e.toString();
-            }
+            return read(output.getFileName().toString());
         }
 
-        /** Kills the program and everything it forked, and waits for them. */
+        /** Kills the program and everything it forked (daemons such as vsftpd fork per session), and waits. */
         @Override
         public void close() {
             kill(process);
-            daemons.remove(this);
+            synchronized (daemons) {
+                daemons.remove(this);
+            }
         }
     }
 
@@ -151,42 +212,34 @@ final class TenantWithLinuxPeer implements AutoCloseable {
         Path out = dir.resolve(name + ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         Daemon d = new Daemon(p, out);
-        daemons.add(d);
+        synchronized (daemons) {
+            daemons.add(d);
+        }
         return d;
     }
 
-    record Result(int exit, String out) {
-    }
-
-    /** Runs a command to its end, killing it (and its children) after the timeout. */
-    static Result run(int timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[][] out = new byte[1][];
-        Thread pump = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                out[0] = in.readAllBytes();
-            } catch (IOException e) {
-                out[0] = e.toString().getBytes(StandardCharsets.UTF_8);
-            }
-        });
-        pump.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            kill(p);
+    /** A file in {@link #dir} (a daemon's log, say), or "" while there is none. */
+    String read(String file) {
+        Path p = dir.resolve(file);
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return e.toString();
         }
-        pump.join(5000);
-        String text = out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8);
-        return done ? new Result(p.exitValue(), text)
-                : new Result(-1, text + "\n(timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd) + ")");
     }
 
-    /** Runs a command until it succeeds (a server may still be starting), for at most {@code seconds}. */
-    static Result retry(int seconds, List<String> cmd) throws Exception {
+    /** Runs a command until it exits 0 (a server may still be starting), for at most {@code seconds}. */
+    static Sh.Result retry(int seconds, List<String> cmd) throws InterruptedException {
+        return retry(seconds, cmd, r -> r.exit() == 0);
+    }
+
+    /** Runs a command until {@code done} accepts its result, for at most {@code seconds}; returns the last result. */
+    static Sh.Result retry(int seconds, List<String> cmd, Predicate<Sh.Result> done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        Result r;
+        Sh.Result r;
         do {
-            r = run(seconds, cmd);
-            if (r.exit() == 0) {
+            r = Sh.run(seconds, cmd);
+            if (done.test(r)) {
                 return r;
             }
             Thread.sleep(200);
@@ -194,9 +247,25 @@ final class TenantWithLinuxPeer implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Kills a program and everything it forked. The tree is stopped first (SIGSTOP, pass after
+     * pass until no new process shows up: a stopped process cannot fork), then killed: killed
+     * from the leaves while the root still ran, an nginx master forked new workers for the dead
+     * ones, and these outlived the test.
+     */
     static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        Set<Long> tree = new LinkedHashSet<>();
+        for (int pass = 0; pass < 20; pass++) {
+            List<String> fresh = Stream.concat(Stream.of(p.toHandle()), p.descendants()).filter(ProcessHandle::isAlive)
+                    .map(ProcessHandle::pid).filter(tree::add).map(String::valueOf).toList();
+            if (fresh.isEmpty()) {
+                break;
+            }
+            List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
+            stop.addAll(fresh);
+            Sh.run(10, stop);
+        }
+        tree.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         try {
             p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -227,22 +296,31 @@ final class TenantWithLinuxPeer implements AutoCloseable {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
     @Override
     public void close() throws Exception {
-        for (Daemon d : new ArrayList<>(daemons)) {
-            d.close();
+        List<Daemon> running;
+        synchronized (daemons) {
+            running = new ArrayList<>(daemons);
         }
-        if (endpoint != null) {
-            endpoint.close();
+        running.forEach(Daemon::close);
+        try {
+            for (Member m : members) {
+                m.endpoint.close();
+            }
+            if (manager != null) {
+                manager.shutdown().await(20, TimeUnit.SECONDS);
+            }
+            if (vertx != null) {
+                vertx.close().await(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            Lab.deleteNamespace(ns);
+            deleteTree(dir);
         }
-        if (manager != null) {
-            manager.shutdown().await(20, TimeUnit.SECONDS);
-        }
-        if (vertx != null) {
-            vertx.close().await(20, TimeUnit.SECONDS);
-        }
-        Lab.deleteNamespace(ns);
-        deleteTree(dir);
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -250,7 +328,7 @@ final class TenantWithLinuxPeer implements AutoCloseable {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +31,15 @@ import org.junit.jupiter.api.Test;
  * kernel's sendfile works on it as it is).
  */
 class VsftpdShimTest {
-    static TenantPeerLab t;
+    static TenantWithLinuxPeer t;
     static byte[] blob;
     static Path root;
+    static TenantWithLinuxPeer.Daemon vsftpd;
 
     @BeforeAll
     static void start() throws Exception {
-        TenantPeerLab.assume("vsftpd", "lftp", "tcpdump");
-        t = TenantPeerLab.start("ftp");
+        TenantWithLinuxPeer.assume("vsftpd", "lftp", "tcpdump");
+        t = TenantWithLinuxPeer.start("ftp");
         // anon_root must not be writable by the FTP user (vsftpd refuses a writable chroot); pub is.
         root = t.dir.resolve("root");
         Files.createDirectories(root.resolve("pub"));
@@ -87,18 +86,18 @@ class VsftpdShimTest {
                 "syslog_enable=NO",
                 "vsftpd_log_file=" + t.dir.resolve("vsftpd.log"),
                 ""));
-        t.spawn("vsftpd.out", t.inTenant("/usr/sbin/vsftpd", conf.toString()));
+        vsftpd = t.spawn("vsftpd", t.inTenant("/usr/sbin/vsftpd", conf.toString()));
         // Ready when a Linux client gets the greeting.
         Sh.Result hello = null;
         for (int i = 0; i < 40; i++) {
-            hello = TenantPeerLab.run(5, t.inLinux("bash", "-c",
+            hello = Sh.run(5, t.inLinux("bash", "-c",
                     "exec 3<>/dev/tcp/" + t.tenantIp + "/21 && head -c 3 <&3"));
             if (hello.exit() == 0 && hello.output().startsWith("220")) {
                 return;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("vsftpd in the tenant never greeted: " + hello + "\n" + t.log("vsftpd.out"));
+        throw new AssertionError("vsftpd in the tenant never greeted: " + hello + "\n" + vsftpd.output());
     }
 
     @AfterAll
@@ -110,13 +109,9 @@ class VsftpdShimTest {
 
     /** lftp in the Linux namespace; any failed command ends it with a non-zero exit. */
     static Sh.Result lftp(String script) {
-        return TenantPeerLab.run(30, t.inLinux("lftp", "-c",
+        return Sh.run(30, t.inLinux("lftp", "-c",
                 "set cmd:fail-exit yes; set net:max-retries 2; set net:timeout 10; set xfer:clobber yes; "
                         + "open -u anonymous, ftp://" + t.tenantIp + "; " + script));
-    }
-
-    static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     void listDownloadUpload(String mode) throws Exception {
@@ -127,10 +122,10 @@ class VsftpdShimTest {
         Files.write(up, upload);
         Sh.Result r = lftp("set ftp:passive-mode " + (mode.equals("passive") ? "on" : "off") + "; "
                 + "cls -l pub; get pub/blob -o " + got + "; put " + up + " -o pub/up-" + mode + "; cls -l pub");
-        assertEquals(0, r.exit(), r + "\n" + t.log("vsftpd.out"));
+        assertEquals(0, r.exit(), r + "\n" + vsftpd.output());
         assertTrue(r.output().contains("blob"), r.output());
         assertTrue(r.output().contains("up-" + mode), r.output());
-        assertEquals(sha256(blob), sha256(Files.readAllBytes(got)), "download through the " + mode + " data connection");
+        assertEquals(TenantWithLinuxPeer.sha256(blob), TenantWithLinuxPeer.sha256(got), "download through the " + mode + " data connection");
         assertArrayEquals(upload, Files.readAllBytes(root.resolve("pub/up-" + mode)), "upload, " + mode);
     }
 
@@ -142,13 +137,13 @@ class VsftpdShimTest {
     @Test
     void activeModeConnectsOutOfTheTenantFromPort20() throws Exception {
         // Seen from Linux: the data connections' SYNs come from the tenant's port 20.
-        Process dump = t.spawn("tcpdump.out", t.inLinux("tcpdump", "-i", "any", "-n", "-l", "-c", "1",
+        TenantWithLinuxPeer.Daemon dump = t.spawn("tcpdump", t.inLinux("tcpdump", "-i", "any", "-n", "-l", "-c", "1",
                 "tcp[tcpflags] & tcp-syn != 0 and src host " + t.tenantIp + " and src port 20"));
-        for (int i = 0; i < 40 && !t.log("tcpdump.out").contains("listening on"); i++) {
+        for (int i = 0; i < 40 && !dump.output().contains("listening on"); i++) {
             Thread.sleep(100);
         }
         listDownloadUpload("active");
-        assertTrue(dump.waitFor(10, TimeUnit.SECONDS), "no SYN from port 20 seen: " + t.log("tcpdump.out"));
-        assertTrue(t.log("tcpdump.out").contains(t.tenantIp + ".20 > " + t.linuxIp), t.log("tcpdump.out"));
+        assertTrue(dump.process.waitFor(10, TimeUnit.SECONDS), "no SYN from port 20 seen: " + dump.output());
+        assertTrue(dump.output().contains(t.tenantIp + ".20 > " + t.linuxIp), dump.output());
     }
 }
