@@ -245,12 +245,13 @@ public final class TenantManager {
     private SharedNic open(LinkSpec l, String at) {
         try {
             SharedNic nic = switch (l.type()) {
-                case AFPACKET -> SharedNic.openAfPacket(l.name(), l.device(), l.netns());
+                case AFPACKET -> SharedNic.openAfPacket(l.name(), l.device(), l.netns(), l.effectiveReceive());
                 case TAP -> SharedNic.openTap(l.name(), l.device(), l.hostAddress().address(), l.hostAddress().prefixLength(),
                         l.netns());
             };
             LOG.info("event=link-opened link=" + l.name() + " type=" + l.type().name().toLowerCase() + " device=" + nic.device()
                     + (l.netns() == null ? "" : " netns=" + l.netns()) + " mac=" + nic.mac() + " mtu=" + nic.mtu()
+                    + (l.type() == LinkSpec.Type.AFPACKET ? " receive=" + LinkSpec.receiveName(l.effectiveReceive()) : "")
                     + (l.hostAddress() == null ? "" : " host=" + l.hostAddress()));
             return nic;
         } catch (NativeException e) {

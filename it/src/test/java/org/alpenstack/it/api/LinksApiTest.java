@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,8 @@ class LinksApiTest {
     void memoryLinkLifecycle() {
         server.spec().body("{\"name\":\"sw0\",\"type\":\"memory\",\"mtu\":9000}").post("/api/v1/links")
                 .then().statusCode(201).header("Location", endsWith("/api/v1/links/sw0"))
-                .body("name", equalTo("sw0")).body("type", equalTo("memory")).body("mtu", equalTo(9000));
+                .body("name", equalTo("sw0")).body("type", equalTo("memory")).body("mtu", equalTo(9000))
+                .body("receive", nullValue());
         server.spec().get("/api/v1/links").then().statusCode(200).body("name", hasItem("sw0"));
         server.spec().get("/api/v1/links/sw0").then().statusCode(200).body("counters.txFrames", equalTo(0));
         server.spec().delete("/api/v1/links/sw0").then().statusCode(204);
@@ -67,6 +69,10 @@ class LinksApiTest {
                 .then().statusCode(422).body("invalidParams.name", hasItem("body.type"));
         server.spec().body("{\"name\":\"x\",\"type\":\"tap\",\"hostAddress\":\"10.213.0.1/99\"}").post("/api/v1/links")
                 .then().statusCode(422).body("invalidParams.name", hasItem("body.hostAddress"));
+        server.spec().body("{\"name\":\"x\",\"type\":\"memory\",\"receive\":\"bogus\"}").post("/api/v1/links")
+                .then().statusCode(422).body("invalidParams.name", hasItem("body.receive"));
+        server.spec().body("{\"name\":\"x\",\"type\":\"memory\",\"receive\":\"ring\"}").post("/api/v1/links")
+                .then().statusCode(422).body("invalidParams.name", hasItem("body.receive"));
         server.spec().body("{\"name\":\"../x\",\"type\":\"memory\"}").post("/api/v1/links")
                 .then().statusCode(422).body("invalidParams.name", hasItem("body.name"));
         server.spec().delete("/api/v1/links/nosuch").then().statusCode(404);

@@ -2,6 +2,7 @@ package org.alpenstack.it.api;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,8 @@ class NicInstancesApiTest {
         server = ApiServer.start(AdminApiOptions.defaults().withPort(0).withSampleInterval(Duration.ofMillis(500)),
                 vertx -> new TenantBackend(vertx, new TenantManager(vertx)));
         server.spec().body("{\"name\":\"lan\",\"type\":\"afpacket\",\"device\":\"" + lab.srvDev + "\",\"netns\":\"" + lab.srv + "\"}")
-                .post("/api/v1/links").then().statusCode(201).body("type", equalTo("afpacket"));
+                .post("/api/v1/links").then().statusCode(201).body("type", equalTo("afpacket"))
+                .body("receive", equalTo("socket"));
     }
 
     @AfterAll
@@ -141,7 +143,7 @@ class NicInstancesApiTest {
             server.spec().body("{\"name\":\"tapl\",\"type\":\"tap\",\"device\":\"alptap" + (ProcessHandle.current().pid() % 10000)
                     + "\",\"hostAddress\":\"10.213.9.1/24\",\"netns\":\"" + ns + "\"}")
                     .post("/api/v1/links").then().statusCode(201).body("type", equalTo("tap"))
-                    .body("hostAddress", equalTo("10.213.9.1/24"));
+                    .body("hostAddress", equalTo("10.213.9.1/24")).body("receive", nullValue());
             server.spec().body("{\"name\":\"tapped\",\"link\":\"tapl\",\"addresses\":[\"10.213.9.2/24\"]}")
                     .post("/api/v1/instances").then().statusCode(201);
             Sh.Result r = Sh.run(10, "ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "1", "-n", "10.213.9.2");

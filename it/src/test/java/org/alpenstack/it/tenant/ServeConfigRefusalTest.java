@@ -96,6 +96,18 @@ class ServeConfigRefusalTest {
     }
 
     @Test
+    void aBadReceiveIsRefused() throws Exception {
+        assertRefused("""
+                { "links": [ { "name": "lan", "type": "afpacket", "device": "lo", "receive": "mmap" } ], "instances": [] }""",
+                "links[0].receive");
+        assertRefused("""
+                { "links": [ { "name": "lan", "type": "afpacket", "device": "lo", "receive": "ring" },
+                             { "name": "tap", "type": "tap", "device": "alprf1", "hostAddress": "10.99.1.1/24", "receive": "socket" } ],
+                  "instances": [] }""",
+                "links[1].receive");
+    }
+
+    @Test
     void aMissingNicIsRefusedAndNothingHalfStarts() throws Exception {
         Lab.assumeRoot();
         String ns = Lab.namespace("refuse");

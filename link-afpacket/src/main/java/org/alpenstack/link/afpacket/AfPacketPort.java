@@ -305,6 +305,11 @@ public final class AfPacketPort implements FramePort {
         }
     }
 
+    /** The configuration the port was opened with (how it receives: {@code config().receive()}). */
+    public AfPacketConfig config() {
+        return config;
+    }
+
     public int ifindex() {
         return ifindex;
     }

@@ -11,13 +11,14 @@ import java.util.Set;
 import org.alpenstack.kernel.tcp.TcpTunables;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
+import org.alpenstack.link.afpacket.AfPacketConfig;
 import org.alpenstack.tenant.service.ServiceSpec;
 
 /**
  * Reads the server's JSON configuration:
  *
  * <pre>{@code
- * { "links": [ { "name": "lan", "type": "afpacket", "device": "eth0" },
+ * { "links": [ { "name": "lan", "type": "afpacket", "device": "eth0", "receive": "socket" },
  *              { "name": "tap", "type": "tap", "device": "alp%d", "hostAddress": "10.77.0.1/24" } ],
  *   "instances": [ { "name": "a", "link": "lan", "mode": "mac", "mac": "02:00:00:00:00:0a",
  *                    "addresses": ["192.0.2.10/24"], "gateway": "192.0.2.1",
@@ -31,7 +32,7 @@ import org.alpenstack.tenant.service.ServiceSpec;
  */
 public final class ConfigParser {
     private static final Set<String> TOP = Set.of("links", "instances");
-    private static final Set<String> LINK = Set.of("name", "type", "device", "hostAddress", "netns");
+    private static final Set<String> LINK = Set.of("name", "type", "device", "hostAddress", "netns", "receive");
     private static final Set<String> INSTANCE = Set.of("name", "link", "mac", "mode", "addresses", "routes", "gateway",
             "services", "lossPercent", "neighbors", "tunables", "impairment");
     private static final Set<String> ROUTE = Set.of("destination", "via", "metric");
@@ -89,7 +90,16 @@ public final class ConfigParser {
             host = cidr(hostAddress, at + ".hostAddress", 24);
         }
         String netns = string(o, "netns", at, false);
-        return new LinkSpec(name, type, device, host, netns);
+        String receiveText = string(o, "receive", at, false);
+        AfPacketConfig.Receive receive = null;
+        if (receiveText != null) {
+            receive = switch (receiveText) {
+                case "socket" -> AfPacketConfig.Receive.SOCKET;
+                case "ring" -> AfPacketConfig.Receive.RING;
+                default -> throw new ConfigException(at + ".receive", "must be \"socket\" or \"ring\", not \"" + receiveText + "\"");
+            };
+        }
+        return new LinkSpec(name, type, device, host, netns, receive);
     }
 
     public static InstanceSpec parseInstance(JsonObject o, String at) {

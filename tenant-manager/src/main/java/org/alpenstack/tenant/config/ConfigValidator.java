@@ -12,6 +12,7 @@ import org.alpenstack.tenant.service.ServiceSpec;
 
 /**
  * Checks a configuration as a whole, before anything starts: unique names, links that exist,
+ * {@code receive} only on afpacket links,
  * no IPv4 address or MAC used twice, gateways on a connected subnet, no two services on one
  * port. The first problem found is thrown as a {@link ConfigException} naming the field.
  *
@@ -47,6 +48,11 @@ public final class ConfigValidator {
             }
             if (!l.device().contains("%") && !devices.add(l.netns() + "/" + l.device())) {
                 throw new ConfigException(at + ".device", "device '" + l.device() + "' is already used by another link");
+            }
+            if (l.receive() != null && l.type() != LinkSpec.Type.AFPACKET) {
+                // A TAP port reads its file descriptor; there is no socket queue or ring to choose.
+                throw new ConfigException(at + ".receive", "only an afpacket link chooses how it receives, not a "
+                        + l.type().name().toLowerCase(java.util.Locale.ROOT) + " link");
             }
             if (l.hostAddress() != null) {
                 Cidr h = l.hostAddress();

@@ -19,6 +19,9 @@ public final class ConfigWriter {
             if (l.netns() != null) {
                 o.put("netns", l.netns());
             }
+            if (l.receive() != null) {
+                o.put("receive", LinkSpec.receiveName(l.receive()));
+            }
             links.add(o);
         }
         JsonArray instances = new JsonArray();

@@ -60,8 +60,17 @@ public final class SharedNic implements AutoCloseable {
      * process's).
      */
     public static SharedNic openAfPacket(String name, String device, String netns) {
-        AfPacketPort port = inNamespace(netns,
-                () -> AfPacketPort.open(device, AfPacketConfig.DEFAULTS, BpfProgram.dropAll()));
+        return openAfPacket(name, device, netns, AfPacketConfig.DEFAULTS.receive());
+    }
+
+    /**
+     * Like {@link #openAfPacket(String, String, String)}, receiving the way {@code receive} says:
+     * from the socket's queue (low latency) or from a TPACKET_V3 ring (bulk capture; a lone frame
+     * waits for the block's retire timeout), see link-afpacket's README.
+     */
+    public static SharedNic openAfPacket(String name, String device, String netns, AfPacketConfig.Receive receive) {
+        AfPacketConfig config = AfPacketConfig.DEFAULTS.withReceive(receive);
+        AfPacketPort port = inNamespace(netns, () -> AfPacketPort.open(device, config, BpfProgram.dropAll()));
         SharedNic nic = new SharedNic(name, port, netns);
         nic.rxThread.start();
         return nic;
@@ -263,6 +272,11 @@ public final class SharedNic implements AutoCloseable {
 
     public boolean isTap() {
         return port instanceof TapPort;
+    }
+
+    /** How the AF_PACKET port receives (socket queue or ring); null for any other port. */
+    public AfPacketConfig.Receive receive() {
+        return afPacket == null ? null : afPacket.config().receive();
     }
 
     /** The device's own MAC (for a TAP, the host side's). */

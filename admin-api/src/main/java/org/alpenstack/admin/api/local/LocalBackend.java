@@ -117,7 +117,7 @@ public final class LocalBackend implements AdminBackend {
             synchronized (this) {
                 names = List.copyOf(l.instances);
             }
-            return new LinkInfo(l.name, "memory", null, null, null, "mac", l.mtu, names, l.counters());
+            return new LinkInfo(l.name, "memory", null, null, null, "mac", l.mtu, null, names, l.counters());
         });
     }
 
@@ -132,6 +132,9 @@ public final class LocalBackend implements AdminBackend {
         if ("ip".equals(spec.mode())) {
             return Future.failedFuture(ApiProblem.invalid("body.mode",
                     "a memory link has no NIC MAC to share; its instances each have their own (mode mac)"));
+        }
+        if (spec.receive() != null) {
+            return Future.failedFuture(ApiProblem.invalid("body.receive", "only an afpacket link chooses how it receives"));
         }
         if (spec.device() != null || spec.hostAddress() != null || spec.netns() != null) {
             return Future.failedFuture(ApiProblem.invalid(spec.device() != null ? "body.device"
