@@ -26,7 +26,7 @@ export function render(main) {
         h('td', {}, l.type),
         h('td', {}, [l.device, l.netns ? 'netns ' + l.netns : null, l.hostAddress ? 'host ' + l.hostAddress : null]
           .filter(Boolean).join(', ') || '–'),
-        h('td', {}, l.mode || '–'),
+        h('td', {}, [l.mode, l.receive ? 'receives from ' + l.receive : null].filter(Boolean).join(', ') || '–'),
         h('td', {class: 'num'}, String(l.mtu)),
         h('td', {}, l.instances.length ? l.instances.map(i => h('a', {href: '#/instances/' + enc(i), class: 'tag'}, i)) : '–'),
         h('td', {class: 'num'}, `${fmtNumber(l.counters.rxFrames)} frames, ${fmtBytes(l.counters.rxBytes)}`),
@@ -58,9 +58,11 @@ export function render(main) {
       field('Host address', 'hostAddress', {placeholder: '10.213.0.1/24', autocomplete: 'off'}, 'tap only'),
       field('Mode', 'mode', {options: [['', 'default'], 'mac', 'ip'], value: ''}),
       field('MTU', 'mtu', {inputmode: 'numeric', autocomplete: 'off'}),
+      field('Receive', 'receive', {options: [['', 'default (socket)'], 'socket', 'ring']}, 'afpacket only: ring for bulk capture'),
     ], async f => {
       const l = await post('/links', compact({name: f.elements.name.value.trim(), type: val(f, 'type'),
-        device: val(f, 'device'), hostAddress: val(f, 'hostAddress'), mode: val(f, 'mode'), mtu: num(f, 'mtu')}));
+        device: val(f, 'device'), hostAddress: val(f, 'hostAddress'), mode: val(f, 'mode'), mtu: num(f, 'mtu'),
+        receive: val(f, 'receive')}));
       toast(`Link ${l.name} attached`);
       for (const n of ['name', 'device', 'hostAddress', 'mtu']) f.elements[n].value = '';
       refresh();
