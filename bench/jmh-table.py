@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Prints JMH JSON results (bench/jmh) as one table with allocation per operation, and with
+BENCH_OUT set appends one JSON line per benchmark to that file (contract: bench/README.md)."""
+import json
+import os
+import sys
+
+BULK_PATH = ("TcpInputBenchmark", "TcpSendBenchmark", "SegmentBuildBenchmark", "TcpBulkBenchmark")
+
+
+def finite(x):
+    """JMH writes "NaN" for the error of a single iteration: no error then."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if x != x else x
+
+
+def rows(files):
+    for path in files:
+        module = os.path.basename(path)[:-len(".json")]
+        with open(path) as f:
+            for r in json.load(f):
+                name = r["benchmark"].rsplit(".", 2)
+                params = r.get("params") or {}
+                pm = r["primaryMetric"]
+                alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+                yield {
+                    "module": module,
+                    "benchmark": name[-2] + "." + name[-1],
+                    "params": ",".join("%s=%s" % kv for kv in sorted(params.items())),
+                    "score": pm["score"],
+                    "error": finite(pm.get("scoreError")),
+                    "unit": pm["scoreUnit"],
+                    "alloc": alloc,
+                }
+
+
+def num(x):
+    if isinstance(x, str):
+        try:
+            x = float(x)
+        except ValueError:
+            return "-"
+    if x is None or x != x:
+        return "-"
+    return "%.3f" % x if abs(x) < 10 else "%.1f" % x
+
+
+def main():
+    all_rows = list(rows(sys.argv[1:]))
+    header = ("benchmark", "params", "score", "+-", "unit", "alloc B/op")
+    table = [header] + [(r["benchmark"], r["params"] or "-", num(r["score"]), num(r["error"]), r["unit"],
+                         num(r["alloc"])) for r in all_rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for i, row in enumerate(table):
+        print("  ".join(c.ljust(widths[k]) if k < 2 or k == 4 else c.rjust(widths[k]) for k, c in enumerate(row)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    bulk = [r for r in all_rows if r["benchmark"].split(".")[0] in BULK_PATH and r["alloc"] is not None]
+    if bulk:
+        worst = max(r["alloc"] for r in bulk)
+        print("bulk path allocation: at most %.3f B/op (%s)" % (worst, "about 0: no allocation per packet"
+                                                             if worst < 1.0 else "ALLOCATES"))
+    out = os.environ.get("BENCH_OUT")
+    if out:
+        with open(out, "a") as f:
+            for r in all_rows:
+                base = {"section": "jmh", "module": r["module"], "benchmark": r["benchmark"], "params": r["params"]}
+                f.write(json.dumps(dict(base, metric="score", value=r["score"], error=r["error"], unit=r["unit"])) + "\n")
+                if r["alloc"] is not None:
+                    f.write(json.dumps(dict(base, metric="alloc", value=r["alloc"], unit="B/op")) + "\n")
+
+
+if __name__ == "__main__":
+    main()
