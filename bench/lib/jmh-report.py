@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Prints JMH JSON results (bench/jmh) as one table with allocation per operation, and with
-BENCH_OUT set appends one JSON line per benchmark to that file (contract: bench/README.md)."""
+BENCH_OUT set appends two figures per benchmark to that file (time per operation and
+gc.alloc.rate.norm), as bench/README.md's contract between run-all and a section says.
+
+  jmh-report.py NOTES FILE.json...
+"""
 import json
 import os
+import re
 import sys
 
 BULK_PATH = ("TcpInputBenchmark", "TcpSendBenchmark", "SegmentBuildBenchmark", "TcpBulkBenchmark")
@@ -49,7 +54,9 @@ def num(x):
 
 
 def main():
-    all_rows = list(rows(sys.argv[1:]))
+    global NOTES
+    NOTES = sys.argv[1]
+    all_rows = list(rows(sys.argv[2:]))
     header = ("benchmark", "params", "score", "+-", "unit", "alloc B/op")
     table = [header] + [(r["benchmark"], r["params"] or "-", num(r["score"]), num(r["error"]), r["unit"],
                          num(r["alloc"])) for r in all_rows]
@@ -67,10 +74,27 @@ def main():
     if out:
         with open(out, "a") as f:
             for r in all_rows:
-                base = {"section": "jmh", "module": r["module"], "benchmark": r["benchmark"], "params": r["params"]}
-                f.write(json.dumps(dict(base, metric="score", value=r["score"], error=r["error"], unit=r["unit"])) + "\n")
+                f.write(json.dumps(figure(r, "time")) + "\n")
                 if r["alloc"] is not None:
-                    f.write(json.dumps(dict(base, metric="alloc", value=r["alloc"], unit="B/op")) + "\n")
+                    f.write(json.dumps(figure(r, "alloc")) + "\n")
+
+
+def figure(r, kind):
+    """One figure of the contract: one value (one JMH run, averaged over its iterations)."""
+    ident = re.sub(r"[^a-z0-9]+", "-", (r["benchmark"].replace("Benchmark.", "-") + "-" + r["params"]).lower()).strip("-")
+    where = r["benchmark"] + (" (" + r["params"] + ")" if r["params"] else "")
+    notes = NOTES + ("; error +-%s (99.9%%)" % num(r["error"]) if r["error"] is not None else "")
+    if kind == "time":
+        return {"section": "jmh", "figure": ident, "label": where + ", time per operation", "unit": r["unit"],
+                "better": "lower", "values": [round(r["score"], 3)], "notes": notes}
+    fig = {"section": "jmh", "figure": ident + "-alloc", "label": where + ", heap allocated per operation (gc.alloc.rate.norm)",
+           "unit": "B/op", "better": "lower", "values": [round(r["alloc"], 3)], "notes": notes}
+    if r["benchmark"].split(".")[0] in BULK_PATH:
+        fig["target"] = {"max": 1, "text": "no allocation per packet on the bulk path (about 0 B/op)"}
+    return fig
+
+
+NOTES = ""
 
 
 if __name__ == "__main__":
