@@ -83,12 +83,12 @@ def figure(r, kind):
     """One figure of the contract: one value (one JMH run, averaged over its iterations)."""
     ident = re.sub(r"[^a-z0-9]+", "-", (r["benchmark"].replace("Benchmark.", "-") + "-" + r["params"]).lower()).strip("-")
     where = r["benchmark"] + (" (" + r["params"] + ")" if r["params"] else "")
-    notes = NOTES + ("; error +-%s (99.9%%)" % num(r["error"]) if r["error"] is not None else "")
     if kind == "time":
+        notes = NOTES + ("; error +-%s (99.9%%)" % num(r["error"]) if r["error"] is not None else "")
         return {"section": "jmh", "figure": ident, "label": where + ", time per operation", "unit": r["unit"],
                 "better": "lower", "values": [round(r["score"], 3)], "notes": notes}
     fig = {"section": "jmh", "figure": ident + "-alloc", "label": where + ", heap allocated per operation (gc.alloc.rate.norm)",
-           "unit": "B/op", "better": "lower", "values": [round(r["alloc"], 3)], "notes": notes}
+           "unit": "B/op", "better": "lower", "values": [round(r["alloc"], 3)], "notes": NOTES}
     if r["benchmark"].split(".")[0] in BULK_PATH:
         fig["target"] = {"max": 1, "text": "no allocation per packet on the bulk path (about 0 B/op)"}
     return fig
