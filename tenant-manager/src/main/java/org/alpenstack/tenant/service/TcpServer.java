@@ -25,9 +25,10 @@ final class TcpServer implements InstanceService {
     /**
      * The read buffer of all this service's connections (see {@link TcpConnectionHandler#scratch}):
      * one per service instead of one per connection, so 10,000 idle echo connections do not
-     * hold 640 MiB of buffers.
+     * hold 640 MiB of buffers; allocated at the first connection, so that an instance's unused
+     * services cost nothing on a server with hundreds of instances.
      */
-    private final byte[] scratch = new byte[64 * 1024];
+    private byte[] scratch;
     private long accepted;
     private int open;
 
@@ -78,6 +79,9 @@ final class TcpServer implements InstanceService {
             }
             accepted++;
             open++;
+            if (scratch == null) {
+                scratch = new byte[64 * 1024];
+            }
             TcpConnectionHandler h = handlers.get();
             h.bind(c, instance.reactor(), () -> open--, scratch);
             instance.reactor().watch(c, h::onReady);
