@@ -2,6 +2,14 @@
  * The per-process control channel: one AF_UNIX stream connection to the tenant endpoint,
  * opened lazily, kept at a high fd with O_CLOEXEC, re-opened in a forked child (the parent's
  * connection is the parent's: two processes interleaving frames on one stream would corrupt it).
+ *
+ * A process running as root also opens a *pass-fd channel* with its control channel: daemons
+ * such as vsftpd chroot and drop to another user, after which the endpoint's path is out of
+ * reach (and its policy would refuse the new uid). From then on a new connection to the
+ * endpoint is one end of a socketpair whose other end travels to the endpoint over that
+ * channel with SCM_RIGHTS; the endpoint trusts what arrives there, since the channel passed
+ * its policy when root opened it. Forked children inherit the channel (many processes may send
+ * on it: every message is one byte and one fd, which the kernel keeps whole).
  */
 #include "shim.h"
 
@@ -22,6 +30,7 @@ static const char *endpoint;
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ctl_fd = -1;
 static pid_t ctl_pid;
+static int passfd_fd = -1;
 static uint32_t next_seq = 1;
 
 #define RESOLVE(name) real.name = (__typeof__(real.name)) dlsym(RTLD_NEXT, #name)
@@ -95,7 +104,7 @@ __attribute__((constructor)) static void shim_constructor(void) {
 
 int shim_enabled(void) {
     shim_init();
-    return endpoint != NULL;
+    return endpoint != NULL && !shim_confined();
 }
 
 const char *shim_endpoint(void) {
@@ -143,8 +152,74 @@ static int read_all(int fd, void *buf, size_t len) {
 }
 
 int shim_connect_endpoint(int type_flags) {
+    return shim_connect_endpoint_bound(type_flags, NULL, 0);
+}
+
+int passfd_current(void) {
+    return passfd_fd;
+}
+
+/* One end of a new socketpair, the other end handed to the endpoint over the pass-fd channel. */
+static int connect_by_passing(int type_flags, const struct sockaddr_un *name, socklen_t namelen) {
+    int sv[2];
+    if (real.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        return -1;
+    }
+    if (name != NULL && real.bind(sv[0], (const struct sockaddr *) name, namelen) < 0) {
+        goto fail;
+    }
+    char one = 0;
+    struct iovec iov = { &one, 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &sv[1], sizeof(int));
+    ssize_t n;
+    do {
+        n = real.sendmsg(passfd_fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        errno = ENETDOWN;
+        goto fail;
+    }
+    real.close(sv[1]);
+    if (type_flags & SOCK_NONBLOCK) {
+        real.fcntl(sv[0], F_SETFL, real.fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+    }
+    return sv[0];
+fail:;
+    int e = errno;
+    real.close(sv[0]);
+    real.close(sv[1]);
+    errno = e;
+    return -1;
+}
+
+int shim_connect_endpoint_bound(int type_flags, const struct sockaddr_un *name, socklen_t namelen) {
+    /* Not root any more (the endpoint's policy would refuse us): the channel root opened. */
+    if (passfd_fd >= 0 && geteuid() != 0) {
+        return connect_by_passing(type_flags, name, namelen);
+    }
     int fd = real.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | type_flags, 0);
     if (fd < 0) {
+        return -1;
+    }
+    if (name != NULL && real.bind(fd, (const struct sockaddr *) name, namelen) < 0) {
+        int e = errno;
+        real.close(fd);
+        errno = e;
         return -1;
     }
     struct sockaddr_un sa;
@@ -158,6 +233,10 @@ int shim_connect_endpoint(int type_flags) {
     if (r < 0) {
         int e = errno;
         real.close(fd);
+        if (passfd_fd >= 0 && e != EINTR) {
+            /* chroot: the path is gone, or no longer ours to open. */
+            return connect_by_passing(type_flags, name, namelen);
+        }
         errno = e;
         return -1;
     }
@@ -175,6 +254,29 @@ static int high_fd_floor(void) {
         limit = 1024;
     }
     return limit > 64 ? (int) limit - 48 : 3;
+}
+
+/* The pass-fd channel (see the top of this file); without it, chroot or setuid end the attachment. */
+static void open_passfd(void) {
+    int fd = shim_connect_endpoint(0);
+    if (fd < 0) {
+        return;
+    }
+    int high = real.fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor());
+    if (high >= 0) {
+        real.close(fd);
+        fd = high;
+    }
+    struct as_hello h = { AS_MAGIC, AS_VERSION, AS_KIND_PASSFD, (uint64_t) getpid() };
+    struct as_hello_reply hr;
+    memset(&hr, 0, sizeof hr);
+    /* Nothing may be sent before the reply: the endpoint switches the channel to fd reading first. */
+    if (write_all(fd, &h, sizeof h) < 0 || read_all(fd, &hr, sizeof hr) < 0
+            || hr.magic != AS_MAGIC || hr.status != 0) {
+        real.close(fd);
+        return;
+    }
+    passfd_fd = fd;
 }
 
 /* Called with ctl_lock held. */
@@ -207,10 +309,29 @@ static int ensure_ctl(void) {
     }
     ctl_fd = fd;
     ctl_pid = pid;
+    if (passfd_fd < 0 && geteuid() == 0) {
+        open_passfd();
+    }
     return 0;
 }
 
+static int move_high(int fd) {
+    int moved = real.fcntl(fd, F_DUPFD_CLOEXEC, high_fd_floor());
+    if (moved == fd || moved < 0) {
+        moved = real.fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    }
+    real.close(fd);
+    return moved;
+}
+
 void ctl_evacuate(int fd) {
+    if (fd >= 0 && fd == passfd_fd) {
+        pthread_mutex_lock(&ctl_lock);
+        if (fd == passfd_fd) {
+            passfd_fd = move_high(passfd_fd);
+        }
+        pthread_mutex_unlock(&ctl_lock);
+    }
     if (fd < 0 || fd != ctl_fd) {
         return;
     }

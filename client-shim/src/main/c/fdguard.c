@@ -1,7 +1,7 @@
 /*
- * The control socket must survive programs that close or overwrite fds wholesale (daemons
- * closing everything after fork, shells dup2-ing onto high numbers). Closing it is a silent
- * no-op for the program; dup2/dup3 onto its number first move it elsewhere.
+ * The control socket and the pass-fd channel must survive programs that close or overwrite fds
+ * wholesale (daemons closing everything after fork, shells dup2-ing onto high numbers). Closing
+ * them is a silent no-op for the program; dup2/dup3 onto their numbers first move them elsewhere.
  */
 #include "shim.h"
 
@@ -10,42 +10,61 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+/* The shim's own fds (control, pass-fd channel), ascending; -1 entries unused. */
+static void guarded_fds(int out[2]) {
+    int a = ctl_fd_current();
+    int b = passfd_current();
+    out[0] = a < b ? a : b;
+    out[1] = a < b ? b : a;
+}
+
+static int is_guarded(int fd) {
+    return fd >= 0 && (fd == ctl_fd_current() || fd == passfd_current());
+}
+
 int close(int fd) {
     shim_init();
-    if (fd >= 0 && fd == ctl_fd_current()) {
+    if (is_guarded(fd)) {
         return 0;
     }
     fdkind_set(fd, 0);
     return real.close(fd);
 }
 
+/* close_range over [first, last] minus the guarded fds. */
+static int close_around(unsigned first, unsigned last, int flags) {
+    int g[2];
+    guarded_fds(g);
+    unsigned from = first;
+    for (int i = 0; i < 2; i++) {
+        if (g[i] < 0 || (unsigned) g[i] < from || (unsigned) g[i] > last) {
+            continue;
+        }
+        if ((unsigned) g[i] > from) {
+            int r = real.close_range(from, (unsigned) g[i] - 1, flags);
+            if (r != 0) {
+                return r;
+            }
+        }
+        if ((unsigned) g[i] == last) {
+            return 0;
+        }
+        from = (unsigned) g[i] + 1;
+    }
+    return real.close_range(from, last, flags);
+}
+
 int close_range(unsigned first, unsigned last, int flags) {
     shim_init();
-    int ctl = ctl_fd_current();
-    if (ctl < 0 || (unsigned) ctl < first || (unsigned) ctl > last) {
-        return real.close_range(first, last, flags);
-    }
-    int r = 0;
-    if ((unsigned) ctl > first) {
-        r = real.close_range(first, (unsigned) ctl - 1, flags);
-    }
-    if (r == 0 && (unsigned) ctl < last) {
-        r = real.close_range((unsigned) ctl + 1, last, flags);
-    }
-    return r;
+    return close_around(first, last, flags);
 }
 
 void closefrom(int lowfd) {
     shim_init();
-    int ctl = ctl_fd_current();
-    if (ctl < 0 || ctl < lowfd) {
-        real.closefrom(lowfd);
-        return;
+    if (lowfd < 0) {
+        lowfd = 0;
     }
-    if (ctl > lowfd) {
-        real.close_range((unsigned) lowfd, (unsigned) ctl - 1, 0);
-    }
-    real.close_range((unsigned) ctl + 1, ~0U, 0);
+    close_around((unsigned) lowfd, ~0U, 0);
 }
 
 int dup2(int oldfd, int newfd) {
@@ -79,7 +98,7 @@ int dup(int oldfd) {
 
 /* Every fcntl argument is an int, a long or a pointer: on LP64 a long carries all three. */
 static int guarded_fcntl(int (*fn)(int, int, ...), int fd, int cmd, long arg) {
-    if (fd >= 0 && fd == ctl_fd_current() && (cmd == F_SETFD || cmd == F_SETFL)) {
+    if (is_guarded(fd) && (cmd == F_SETFD || cmd == F_SETFL)) {
         return 0;
     }
     int r = fn(fd, cmd, arg);

@@ -58,10 +58,6 @@ int stack_fd(int fd, uint64_t *token, char *type) {
 }
 
 int open_data_socket(uint64_t token, char type, int flags) {
-    int fd = real.socket(AF_UNIX, SOCK_STREAM | (flags & SOCK_CLOEXEC), 0);
-    if (fd < 0) {
-        return -errno;
-    }
     struct sockaddr_un name;
     memset(&name, 0, sizeof name);
     name.sun_family = AF_UNIX;
@@ -69,38 +65,25 @@ int open_data_socket(uint64_t token, char type, int flags) {
     snprintf(text, sizeof text, "%c" AS_NAME_PREFIX "%c:%016llx", 'X', type, (unsigned long long) token);
     memcpy(name.sun_path, text, NAME_LEN);
     name.sun_path[0] = '\0';
-    int err = 0;
-    if (real.bind(fd, (struct sockaddr *) &name, offsetof(struct sockaddr_un, sun_path) + NAME_LEN) < 0) {
-        err = -errno;
-    } else {
-        struct sockaddr_un sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sun_family = AF_UNIX;
-        strcpy(sa.sun_path, shim_endpoint());
-        int r;
-        do {
-            r = real.connect(fd, (struct sockaddr *) &sa, sizeof sa);
-        } while (r < 0 && errno == EINTR);
-        if (r < 0) {
-            err = -ENETDOWN;
-        } else {
-            struct as_hello h = { AS_MAGIC, AS_VERSION, AS_KIND_DATA, token };
-            ssize_t n;
-            do {
-                n = real.sendto(fd, &h, sizeof h, MSG_NOSIGNAL, NULL, 0);
-            } while (n < 0 && errno == EINTR);
-            if (n != (ssize_t) sizeof h) {
-                err = -ENETDOWN;
-            }
-        }
+    int fd = shim_connect_endpoint_bound(0, &name, offsetof(struct sockaddr_un, sun_path) + NAME_LEN);
+    if (fd < 0) {
+        return errno == EADDRINUSE || errno == ENOMEM || errno == EMFILE || errno == ENFILE ? -errno : -ENETDOWN;
     }
-    if (err == 0 && (flags & SOCK_NONBLOCK)) {
+    if (!(flags & SOCK_CLOEXEC)) {
+        real.fcntl(fd, F_SETFD, 0);
+    }
+    struct as_hello h = { AS_MAGIC, AS_VERSION, AS_KIND_DATA, token };
+    ssize_t n;
+    do {
+        n = real.sendto(fd, &h, sizeof h, MSG_NOSIGNAL, NULL, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t) sizeof h) {
+        real.close(fd);
+        return -ENETDOWN;
+    }
+    if (flags & SOCK_NONBLOCK) {
         int fl = real.fcntl(fd, F_GETFL);
         real.fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-    }
-    if (err != 0) {
-        real.close(fd);
-        return err;
     }
     return fd;
 }

@@ -96,14 +96,8 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     shim_init();
     uint64_t token;
     if (msg != NULL && dgram_checked(fd, &token)) {
-        int mflags = 0;
-        ssize_t n = dgram_recv(fd, token, msg->msg_iov, msg->msg_iovlen, flags,
-                               msg->msg_name, msg->msg_name != NULL ? &msg->msg_namelen : NULL, &mflags);
-        if (n >= 0) {
-            msg->msg_controllen = 0; /* no ancillary data (yet) */
-            msg->msg_flags = mflags;
-        }
-        return n;
+        return dgram_recv(fd, token, msg->msg_iov, msg->msg_iovlen, flags,
+                          msg->msg_name, msg->msg_name != NULL ? &msg->msg_namelen : NULL, msg);
     }
     ssize_t n = real.recvmsg(fd, msg, flags);
     if (n > 0) {

@@ -12,6 +12,7 @@
 
 #define AS_KIND_CONTROL 1
 #define AS_KIND_DATA 2
+#define AS_KIND_PASSFD 3
 
 #define AS_HEADER 24
 #define AS_MAX_PAYLOAD 65536

@@ -51,11 +51,20 @@ extern struct real_fns real;
 void shim_init(void);
 
 /* ---- control channel (ctl.c) ---- */
-/* 1 when ALPENSTACK_ENDPOINT is set: AF_INET sockets then belong to the stack. */
+/* 1 when ALPENSTACK_ENDPOINT is set and no seccomp filter confines the process: AF_INET
+ * sockets then belong to the stack. */
 int shim_enabled(void);
+/* 1 once the program installed a seccomp filter (confine.c): the shim makes no calls of its own. */
+int shim_confined(void);
 const char *shim_endpoint(void);
 /* A new blocking AF_UNIX stream connected to the endpoint, or -1 with errno. */
 int shim_connect_endpoint(int type_flags);
+/* The same, first bound to `name` (a data socket's abstract name); through the pass-fd channel
+ * when the endpoint's path is out of reach (chroot) or the process is no longer root. */
+struct sockaddr_un;
+int shim_connect_endpoint_bound(int type_flags, const struct sockaddr_un *name, socklen_t namelen);
+/* The pass-fd channel's fd (inherited across fork), or -1. */
+int passfd_current(void);
 /* The control fd, or -1 when not open (in this process). */
 int ctl_fd_current(void);
 /* Moves the control fd away from `fd` if it sits there (before the program dup2s onto it). */
@@ -87,8 +96,9 @@ int dgram_fast(int fd, uint64_t *token);
 int dgram_checked(int fd, uint64_t *token);
 ssize_t dgram_send(int fd, uint64_t token, const struct iovec *iov, size_t iovcnt, int flags,
                    const struct sockaddr *to, socklen_t tolen);
+/* msg (recvmsg only, else NULL): msg_flags and the control messages are filled in. */
 ssize_t dgram_recv(int fd, uint64_t token, const struct iovec *iov, size_t iovcnt, int flags,
-                   struct sockaddr *from, socklen_t *fromlen, int *msg_flags);
+                   struct sockaddr *from, socklen_t *fromlen, struct msghdr *msg);
 
 #pragma GCC visibility pop
 

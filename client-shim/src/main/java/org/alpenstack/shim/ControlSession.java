@@ -17,12 +17,9 @@ import org.alpenstack.kernel.tcp.TcpSocket;
  */
 final class ControlSession {
     private static final Logger LOG = Logger.getLogger(ControlSession.class.getName());
-    // Options the stack does not model but programs set and stop on failure (OpenBSD nc sets
-    // SO_REUSEPORT and exits if it fails; ssh sets IP_TOS): accepted without effect.
-    private static final int SO_REUSEPORT = 15;
     private static final int SO_ACCEPTCONN = 30;
-    private static final int IP_TOS = 1;
-    private static final int IP_TTL = 2;
+    private static final int IP_OPTIONS = 4;
+    private static final int SO_BINDTODEVICE = 25;
     private static final int TCP_CONGESTION_NAME_MAX = 16;
     /** socket() kind: a datagram socket of IPPROTO_ICMP. */
     private static final int PING = 100;
@@ -228,7 +225,7 @@ final class ControlSession {
             case ShimProtocol.GETSOCKOPT:
                 return getsockopt(s, p, reply);
             case ShimProtocol.SETSOCKOPT:
-                return setsockopt(tcp, p);
+                return setsockopt(s, p);
             case ShimProtocol.SHUTDOWN: {
                 if (n < 4) {
                     return -Errno.EINVAL;
@@ -285,9 +282,19 @@ final class ControlSession {
             reply.writeIntLE(tcp.isListening() ? 1 : 0);
             return 4;
         }
-        if (level == SocketOptions.SOL_SOCKET && name == SO_REUSEPORT) {
-            reply.writeIntLE(0);
+        if (UnmodelledOptions.forStream(level, name)) {
+            if (optlen < 4) {
+                return -Errno.EINVAL;
+            }
+            reply.writeIntLE(s.options.get(level, name));
             return 4;
+        }
+        if (level == SocketOptions.SOL_SOCKET && name == SO_BINDTODEVICE
+                || level == SocketOptions.SOL_IP && name == IP_OPTIONS) {
+            // Linux answers both with an empty value: no device bound, no IP options received.
+            // sshd asks both of every connection (its VRF lookup, and refusing source-routed
+            // connections) and logs an error per connection when the call fails.
+            return 0;
         }
         if (level == SocketOptions.SOL_TCP && name == TcpSocket.TCP_INFO) {
             return TcpInfoStruct.write(tcp.info(), tcp.isListening(), optlen, reply);
@@ -310,7 +317,8 @@ final class ControlSession {
         return 4;
     }
 
-    private int setsockopt(TcpSocket tcp, ByteBuf p) {
+    private int setsockopt(ShimSocket s, ByteBuf p) {
+        TcpSocket tcp = s.tcp;
         int n = p.readableBytes();
         if (n < 8) {
             return -Errno.EINVAL;
@@ -331,9 +339,8 @@ final class ControlSession {
         if (vlen < 4) {
             return -Errno.EINVAL;
         }
-        if (level == SocketOptions.SOL_SOCKET && name == SO_REUSEPORT
-                || level == SocketOptions.SOL_IP && (name == IP_TOS || name == IP_TTL)) {
-            return 0;
+        if (UnmodelledOptions.forStream(level, name)) {
+            return s.options.set(level, name, p.getIntLE(8));
         }
         return tcp.setOption(level, name, p.getIntLE(8));
     }

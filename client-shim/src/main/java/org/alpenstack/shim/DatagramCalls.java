@@ -51,6 +51,10 @@ final class DatagramCalls {
                 if (p.getIntLE(8) < 4) {
                     return -Errno.EINVAL;
                 }
+                if (UnmodelledOptions.forDatagram(p.getIntLE(0), p.getIntLE(4))) {
+                    reply.writeIntLE(s.options.get(p.getIntLE(0), p.getIntLE(4)));
+                    return 4;
+                }
                 int v = d.getOption(p.getIntLE(0), p.getIntLE(4));
                 if (v < 0) {
                     return v;
@@ -62,6 +66,9 @@ final class DatagramCalls {
             case ShimProtocol.SETSOCKOPT:
                 if (n < 12) {
                     return -Errno.EINVAL;
+                }
+                if (UnmodelledOptions.forDatagram(p.getIntLE(0), p.getIntLE(4))) {
+                    return s.options.set(p.getIntLE(0), p.getIntLE(4), p.getIntLE(8));
                 }
                 return d.setOption(p.getIntLE(0), p.getIntLE(4), p.getIntLE(8));
             case ShimProtocol.SHUTDOWN:
@@ -105,7 +112,8 @@ final class DatagramCalls {
                 if (n < 8) {
                     return -Errno.EINVAL;
                 }
-                return s.recvFrom(p.getIntLE(0), p.getIntLE(4), reply);
+                // An optional third int asks for the receive meta record (control messages).
+                return s.recvFrom(p.getIntLE(0), p.getIntLE(4), n >= 12 && (p.getIntLE(8) & 1) != 0, reply);
             case ShimProtocol.CLOSE:
                 if (!s.isAttached()) {
                     s.close();

@@ -37,7 +37,7 @@ final class HelloDecoder extends ByteToMessageDecoder {
             ctx.close();
             return;
         }
-        if (kind == ShimProtocol.KIND_CONTROL) {
+        if (kind == ShimProtocol.KIND_CONTROL || kind == ShimProtocol.KIND_PASSFD) {
             int status = version != ShimProtocol.VERSION ? Errno.EPROTO : allowed ? 0 : Errno.EACCES;
             if (status != 0) {
                 endpoint.rejected();
@@ -47,11 +47,23 @@ final class HelloDecoder extends ByteToMessageDecoder {
             reply.writeShortLE(ShimProtocol.VERSION);
             reply.writeShortLE(status);
             reply.writeLongLE(endpoint.stack().interfaces().size());
-            ctx.writeAndFlush(reply);
             if (status != 0) {
+                ctx.writeAndFlush(reply);
                 ctx.close();
                 return;
             }
+            if (kind == ShimProtocol.KIND_PASSFD) {
+                // Before the reply leaves: the client sends nothing until it has read it, so no
+                // byte of an fd message can have been read in the wrong mode.
+                ((io.netty.channel.epoll.EpollDomainSocketChannel) ctx.channel()).config()
+                        .setReadMode(io.netty.channel.unix.DomainSocketReadMode.FILE_DESCRIPTORS);
+                ctx.pipeline().addLast(new PassedFdHandler(endpoint));
+                endpoint.passChannelOpened(ctx.channel());
+                ctx.pipeline().remove(this);
+                ctx.channel().writeAndFlush(reply);
+                return;
+            }
+            ctx.writeAndFlush(reply);
             ControlSession session = new ControlSession(endpoint, ctx.channel(), cred, value);
             endpoint.sessionStarted(session);
             ctx.pipeline().addLast(new ControlFrameDecoder(session));

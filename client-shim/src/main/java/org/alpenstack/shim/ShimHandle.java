@@ -13,6 +13,8 @@ abstract class ShimHandle {
     final long token;
     /** The control session that created it (null for accepted sockets). */
     final ControlSession creator;
+    /** Options Linux accepts that the stack does not model (read back by getsockopt). */
+    final UnmodelledOptions options = new UnmodelledOptions();
 
     ShimHandle(long token, ControlSession creator) {
         this.token = token;

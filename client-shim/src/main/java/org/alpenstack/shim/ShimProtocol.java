@@ -11,6 +11,8 @@ public final class ShimProtocol {
     public static final int HELLO_LEN = 16;
     public static final int KIND_CONTROL = 1;
     public static final int KIND_DATA = 2;
+    /** A pass-fd channel: one byte with one SCM_RIGHTS fd per message, each a new connection. */
+    public static final int KIND_PASSFD = 3;
 
     public static final int HEADER_LEN = 24;
     public static final int MAX_PAYLOAD = 65536;

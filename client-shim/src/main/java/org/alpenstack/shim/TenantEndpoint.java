@@ -41,6 +41,7 @@ public final class TenantEndpoint implements AutoCloseable {
     static final int MAX_UNATTACHED_PER_SESSION = 1024;
     /** How long a socket created by a vanished session waits for its data socket (exec races). */
     static final long ORPHAN_GRACE_MILLIS = 2000;
+    static final int DATA_SNDBUF = 1 << 20;
 
     private final EventLoop loop;
     private final String instanceName;
@@ -54,6 +55,8 @@ public final class TenantEndpoint implements AutoCloseable {
     private final ArrayDeque<ShimHandle> dirty = new ArrayDeque<>();
     /** The attached processes' control sessions, by their channel. */
     private final Map<Channel, ControlSession> controls = new java.util.LinkedHashMap<>();
+    /** Open pass-fd channels (closed with the endpoint). */
+    private final java.util.Set<Channel> passChannels = new java.util.HashSet<>();
     private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
     private volatile ResolverConfig resolver = ResolverConfig.NONE;
@@ -109,6 +112,7 @@ public final class TenantEndpoint implements AutoCloseable {
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 512 * 1024))
+                .childOption(ChannelOption.SO_SNDBUF, Integer.getInteger("alpenstack.shim.sndbuf", DATA_SNDBUF))
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel ch) {
@@ -201,6 +205,9 @@ public final class TenantEndpoint implements AutoCloseable {
             for (Channel c : controls.keySet().toArray(new Channel[0])) {
                 c.close();
             }
+            for (Channel c : passChannels.toArray(new Channel[0])) {
+                c.close();
+            }
             try {
                 Files.deleteIfExists(socketPath);
             } catch (IOException ex) {
@@ -221,6 +228,40 @@ public final class TenantEndpoint implements AutoCloseable {
         }
         boolean allowed = policy.allows(cred.uid(), cred.gids());
         ch.pipeline().addLast(new HelloDecoder(this, cred, allowed));
+    }
+
+    /**
+     * A connection that arrived as an fd on a pass-fd channel: admitted like an accepted one,
+     * without the policy check (the channel passed it). Its own SO_PEERCRED names the process
+     * that made it; an fd without one (not a unix socket) is closed.
+     */
+    void admitPassed(io.netty.channel.unix.FileDescriptor fd) {
+        EpollDomainSocketChannel ch;
+        try {
+            ch = new EpollDomainSocketChannel(fd.intValue());
+        } catch (RuntimeException ex) {
+            // Netty reads SO_ERROR first: not a socket at all (a pipe, a file).
+            rejected();
+            PassedFdHandler.closeQuietly(fd);
+            return;
+        }
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(128 * 1024, 512 * 1024));
+        PeerCredentials cred;
+        try {
+            cred = ch.peerCredentials();
+        } catch (IOException ex) {
+            cred = null;
+        }
+        if (cred == null || cred.pid() <= 0) {
+            // Not one end of a unix socketpair or connection (SO_PEERCRED names no process):
+            // nothing the shim would pass.
+            rejected();
+            PassedFdHandler.closeQuietly(fd);
+            return;
+        }
+        ch.pipeline().addLast(new HelloDecoder(this, cred, true));
+        loop.register(ch);
     }
 
     NetStack stack() {
@@ -287,6 +328,11 @@ public final class TenantEndpoint implements AutoCloseable {
     ShimHandle attachable(long token) {
         ShimHandle s = sockets.get(token);
         return s == null || s.isAttached() || s.isClosed() ? null : s;
+    }
+
+    void passChannelOpened(Channel ch) {
+        passChannels.add(ch);
+        ch.closeFuture().addListener(f -> passChannels.remove(ch));
     }
 
     void sessionStarted(ControlSession session) {

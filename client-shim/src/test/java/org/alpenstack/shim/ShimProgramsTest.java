@@ -105,6 +105,45 @@ class ShimProgramsTest {
     }
 
     @Test
+    void resetReachesStdioAndReadvAsEconnreset() throws Exception {
+        ShimTestStack.Result r = runThroughStack(2, "reset_stdio");
+        assertTrue(r.out().contains("fgets: line, then ECONNRESET with the error indicator"), r::toString);
+        assertTrue(r.out().contains("fflush after reset: EPIPE"), r::toString);
+        assertTrue(r.out().contains("readv: 10 bytes, then ECONNRESET"), r::toString);
+        assertTrue(r.out().contains("send(MSG_NOSIGNAL): EPIPE, no signal; write: EPIPE and SIGPIPE"), r::toString);
+    }
+
+    @Test
+    void chrootedAndDemotedChildrenStillOpenSockets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "chroot and setuid need root; skipped");
+        ShimTestStack.Result r = runThroughStack(2, "chroot_drop");
+        assertTrue(r.out().contains("after chroot and setuid: child and grandchild connected"), r::toString);
+    }
+
+    @Test
+    void controlMessagesErrorQueueAndUnmodelledOptions() throws Exception {
+        ShimTestStack.Result r = run("cmsgs");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("IP_TTL 64, IP_PKTINFO, SCM_TIMESTAMP"), r::toString);
+        assertTrue(r.out().contains("small control buffer: MSG_CTRUNC"), r::toString);
+        assertTrue(r.out().contains("error queue: ECONNREFUSED, ICMP 3/3 from 127.0.0.1, then EAGAIN"), r::toString);
+        assertTrue(r.out().contains("TCP options read back: SO_OOBINLINE, IP_TOS, IP_TTL"), r::toString);
+    }
+
+    @Test
+    void passFdChannelClosesJunkAndKeepsServing() throws Exception {
+        long rejectedBefore = t.endpoint.framesRejected();
+        ShimTestStack.Result r = run("passfd_junk");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("junk fds closed"), r::toString);
+        assertTrue(r.out().contains("bytes without an fd: channel closed"), r::toString);
+        assertTrue(r.out().contains("passed socketpair: control connection answers"), r::toString);
+        // The pipe and /dev/null are counted (the channel that sent bytes is closed, as the program checks).
+        assertTrue(t.endpoint.framesRejected() >= rejectedBefore + 2, "pipe and /dev/null counted as rejected");
+    }
+
+    @Test
     void bulkBothWaysAtOnceIsByteExact() throws Exception {
         ShimTestStack.Result r = runThroughStack(1, "bulk");
         assertTrue(r.out().contains("16 MiB each way, byte-exact"), r::toString);

@@ -73,6 +73,11 @@ public final class StackInstance {
         });
     }
 
+    /** The instance's packet buffers; its context only (core-kernel is single-threaded). */
+    public BufferPool pool() {
+        return pool;
+    }
+
     public String name() {
         return name;
     }
@@ -104,6 +109,21 @@ public final class StackInstance {
                 LOG.log(Level.WARNING, "event=task-failed instance=" + name + " error=" + t, t);
             }
             afterWork();
+        });
+    }
+
+    /**
+     * {@link #submit} for the delivery of received frames: the stack treats them as one input
+     * batch ({@link NetStack#beginInputBatch}), so TCP sends one ACK per connection for them.
+     */
+    public void submitInput(Runnable delivery) {
+        submit(() -> {
+            stack.beginInputBatch();
+            try {
+                delivery.run();
+            } finally {
+                stack.endInputBatch(System.nanoTime());
+            }
         });
     }
 

@@ -26,6 +26,16 @@ public final class PacketBuffer {
     Throwable acquiredAt;
     /** See {@link #transportChecksumVerified()}; false unless a link driver says otherwise. */
     private boolean transportChecksumVerified;
+    /**
+     * Transmit offload request (see {@link #checksumPartial()}): the array index where the
+     * transport header starts, whose checksum the link is to finish, or -1 for a complete packet.
+     * An absolute index, so that it stays right while lower layers prepend their headers.
+     */
+    private int csumStart = -1;
+    /** Where the checksum field sits, from {@link #csumStart} (16 for TCP, 6 for UDP). */
+    private int csumOffset;
+    /** Transmit offload request: payload bytes per wire segment of a TCP super-segment, or 0. */
+    private int gsoSize;
 
     PacketBuffer(BufferPool pool, int sizeClass, int capacity) {
         this.pool = pool;
@@ -57,6 +67,7 @@ public final class PacketBuffer {
         this.start = offset;
         this.end = offset + length;
         this.transportChecksumVerified = false;
+        clearOffload();
         return this;
     }
 
@@ -75,6 +86,70 @@ public final class PacketBuffer {
     /** Set by a link driver for a frame it received; anyone who alters the bytes clears it. */
     public PacketBuffer transportChecksumVerified(boolean verified) {
         this.transportChecksumVerified = verified;
+        return this;
+    }
+
+    /**
+     * True if the transport checksum is left for the link to finish, Linux's CHECKSUM_PARTIAL:
+     * the checksum field holds the folded, uncomplemented pseudo-header sum, and the link (or
+     * {@code org.alpenstack.kernel.link.SoftwareOffload}) adds the bytes from
+     * {@link #checksumStart()} to the end and stores the complement there. Only a link that
+     * announces {@code Link.OFFLOAD_TX_CHECKSUM} ever receives such a frame.
+     */
+    public boolean checksumPartial() {
+        return csumStart >= 0;
+    }
+
+    /** Where the summed transport header starts, counted from {@link #start()} (virtio csum_start). */
+    public int checksumStart() {
+        return csumStart - start;
+    }
+
+    /** The checksum field's place from {@link #checksumStart()} (virtio csum_offset). */
+    public int checksumOffset() {
+        return csumOffset;
+    }
+
+    /**
+     * Marks the checksum as partial: the transport header starts {@code transportOffset} bytes
+     * after {@link #start()} and its checksum field {@code fieldOffset} bytes into it.
+     */
+    public PacketBuffer checksumPartial(int transportOffset, int fieldOffset) {
+        if (transportOffset < 0 || transportOffset + fieldOffset + 2 > length()) {
+            throw new IndexOutOfBoundsException("checksum at " + transportOffset + "+" + fieldOffset + " of " + length());
+        }
+        this.csumStart = start + transportOffset;
+        this.csumOffset = fieldOffset;
+        return this;
+    }
+
+    /**
+     * Payload bytes per segment when this is a TCP super-segment the link is to cut into wire
+     * segments (TSO/GSO, virtio gso_size); 0 for a packet that goes on the wire as it is. A
+     * super-segment always has a {@link #checksumPartial() partial checksum} as well.
+     */
+    public int gsoSize() {
+        return gsoSize;
+    }
+
+    public PacketBuffer gsoSize(int size) {
+        if (size < 0 || size > 0xffff) {
+            throw new IllegalArgumentException("gso size " + size);
+        }
+        this.gsoSize = size;
+        return this;
+    }
+
+    /** True if a transmit offload is requested: a partial checksum, perhaps segmentation too. */
+    public boolean hasOffload() {
+        return csumStart >= 0;
+    }
+
+    /** Forgets the offload requests (the bytes were completed in software, or replaced). */
+    public PacketBuffer clearOffload() {
+        csumStart = -1;
+        csumOffset = 0;
+        gsoSize = 0;
         return this;
     }
 
@@ -120,6 +195,7 @@ public final class PacketBuffer {
         start = headroom;
         end = headroom;
         transportChecksumVerified = false;
+        clearOffload();
         return this;
     }
 
@@ -184,6 +260,11 @@ public final class PacketBuffer {
     public PacketBuffer copy(BufferPool into, int headroom) {
         PacketBuffer c = into.acquire(headroom, length());
         c.append(array, start, length());
+        // The copy is as incomplete as the original: it needs the same offloads to become valid.
+        if (csumStart >= 0) {
+            c.checksumPartial(csumStart - start, csumOffset);
+            c.gsoSize = gsoSize;
+        }
         return c;
     }
 

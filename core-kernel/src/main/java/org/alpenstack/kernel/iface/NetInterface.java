@@ -76,6 +76,11 @@ public final class NetInterface {
         this.mtu = mtu;
     }
 
+    /** The transmit offloads of the link below ({@link Link#txOffloads()}); none for the internal loopback. */
+    public int txOffloads() {
+        return link == null ? 0 : link.txOffloads();
+    }
+
     public boolean isUp() {
         return up;
     }

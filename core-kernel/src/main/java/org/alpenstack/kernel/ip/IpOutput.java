@@ -32,6 +32,16 @@ public interface IpOutput {
     /** The path MTU towards {@code destination}: the route's MTU, lowered by ICMP (RFC 1191); 0 if no route. */
     int pathMtu(int destination);
 
+    /**
+     * The transmit offloads ({@code Link.OFFLOAD_*}) of the interface a packet to
+     * {@code destination} leaves by; 0 if there is no route or the interface has none. A sender
+     * may then hand {@link #send} packets with a partial checksum or TCP super-segments; the IP
+     * layer finishes them in software if the interface no longer takes them when they leave.
+     */
+    default int txOffloads(int destination) {
+        return 0;
+    }
+
     /** True if {@code address} is one of this stack's own unicast addresses. */
     boolean isLocalAddress(int address);
 }

@@ -5,6 +5,8 @@ import org.alpenstack.kernel.buf.BufferPool;
 import org.alpenstack.kernel.buf.PacketBuffer;
 import org.alpenstack.kernel.iface.InterfaceTable;
 import org.alpenstack.kernel.iface.NetInterface;
+import org.alpenstack.kernel.link.Link;
+import org.alpenstack.kernel.link.SoftwareOffload;
 import org.alpenstack.kernel.socket.Errno;
 import org.alpenstack.kernel.stack.DropReason;
 import org.alpenstack.kernel.stack.StackCounter;
@@ -19,6 +21,7 @@ import org.alpenstack.kernel.wire.Icmpv4Type;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.Ipv4Packet;
 import org.alpenstack.kernel.wire.MacAddress;
+import org.alpenstack.kernel.wire.TcpHeader;
 
 /**
  * The IPv4 layer of one stack, as a host (RFC 1122 section 3; we never forward):
@@ -50,6 +53,13 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
     private final ArrayDeque<PacketBuffer> loopbackQueue = new ArrayDeque<>();
     private final Ipv4Input in;
     private final RouteResult route = new RouteResult();
+    /** Where {@link #transmit} sends the packets it finished in software (one call at a time). */
+    private final SoftwareOffload.Sink softSink = this::transmitSoftwareSegment;
+    private NetInterface softIface;
+    private int softNextHop;
+    private boolean softBroadcast;
+    private int softDst;
+    private int softResult;
     private int nextId;
     private int defaultTtl = DEFAULT_TTL;
 
@@ -232,7 +242,22 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
             ttl = defaultTtl;
         }
         int id = nextId;
-        nextId = (nextId + 1) & 0xffff;
+        int gso = payload.gsoSize();
+        if (gso > 0) {
+            // A TCP super-segment: what must fit the MTU is each wire segment it becomes. It uses
+            // one identification per segment, as the segmentation engine increments it.
+            int data = len - TcpHeader.headerLength(payload.array(), payload.start());
+            if (HEADER + (len - data) + gso > mtu) {
+                payload.release();
+                counters.inc(StackCounter.IP_FRAG_FAILS);
+                counters.drop(DropReason.IPV4_FRAGMENT_NEEDED_DF);
+                return -Errno.EMSGSIZE;
+            }
+            nextId = (nextId + (data + gso - 1) / gso) & 0xffff;
+            mtu = Ipv4Packet.MAX_TOTAL_LENGTH;
+        } else {
+            nextId = (nextId + 1) & 0xffff;
+        }
         if (len + HEADER <= mtu) {
             PacketBuffer p = payload;
             if (p.headroom() < HEADER + EthernetFrame.VLAN_HEADER_LEN) {
@@ -249,6 +274,8 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
             counters.drop(DropReason.IPV4_FRAGMENT_NEEDED_DF);
             return -Errno.EMSGSIZE;
         }
+        // Fragments are complete packets: the link sees them as data, not as one transport segment.
+        SoftwareOffload.finishChecksum(payload);
         // RFC 791 3.2 fragmentation: every fragment but the last carries a multiple of 8 bytes.
         int chunk = (mtu - HEADER) & ~7;
         byte[] src0 = payload.array();
@@ -285,8 +312,39 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
         Ipv4Packet.fillChecksum(a, h);
     }
 
-    /** Hands a finished IP packet to its interface: loopback queue, broadcast, or neighbour cache. */
+    /**
+     * Hands an IP packet to its interface; offloads the interface does not (or no longer) take
+     * are done here in software first, as Linux's validate_xmit_skb.
+     */
     private int transmit(NetInterface iface, int nextHop, boolean broadcast, int dst, PacketBuffer p) {
+        if (p.hasOffload()) {
+            if ((iface.txOffloads() & neededOffload(p)) == 0) {
+                softIface = iface;
+                softNextHop = nextHop;
+                softBroadcast = broadcast;
+                softDst = dst;
+                softResult = 0;
+                SoftwareOffload.finish(p, 0, pool, softSink);
+                softIface = null;
+                return softResult;
+            }
+        }
+        return transmitFinished(iface, nextHop, broadcast, dst, p);
+    }
+
+    private static int neededOffload(PacketBuffer p) {
+        return p.gsoSize() > 0 ? Link.OFFLOAD_TSO : Link.OFFLOAD_TX_CHECKSUM;
+    }
+
+    private void transmitSoftwareSegment(PacketBuffer p) {
+        int r = transmitFinished(softIface, softNextHop, softBroadcast, softDst, p);
+        if (r < 0 && softResult == 0) {
+            softResult = r;
+        }
+    }
+
+    /** Hands a finished IP packet to its interface: loopback queue, broadcast, or neighbour cache. */
+    private int transmitFinished(NetInterface iface, int nextHop, boolean broadcast, int dst, PacketBuffer p) {
         if (iface.isLoopback()) {
             if (loopbackQueue.size() >= LOOPBACK_BACKLOG) {
                 p.release();
@@ -325,7 +383,13 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
         EthernetFrame.etherType(a, e, etherType);
         counters.inc(StackCounter.ETH_OUT_FRAMES);
         counters.add(StackCounter.ETH_OUT_OCTETS, p.length());
-        iface.link().transmit(p);
+        Link link = iface.link();
+        if (p.hasOffload() && (iface.txOffloads() & neededOffload(p)) == 0) {
+            // Checked again here: a packet that waited for ARP may find the link changed.
+            SoftwareOffload.finishFrame(p, pool, link::transmit);
+            return;
+        }
+        link.transmit(p);
     }
 
     @Override
@@ -346,6 +410,14 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
             }
         }
         return mtu;
+    }
+
+    @Override
+    public int txOffloads(int destination) {
+        if (!routes.lookup(destination, route) || route.local || route.iface == null) {
+            return 0;
+        }
+        return route.iface.txOffloads();
     }
 
     @Override

@@ -98,6 +98,11 @@ public final class FaultConfig {
         return this;
     }
 
+    /** True if any fault is configured: frames are then damaged one wire frame at a time. */
+    public boolean active() {
+        return lossRate > 0 || duplicateRate > 0 || reorderRate > 0 || corruptRate > 0 || delays();
+    }
+
     boolean delays() {
         return delayNanos > 0 || jitterNanos > 0;
     }

@@ -20,11 +20,14 @@ public final class FaultInjector implements Link, Pollable {
     private final Clock clock;
     private final FaultPath tx;
     private final FaultPath rx;
+    private final BufferPool pool;
+    private final SoftwareOffload.Sink offerTx = this::offerTx;
     private FrameReceiver receiver;
 
     public FaultInjector(Link inner, Clock clock, BufferPool pool, long seed) {
         this.inner = inner;
         this.clock = clock;
+        this.pool = pool;
         // Independent streams per direction: traffic one way does not shift the faults the other way.
         this.tx = new FaultPath(seed, pool, (frame, lent) -> inner.transmit(frame));
         this.rx = new FaultPath(seed ^ 0x5DEE_CE66_D1CE_4E5BL, pool, this::deliver);
@@ -51,7 +54,26 @@ public final class FaultInjector implements Link, Pollable {
 
     @Override
     public void transmit(PacketBuffer frame) {
+        if (frame.hasOffload() && tx.config.active()) {
+            // Loss, corruption, reordering and delay apply to wire frames, not to 64 KiB super-segments.
+            SoftwareOffload.finishFrame(frame, pool, offerTx);
+            return;
+        }
         tx.offer(frame, false, clock.nanos());
+    }
+
+    private void offerTx(PacketBuffer frame) {
+        tx.offer(frame, false, clock.nanos());
+    }
+
+    /**
+     * The inner link's transmit offloads while this side's transmit faults are all off (frames
+     * then pass unchanged); none while any is on, so that the stack's super-segments are cut into
+     * wire frames before they meet the faults (the IP layer does that in software).
+     */
+    @Override
+    public int txOffloads() {
+        return tx.config.active() ? 0 : inner.txOffloads();
     }
 
     private void deliver(PacketBuffer frame, boolean lent) {

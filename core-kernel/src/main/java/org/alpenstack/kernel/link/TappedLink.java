@@ -43,6 +43,15 @@ public abstract class TappedLink implements Link {
         return inner.mtu();
     }
 
+    /**
+     * The inner link's: observers see what the stack hands the link, so a super-segment with a
+     * partial checksum is seen as one frame, as tcpdump on a Linux interface with TSO sees it.
+     */
+    @Override
+    public final int txOffloads() {
+        return inner.txOffloads();
+    }
+
     @Override
     public final String name() {
         return inner.name();

@@ -154,7 +154,10 @@ public final class PortTable {
             if (!overlap) {
                 continue;
             }
-            if (b.reuseAddress && e.reuseAddress && !e.listening && !b.listening) {
+            // Linux inet_csk_bind_conflict: SO_REUSEADDR on both sides shares a port with any
+            // socket that is not listening, also when b is about to listen (inet_csk_listen_start
+            // checks with relax): a server restarts on its port while its old connections live on.
+            if (b.reuseAddress && e.reuseAddress && !e.listening) {
                 continue;
             }
             if (b.reusePort && e.reusePort) {

@@ -431,6 +431,24 @@ public final class NetStack implements Pollable {
         return sockets.get(id);
     }
 
+    /**
+     * Frames delivered until {@link #endInputBatch} arrived together (one RX batch of a link):
+     * TCP answers them with one ACK per connection at the end, as Linux does for a GRO packet.
+     * Optional; without it every segment is answered as it is processed.
+     */
+    public void beginInputBatch() {
+        tcp.beginInputBatch();
+    }
+
+    /** Ends the batch begun by {@link #beginInputBatch}: the deferred ACKs and data go out now. */
+    public void endInputBatch(long now) {
+        try {
+            tcp.endInputBatch(now);
+        } catch (RuntimeException | StackOverflowError e) {
+            internalError(e);
+        }
+    }
+
     // ------------------------------------------------------------------ time
 
     @Override

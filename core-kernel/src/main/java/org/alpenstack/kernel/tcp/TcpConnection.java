@@ -59,6 +59,14 @@ final class TcpConnection {
     int peerMss = 536;
     /** Eff.snd.MSS (RFC 9122 / RFC 9293 3.7.1): payload bytes per segment we send. */
     int sndMss = 536;
+    /**
+     * The transmit offloads ({@code Link.OFFLOAD_*}) of the interface towards the peer, learnt
+     * with the MSS: with TSO, {@link TcpOutput} sends super-segments of several MSS and leaves
+     * the checksum to the link.
+     */
+    int txOffloads;
+    /** In {@link TcpLayer}'s list of connections whose output waits for the end of the input batch. */
+    boolean outputDeferred;
     boolean windowScaling;
     int sndScale;
     int rcvScale;

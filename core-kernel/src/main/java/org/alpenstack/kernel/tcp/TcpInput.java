@@ -73,7 +73,7 @@ final class TcpInput {
             }
         }
         if (!c.state.isClosed()) {
-            layer.output.output(c, now);
+            layer.output.outputAfterInput(c, s.dataLength > 0, now);
             notifySocket(c);
         }
     }

@@ -46,6 +46,10 @@ public final class TcpLayer implements TransportProtocol {
     final TcpCounters counters = new TcpCounters();
     final TcpTimers timers;
     final TcpOutput output;
+    /** True between {@link #beginInputBatch} and {@link #endInputBatch}. */
+    boolean batching;
+    /** Connections whose output waits for {@link #endInputBatch} (see {@link TcpOutput#outputAfterInput}). */
+    final java.util.ArrayList<TcpConnection> deferredOutput = new java.util.ArrayList<>();
     final TcpInput input;
     final TcpRecovery recovery;
     final TailLossProbe tlp;
@@ -136,6 +140,28 @@ public final class TcpLayer implements TransportProtocol {
     }
 
     // ---- input demultiplexing ----
+
+    /**
+     * The link is about to deliver a batch of frames that arrived together: until
+     * {@link #endInputBatch}, in-order segments do not trigger output each, so a connection sends
+     * one ACK (and one burst of data) for the whole batch.
+     */
+    public void beginInputBatch() {
+        batching = true;
+    }
+
+    /** The batch is over: every connection that deferred its output sends now. */
+    public void endInputBatch(long now) {
+        batching = false;
+        for (int i = 0; i < deferredOutput.size(); i++) {
+            TcpConnection c = deferredOutput.get(i);
+            c.outputDeferred = false;
+            if (!c.state.isClosed()) {
+                output.output(c, now);
+            }
+        }
+        deferredOutput.clear();
+    }
 
     @Override
     public void receive(IpPacketInfo info, PacketBuffer payload) {
@@ -423,6 +449,7 @@ public final class TcpLayer implements TransportProtocol {
         }
         c.sndMss = Math.max(mss, 64);
         c.scoreboard.setSmss(c.sndMss);
+        c.txOffloads = ip.txOffloads(c.remoteAddress);
     }
 
     /** The connection reached ESTABLISHED (either way of opening). */

@@ -3,6 +3,11 @@ package org.alpenstack.kernel.tcp;
 import org.alpenstack.kernel.buf.BufferPool;
 import org.alpenstack.kernel.buf.PacketBuffer;
 import org.alpenstack.kernel.ip.IpOutput;
+import org.alpenstack.kernel.link.Link;
+import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.IpProtocol;
+import org.alpenstack.kernel.wire.Ipv4Packet;
 import org.alpenstack.kernel.wire.TcpFlags;
 import org.alpenstack.kernel.wire.TcpHeader;
 import org.alpenstack.kernel.wire.TcpOptions;
@@ -12,6 +17,12 @@ import org.alpenstack.kernel.wire.TcpOptions;
  * avoidance, FIN, pending ACKs) and the emission of one segment, header and options written
  * top-down into a pooled buffer with the payload copied once from the send buffer. The role of
  * FreeBSD's tcp_output.c.
+ *
+ * <p>On an interface with TSO ({@link Link#OFFLOAD_TSO}) new data leaves in super-segments of
+ * several MSS, sized as Linux's tcp_tso_autosize, which the link cuts into wire segments (or
+ * veth hands whole to the peer); with checksum offload the payload is never summed here. The
+ * rest of the engine is unaffected: windows, SACK and the congestion window count bytes, so a
+ * super-segment of n MSS is exactly the n segments it becomes. Retransmissions stay one MSS.
  */
 final class TcpOutput {
     private final TcpLayer layer;
@@ -81,17 +92,26 @@ final class TcpOutput {
             len = 0;
         }
         boolean retransmitting = SeqNum.lt(c.sndNxt, c.sndMax);
+        int max = retransmitting ? c.sndMss : tsoSize(c);
+        if (len > max) {
+            len = max;
+        }
         if (len > c.sndMss) {
-            len = c.sndMss;
+            // Linux tcp_mss_split_point: a super-segment holds whole MSS; a short tail rides along
+            // only if it ends the queued data and Nagle would let a short segment go now.
+            int tail = len % c.sndMss;
+            if (tail != 0 && !(off + len == buffered && nagleAllows(c))) {
+                len -= tail;
+            }
         }
         // Our FIN follows the last queued byte (finSeq); once sent, SND.NXT is past it and this is false.
         boolean fin = c.finQueued && c.sndNxt + len == c.finSeq;
 
         boolean send = false;
         if (len > 0) {
-            if (len == c.sndMss) {
+            if (len >= c.sndMss) {
                 send = true;
-            } else if (off + len == buffered && !c.cork && (c.noDelay || !SeqNum.gt(c.sndSml, c.sndUna))) {
+            } else if (off + len == buffered && nagleAllows(c)) {
                 // Nagle (RFC 896, RFC 9293 3.7.4) in Minshall's form, as Linux: a short segment may
                 // go unless an earlier short segment is still unacknowledged.
                 send = true;
@@ -129,6 +149,65 @@ final class TcpOutput {
         }
         int seq = c.sndNxt;
         return emit(c, seq, flags, len, now) > 0;
+    }
+
+    /**
+     * Output after a segment was processed. Inside an input batch ({@link TcpLayer#beginInputBatch})
+     * an in-order segment with data waits for the batch's end, so that one ACK answers all the
+     * data segments of the batch for this connection: what Linux gets from GRO, which hands TCP
+     * one 64 KiB skb for a run of data segments and so sends one ACK for it. The cumulative ACK
+     * is sent at the same moment the per-segment ones would have been; like GRO it never covers
+     * more than 64 KiB, anything out of order (a duplicate ACK the peer's fast retransmit
+     * counts, RFC 5681 4.2 and 3.2) goes at once, and so does the output clocked by a pure ACK
+     * (GRO does not merge those either): the sender's ACK clock and PRR keep their per-ACK pace.
+     */
+    void outputAfterInput(TcpConnection c, boolean hadData, long now) {
+        if (layer.batching && hadData && c.reassembly != null && !c.reassembly.hasOutOfOrder()
+                && c.rcvNxt - c.lastAckSent < COALESCE_LIMIT) {
+            if (!c.outputDeferred) {
+                c.outputDeferred = true;
+                layer.deferredOutput.add(c);
+            }
+            return;
+        }
+        output(c, now);
+    }
+
+    /** The most a coalesced ACK may cover: GRO's largest packet. */
+    static final int COALESCE_LIMIT = 65536;
+
+    /** Nagle (RFC 896) in Minshall's form, and TCP_CORK: may a short segment leave now? */
+    private static boolean nagleAllows(TcpConnection c) {
+        return !c.cork && (c.noDelay || !SeqNum.gt(c.sndSml, c.sndUna));
+    }
+
+    /** The largest payload of a super-segment: what IPv4's total length allows with a full TCP header. */
+    static final int TSO_MAX_PAYLOAD = Link.GSO_MAX_SIZE - Ipv4Packet.HEADER_LEN - TcpHeader.MAX_HEADER_LEN;
+
+    /**
+     * How much new data one segment may carry: one MSS, or with TSO what Linux's tcp_tso_autosize
+     * allows, about a millisecond at the pacing rate Linux would derive (cwnd / SRTT, doubled in
+     * slow start and 1.2 times after; before the first sample SRTT counts as 1 ms), at least two
+     * MSS and at most what fits a 64 KiB IP packet. Small super-segments on slow or short-window
+     * paths keep the ACK clock and the peer's receive queue smooth; fast paths get 64 KiB.
+     */
+    static int tsoSize(TcpConnection c) {
+        int mss = c.sndMss;
+        if ((c.txOffloads & Link.OFFLOAD_TSO) == 0 || mss <= 0) {
+            return mss;
+        }
+        int maxSegs = Math.max(1, TSO_MAX_PAYLOAD / mss);
+        long cwnd = c.cc.cwnd();
+        long srtt = c.rtt.hasSample() ? c.rtt.srtt() : 0;
+        long perMilli;
+        if (srtt <= 0) {
+            perMilli = 2 * cwnd;
+        } else {
+            long rate = c.cc.inSlowStart() ? 2 * cwnd : cwnd * 6 / 5;
+            perMilli = rate * 1_000_000L / srtt;
+        }
+        long segs = Math.max(2, perMilli / mss);
+        return (int) Math.min(segs, maxSegs) * mss;
     }
 
     /**
@@ -303,7 +382,12 @@ final class TcpOutput {
         }
         int optLen = o.bufferLen();
         int maxData = c.sndMss + (c.timestamps ? 12 : 0) - optLen;
-        if (!syn && len > maxData) {
+        int gsoSize = 0;
+        if (!syn && len > c.sndMss && maxData > 0) {
+            // A super-segment (only sendOne makes one, only with TSO): every wire segment carries
+            // these options, so each takes maxData bytes, fewer than the MSS beside SACK blocks.
+            gsoSize = maxData;
+        } else if (!syn && len > maxData) {
             // SACK blocks do not fit beside a full segment: like Linux's tcp_current_mss, carry less
             // data rather than exceed the path MTU (or drop the SACK information). The FIN, if any,
             // then no longer follows the last byte and waits for the next segment.
@@ -342,7 +426,19 @@ final class TcpOutput {
         if (len > 0) {
             c.sendBuffer.copyOut(seq, a, at + hdrLen, len);
         }
-        TcpHeader.fillChecksum(a, at, hdrLen + len, c.localAddress, c.remoteAddress);
+        int wireSegments = gsoSize > 0 ? (len + gsoSize - 1) / gsoSize : 1;
+        if (gsoSize > 0 || (c.txOffloads & Link.OFFLOAD_TX_CHECKSUM) != 0) {
+            // CHECKSUM_PARTIAL: the pseudo-header sum (over the whole segment's length) in the
+            // field, the rest for the link; a segmentation engine adjusts it per wire segment.
+            Bytes.u16(a, at + TcpHeader.CHECKSUM,
+                    Checksum.fold(Checksum.pseudoHeader(c.localAddress, c.remoteAddress, IpProtocol.TCP, hdrLen + len)));
+            b.checksumPartial(at - b.start(), TcpHeader.CHECKSUM);
+            if (wireSegments > 1) {
+                b.gsoSize(gsoSize);
+            }
+        } else {
+            TcpHeader.fillChecksum(a, at, hdrLen + len, c.localAddress, c.remoteAddress);
+        }
 
         // Bookkeeping before handing the buffer over, so that a synchronous loopback cannot see stale state.
         if ((flags & TcpFlags.RST) == 0) {
@@ -350,7 +446,8 @@ final class TcpOutput {
             if (consumed > 0 && seq == c.sndNxt) {
                 boolean isRetransmit = SeqNum.lt(seq, c.sndMax);
                 c.sndNxt = seq + consumed;
-                if (len > 0 && len < c.sndMss) {
+                // Minshall's small segment: a short one, or a super-segment with a short tail (tcp_minshall_update).
+                if (len > 0 && (len < c.sndMss || wireSegments > 1 && len % gsoSize != 0)) {
                     c.sndSml = c.sndNxt;
                 }
                 if (SeqNum.gt(c.sndNxt, c.sndMax)) {
@@ -394,9 +491,10 @@ final class TcpOutput {
         if (len > 0) {
             c.lastDataSent = now;
         }
-        c.segmentsOut++;
+        // Counted as the wire segments the peer will see (Linux adds tcp_skb_pcount).
+        c.segmentsOut += wireSegments;
         c.bytesSentTotal += len;
-        layer.counters.segmentsOut++;
+        layer.counters.segmentsOut += wireSegments;
         if ((flags & TcpFlags.RST) != 0) {
             layer.counters.resetsSent++;
         }

@@ -14,7 +14,9 @@
  *       RFC 5961 (challenge ACKs, ACK validation, rate limit) and RFC 7323 PAWS.</li>
  *   <li>{@code TcpOutput}: what may be sent (windows, Minshall's Nagle, sender and receiver SWS
  *       avoidance, delayed ACKs, FIN) and the emission of a segment top-down into a pooled buffer
- *       with one copy of the payload.</li>
+ *       with one copy of the payload; towards an interface with TSO, super-segments of several
+ *       MSS sized as Linux's tcp_tso_autosize with a partial checksum (retransmissions stay one
+ *       MSS), and one ACK per connection per input batch (GRO-like, at most 64 KiB apart).</li>
  *   <li>{@code TcpTimers}: retransmission (RFC 6298, Karn, backoff, SYN/SYN-ACK/orphan retry
  *       limits, TCP_USER_TIMEOUT), persist (zero-window probes, SWS override, TCP_CORK ceiling),
  *       delayed ACK, keepalive, TIME-WAIT and orphaned FIN-WAIT-2.</li>

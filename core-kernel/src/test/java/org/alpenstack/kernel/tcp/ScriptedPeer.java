@@ -35,6 +35,8 @@ final class ScriptedPeer implements IpOutput {
     int stackPort = 80;
     int peerPort = 40000;
     int mtu = 1500;
+    /** The transmit offloads the scripted path offers the stack ({@code Link.OFFLOAD_*}); none by default. */
+    int txOffloads;
     private final IpPacketInfo info = new IpPacketInfo();
     private final AtomicInteger ids = new AtomicInteger(1);
 
@@ -54,10 +56,30 @@ final class ScriptedPeer implements IpOutput {
         try {
             assertEquals(6, protocol);
             assertEquals(STACK_ADDR, source);
-            if (payload.length() + 20 > mtu) {
-                fail("segment of " + payload.length() + " bytes exceeds the path MTU " + mtu);
+            int gso = payload.gsoSize();
+            if (payload.checksumPartial()) {
+                // Offloads only where offered, and a partial checksum as Linux's CHECKSUM_PARTIAL.
+                int needed = gso > 0 ? org.alpenstack.kernel.link.Link.OFFLOAD_TSO : org.alpenstack.kernel.link.Link.OFFLOAD_TX_CHECKSUM;
+                assertEquals(needed, txOffloads & needed, "offload used that the path does not offer");
+                assertEquals(0, payload.checksumStart());
+                assertEquals(16, payload.checksumOffset());
+                assertEquals(org.alpenstack.kernel.wire.Checksum.fold(org.alpenstack.kernel.wire.Checksum.pseudoHeader(
+                        source, destination, 6, payload.length())),
+                        org.alpenstack.kernel.wire.Bytes.u16(payload.array(), payload.start() + 16), "pseudo-header sum in the checksum field");
+                org.alpenstack.kernel.link.SoftwareOffload.finishChecksum(payload);
+            } else if (gso > 0) {
+                fail("a super-segment without a partial checksum");
+            }
+            int header = org.alpenstack.kernel.wire.TcpHeader.headerLength(payload.array(), payload.start());
+            int wire = gso > 0 ? header + gso : payload.length();
+            if (wire + 20 > mtu) {
+                fail("segment of " + wire + " bytes exceeds the path MTU " + mtu);
+            }
+            if (payload.length() + 20 > 65535) {
+                fail("super-segment of " + payload.length() + " bytes exceeds an IPv4 packet");
             }
             Wire w = Wire.decode(payload.array(), payload.start(), payload.length(), source, destination);
+            w.gsoSize = gso;
             w.ipTos = tos;
             emitted.add(w);
         } finally {
@@ -74,6 +96,11 @@ final class ScriptedPeer implements IpOutput {
     @Override
     public int pathMtu(int destination) {
         return mtu;
+    }
+
+    @Override
+    public int txOffloads(int destination) {
+        return txOffloads;
     }
 
     @Override

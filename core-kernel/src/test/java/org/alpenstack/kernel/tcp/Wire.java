@@ -29,6 +29,8 @@ final class Wire {
     byte[] data = new byte[0];
     /** The IP TOS byte the segment travelled with (ECN field in the low two bits). */
     int ipTos;
+    /** As emitted by the stack: payload bytes per wire segment of a TSO super-segment, or 0. */
+    int gsoSize;
     /** Raw option bytes to use instead of the fields above (for malformed-option tests). */
     byte[] rawOptions;
 

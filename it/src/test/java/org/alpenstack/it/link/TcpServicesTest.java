@@ -175,4 +175,22 @@ class TcpServicesTest {
         Sh.Result discard = lab.inPeer(30, "sh", "-c", "head -c 1000000 /dev/zero | ncat --send-only " + WEB + " 9 && echo SENT");
         assertTrue(discard.output().contains("SENT"), discard.output());
     }
+
+    @Test
+    void curlDownloads256MiBByteExactInTsoSuperSegments() throws Exception {
+        // No faults: the instance's TCP hands the AF_PACKET port super-segments of several MSS with
+        // partial checksums (virtio_net_hdr), veth passes them whole to the peer's kernel.
+        Tenant t = manager.tenant("web");
+        long[] before = t.instance().query(s -> new long[] {s.tcp().counters().segmentsOut, t.faults().transmitCounters().frames()})
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        String want = chargenSha256(BIG);
+        Sh.Result r = lab.inPeer(120, "sh", "-c", "curl -sS --max-time 100 http://" + WEB + "/bytes/" + BIG + " | sha256sum");
+        assertTrue(r.output().startsWith(want), "SHA-256 of the download: " + r.output());
+        long[] after = t.instance().query(s -> new long[] {s.tcp().counters().segmentsOut, t.faults().transmitCounters().frames()})
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        long segments = after[0] - before[0];
+        long frames = after[1] - before[1];
+        assertTrue(segments > 3 * frames, "TCP segments counted on the wire (" + segments + ") should be several per frame handed to the link ("
+                + frames + "): super-segments");
+    }
 }

@@ -233,12 +233,10 @@ class LinuxPeerShimTest {
     @Test
     void curlInTheSandboxResolvesANameWithADnsServerInTheLinuxPeer() throws Exception {
         spawn(inLinux("python3", "-m", "http.server", "--bind", linuxIp, "--directory", dir.resolve("www").toString(), "8082"));
-        Path dns = dir.resolve("tiny_dns.py");
-        try (var in = LinuxPeerShimTest.class.getResourceAsStream("tiny_dns.py")) {
-            assumeTrue(in != null, "tiny_dns.py not on the class path");
-            Files.copy(in, dns);
-        }
-        spawn(inLinux("python3", dns.toString(), linuxIp, "53", ".peer.test", linuxIp));
+        // Debian's dnsmasq as the peer's DNS server: every name under peer.test is the peer.
+        spawn(inLinux("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+                "--bind-interfaces", "--listen-address=" + linuxIp, "--port=53", "--user=root",
+                "--pid-file=" + dir.resolve("dnsmasq.pid"), "--address=/peer.test/" + linuxIp));
         endpoint.setResolver(new org.alpenstack.shim.ResolverConfig(
                 List.of(org.alpenstack.kernel.wire.Ipv4Address.parse(linuxIp)), java.util.Map.of()));
         try {

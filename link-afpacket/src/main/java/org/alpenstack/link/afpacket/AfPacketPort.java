@@ -7,27 +7,39 @@ import org.alpenstack.kernel.wire.MacAddress;
 import org.alpenstack.link.afpacket.sys.LibC;
 import org.alpenstack.link.afpacket.sys.NativeMemory;
 import org.alpenstack.link.afpacket.sys.Tpacket3Hdr;
+import org.alpenstack.link.afpacket.sys.TpacketAuxdata;
 import org.alpenstack.link.afpacket.sys.VirtioNetHdr;
 
 /**
  * One NIC (or veth end) shared by the stack instances of this process: an AF_PACKET socket bound
- * to the interface, with a TPACKET_V3 RX ring, a classic-BPF filter for the instances' addresses,
- * unicast-filter memberships for their MACs, PACKET_IGNORE_OUTGOING, and PACKET_VNET_HDR so that
+ * to the interface, receiving with recvmmsg from its queue ({@link RxSocket}, the default) or a
+ * TPACKET_V3 RX ring ({@link RxRing}; see {@link AfPacketConfig.Receive}), a classic-BPF filter
+ * for the instances' addresses, unicast-filter memberships for their MACs, PACKET_IGNORE_OUTGOING, and PACKET_VNET_HDR so that
  * partial checksums and GSO super-frames from offloading peers are finished here
- * ({@link FrameIngest}) instead of reaching a stack half done.
+ * ({@link FrameIngest}) instead of reaching a stack half done, and so that our own frames may
+ * leave with a partial checksum or as TCP super-segments ({@link TxOffload}).
  *
  * <p>Threads: one RX thread runs {@link #receiveBatch} in a loop; each owner of a
  * {@link #newTransmitter() transmitter} sends on its own thread; filter and membership changes
  * and {@link #close()} may come from any thread.
  */
 public final class AfPacketPort implements FramePort {
+    /**
+     * recvmmsg slots: each holds a virtio_net_hdr and a GSO super-frame of up to 64 KiB (Linux's
+     * default gso_max_size; a larger BIG TCP frame is counted as truncated and dropped).
+     */
+    static final int SOCKET_SLOT_SIZE = 65536 + 1024;
+    static final int SOCKET_SLOTS = 32;
+
     private final String name;
     private final int ifindex;
     private final MacAddress mac;
     private final int mtu;
     private final AfPacketConfig config;
     private final PacketSocket socket;
+    /** Exactly one of ring and rx: how this port receives. */
     private final RxRing ring;
+    private final RxSocket rx;
     private final Wakeup wakeup;
     private final Poller poller;
     private final PortGuard guard = new PortGuard();
@@ -35,12 +47,14 @@ public final class AfPacketPort implements FramePort {
     private final FrameBatch batch;
     private final FrameIngest ingest;
     private final RxRing.FrameSink sink = this::takeFrame;
+    private final RxSocket.FrameSink socketSink = this::takeSocketFrame;
     private final Set<MacAddress> unicast = new LinkedHashSet<>();
     private final ByteBuffer soError = NativeMemory.allocate(16);
+    private final int txOffloads = TxOffload.vnetOffloads();
     private BpfProgram filter;
 
     private AfPacketPort(String name, int ifindex, MacAddress mac, int mtu, AfPacketConfig config, PacketSocket socket,
-            RxRing ring, Wakeup wakeup, BpfProgram filter) {
+            RxRing ring, RxSocket rx, Wakeup wakeup, BpfProgram filter) {
         this.name = name;
         this.ifindex = ifindex;
         this.mac = mac;
@@ -48,6 +62,7 @@ public final class AfPacketPort implements FramePort {
         this.config = config;
         this.socket = socket;
         this.ring = ring;
+        this.rx = rx;
         this.wakeup = wakeup;
         this.filter = filter;
         this.poller = new Poller(socket.fd, wakeup.fd, "AF_PACKET " + name);
@@ -79,11 +94,18 @@ public final class AfPacketPort implements FramePort {
         }
         PacketSocket socket = PacketSocket.open();
         RxRing ring = null;
+        RxSocket rx = null;
         Wakeup wakeup = null;
         try {
-            socket.useTpacketV3();
-            socket.useVnetHeader();
-            ring = RxRing.map(socket, config.blockSize(), config.blockCount(), config.blockTimeoutMillis());
+            if (config.receive() == AfPacketConfig.Receive.RING) {
+                socket.useTpacketV3();
+                socket.useVnetHeader();
+                ring = RxRing.map(socket, config.blockSize(), config.blockCount(), config.blockTimeoutMillis());
+            } else {
+                socket.useVnetHeader();
+                RxSocket.configure(socket, config.blockSize() * config.blockCount());
+                rx = new RxSocket(socket.fd, SOCKET_SLOTS, SOCKET_SLOT_SIZE);
+            }
             socket.ignoreOutgoing();
             if (config.qdiscBypass()) {
                 socket.bypassQdisc();
@@ -93,7 +115,7 @@ public final class AfPacketPort implements FramePort {
             }
             socket.bind(ifindex, ifname);
             wakeup = new Wakeup();
-            return new AfPacketPort(ifname, ifindex, mac, mtu, config, socket, ring, wakeup, filter);
+            return new AfPacketPort(ifname, ifindex, mac, mtu, config, socket, ring, rx, wakeup, filter);
         } catch (RuntimeException e) {
             if (wakeup != null) {
                 wakeup.close();
@@ -114,7 +136,7 @@ public final class AfPacketPort implements FramePort {
                 return -1;
             }
             batch.clear();
-            if (!ring.hasPending() && timeoutMillis != 0) {
+            if (!(ring != null ? ring.hasPending() : rx.hasPending()) && timeoutMillis != 0) {
                 int ready = poller.await(timeoutMillis);
                 if ((ready & Poller.WOKEN) != 0) {
                     wakeup.drain();
@@ -126,7 +148,11 @@ public final class AfPacketPort implements FramePort {
                     return -1;
                 }
             }
-            ring.drain(sink);
+            if (ring != null) {
+                ring.drain(sink);
+            } else {
+                rx.drain(socketSink);
+            }
             int n = batch.count();
             if (n > 0) {
                 stats.batches++;
@@ -158,6 +184,30 @@ public final class AfPacketPort implements FramePort {
                 (status & Tpacket3Hdr.TP_STATUS_CSUM_VALID) != 0, batch);
     }
 
+    private boolean takeSocketFrame(RxSocket from, int i) {
+        int len = from.length(i);
+        if (len < VirtioNetHdr.SIZE) {
+            stats.droppedTruncated++;
+            return FrameIngest.CONSUMED;
+        }
+        int base = from.offset(i);
+        int captured = len - VirtioNetHdr.SIZE;
+        int aux = from.auxdata(i);
+        ByteBuffer c = from.controls();
+        int status = aux < 0 ? 0 : c.getInt(aux + TpacketAuxdata.STATUS);
+        // The original length says whether the slot held all of it (MSG_TRUNC says it too).
+        int wireLength = aux >= 0 ? c.getInt(aux + TpacketAuxdata.LEN) : from.truncated(i) ? captured + 1 : captured;
+        int tpid = FrameIngest.NO_VLAN;
+        int tci = 0;
+        if ((status & Tpacket3Hdr.TP_STATUS_VLAN_VALID) != 0) {
+            tci = c.getShort(aux + TpacketAuxdata.VLAN_TCI) & 0xffff;
+            tpid = (status & Tpacket3Hdr.TP_STATUS_VLAN_TPID_VALID) != 0
+                    ? c.getShort(aux + TpacketAuxdata.VLAN_TPID) & 0xffff : 0x8100;
+        }
+        return ingest.ingest(from.data(), base + VirtioNetHdr.SIZE, captured, wireLength, tpid, tci, base,
+                (status & Tpacket3Hdr.TP_STATUS_CSUM_VALID) != 0, batch);
+    }
+
     /**
      * A pending socket error (ENETDOWN when the device went away) makes poll report POLLERR
      * until it is read; reading SO_ERROR clears it so the RX loop does not spin.
@@ -184,7 +234,16 @@ public final class AfPacketPort implements FramePort {
         return new TxBatch(guard, socket.fd, config.txBatchFrames(), maxFrameLength(), true);
     }
 
-    /** Largest frame a transmitter accepts: MTU plus an Ethernet header with one 802.1Q tag. */
+    /**
+     * Checksum offload and TSO: with PACKET_VNET_HDR the kernel takes both on any device, and
+     * does in software (skb_checksum_help, skb_gso_segment) what the device cannot.
+     */
+    @Override
+    public int txOffloads() {
+        return txOffloads;
+    }
+
+    /** Largest frame a transmitter accepts without TSO: MTU plus an Ethernet header with one 802.1Q tag. */
     public int maxFrameLength() {
         return mtu + 18;
     }
@@ -278,7 +337,9 @@ public final class AfPacketPort implements FramePort {
     @Override
     public void close() {
         guard.close(wakeup::signal, () -> {
-            ring.close();
+            if (ring != null) {
+                ring.close();
+            }
             socket.close();
             wakeup.close();
         });

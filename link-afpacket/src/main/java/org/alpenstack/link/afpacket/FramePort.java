@@ -30,6 +30,14 @@ public interface FramePort extends AutoCloseable {
     /** The device's own MAC address (the host's, for a TAP device). */
     MacAddress mac();
 
+    /**
+     * The transmit offloads ({@code Link.OFFLOAD_*}) its transmitters take: frames with a partial
+     * checksum or TCP super-segments, described to the kernel in a virtio_net_hdr. None by default.
+     */
+    default int txOffloads() {
+        return 0;
+    }
+
     /** The device MTU: the largest layer-3 packet. */
     int mtu();
 

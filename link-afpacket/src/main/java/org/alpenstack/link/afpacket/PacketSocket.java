@@ -98,6 +98,8 @@ final class PacketSocket implements AutoCloseable {
 
     /** Reads and clears the kernel's counters into {@code stats}. */
     void readStatistics(RxStats stats) {
+        // Without a V3 ring the kernel writes struct tpacket_stats (no freeze count): zero it first.
+        scratch.putInt(TpacketStatsV3.FREEZE_Q_CNT, 0);
         scratch.putInt(32, TpacketStatsV3.SIZE);
         if (LibC.getsockopt(fd, PacketOptions.SOL_PACKET, PacketOptions.PACKET_STATISTICS, scratchAddress,
                 scratchAddress + 32) == 0) {

@@ -70,6 +70,11 @@ public final class PortLink implements Link {
     }
 
     @Override
+    public int txOffloads() {
+        return port.txOffloads();
+    }
+
+    @Override
     public int mtu() {
         return port.mtu();
     }

@@ -29,6 +29,7 @@ public final class TapPort implements FramePort {
     private final ByteBuffer readBuffer = NativeMemory.allocate(READ_BUFFER);
     private final long readAddress = NativeMemory.address(readBuffer);
     private final int header;
+    private final int txOffloads = TxOffload.vnetOffloads();
     /** Length of a frame read but not yet taken because the batch was full, or 0. */
     private int pending;
 
@@ -139,6 +140,12 @@ public final class TapPort implements FramePort {
     @Override
     public FrameTransmitter newTransmitter() {
         return new TapWriter(guard, tap.fd(), mtu + 18, header);
+    }
+
+    /** With IFF_VNET_HDR, checksum offload and TSO (tun_get_user hands the host stack a GSO skb); none without. */
+    @Override
+    public int txOffloads() {
+        return header > 0 ? txOffloads : 0;
     }
 
     /** The host side's MAC; the stack behind this port must use a different one. */

@@ -8,8 +8,9 @@ import org.alpenstack.link.afpacket.sys.NativeMemory;
 
 /**
  * Transmit on a TAP device: one write(2) per frame (the tun driver takes exactly one frame per
- * write, so there is nothing to batch). With IFF_VNET_HDR the frame is preceded by an all-zero
- * virtio_net_hdr: no offload requested. Thread-confined.
+ * write, so there is nothing to batch). With IFF_VNET_HDR the frame is preceded by a
+ * virtio_net_hdr: all zero for a complete frame, or the stack's checksum and segmentation offload
+ * requests ({@link TxOffload}), so a frame may be a 64 KiB TCP super-segment. Thread-confined.
  */
 final class TapWriter implements FrameTransmitter {
     private final PortGuard guard;
@@ -25,7 +26,7 @@ final class TapWriter implements FrameTransmitter {
         this.fd = fd;
         this.maxFrameLength = maxFrameLength;
         this.header = header;
-        this.buffer = NativeMemory.allocate(header + maxFrameLength);
+        this.buffer = NativeMemory.allocate(header + (header > 0 ? TxOffload.MAX_GSO_FRAME : maxFrameLength));
         this.address = NativeMemory.address(buffer);
     }
 
@@ -37,8 +38,14 @@ final class TapWriter implements FrameTransmitter {
                 stats.droppedMalformed++;
                 return false;
             }
-            if (len > maxFrameLength) {
+            if (len > (header > 0 ? TxOffload.maxLength(frame, maxFrameLength) : maxFrameLength)) {
                 stats.droppedTooLong++;
+                return false;
+            }
+            if (header > 0) {
+                TxOffload.writeHeader(buffer, 0, frame);
+            } else if (frame.hasOffload()) {
+                stats.droppedMalformed++;
                 return false;
             }
             buffer.put(header, frame.array(), frame.start(), len);

@@ -9,67 +9,68 @@ import org.alpenstack.link.afpacket.sys.NativeMemory;
 import org.alpenstack.link.afpacket.sys.VirtioNetHdr;
 
 /**
- * Batched transmit on a packet socket with sendmmsg(2): frames are copied into fixed slots of one
- * native buffer, and one system call sends the whole batch.
+ * Batched transmit on a packet socket with sendmmsg(2): frames are copied into one native arena,
+ * each behind its own virtio_net_hdr, and one system call sends the whole batch.
  *
  * <p>Why sendmmsg and not a PACKET_TX_RING: the kernel copies each frame into its own skb during
- * the call, so once {@link #flush()} returns the slots are ours again and no skb still points
+ * the call, so once {@link #flush()} returns the arena is ours again and no skb still points
  * into memory we are about to overwrite (a TX ring lends its pages to the skbs, and a veth peer
  * can hold them in a socket queue long after the frame was "sent"); errors come back
- * synchronously as errno; no status handshake or ring-full wait per frame; and the slot size is
- * not tied to a ring geometry. The cost, one copy inside the kernel, is small next to the system
- * call both designs make once per batch.
+ * synchronously as errno; no status handshake or ring-full wait per frame; and the frame size is
+ * not tied to a ring geometry, so a 64 KiB TCP super-segment fits as well as a 60-byte ACK. The
+ * cost, one copy inside the kernel, is small next to the system call both designs make once per
+ * batch.
  *
- * <p>With PACKET_VNET_HDR on the socket every message must start with a virtio_net_hdr; ours is
- * a shared all-zero header ("no offload requested", our frames are complete), sent as the first
- * of two iovecs. The mmsghdr and iovec arrays are built once; a frame only sets its iov_len.
+ * <p>With PACKET_VNET_HDR on the socket every message starts with a virtio_net_hdr: all zero for a
+ * complete frame, or the stack's checksum and segmentation offload requests ({@link TxOffload}).
+ * A message is one iovec over header and frame, packed at 64-byte aligned offsets in the arena;
+ * a batch is sent when it has {@code maxFrames} frames or the next frame does not fit.
  *
  * <p>Thread-confined: one transmitter per owning thread.
  */
 final class TxBatch implements FrameTransmitter {
+    /** Arena size: room for a full batch of device frames, and for several 64 KiB super-segments. */
+    private static final int MIN_ARENA = 512 * 1024;
+
     private final PortGuard guard;
     private final int fd;
     private final int maxFrames;
-    private final int slotSize;
     private final int maxFrameLength;
-    private final int iovPerMsg;
-    private final ByteBuffer slots;
-    private final long slotsAddress;
+    private final int header;
+    private final ByteBuffer arena;
+    private final long arenaAddress;
     private final ByteBuffer msgs;
     private final long msgsAddress;
     private final ByteBuffer iovs;
-    private final ByteBuffer vnetHeader;
     private final int[] lengths;
     private final TxStats stats = new TxStats();
     private int queued;
+    private int used;
 
     TxBatch(PortGuard guard, int fd, int maxFrames, int maxFrameLength, boolean vnetHeader) {
         this.guard = guard;
         this.fd = fd;
         this.maxFrames = maxFrames;
         this.maxFrameLength = maxFrameLength;
-        this.slotSize = (maxFrameLength + 63) & ~63;
-        this.iovPerMsg = vnetHeader ? 2 : 1;
-        this.slots = NativeMemory.allocate(maxFrames * slotSize);
-        this.slotsAddress = NativeMemory.address(slots);
+        this.header = vnetHeader ? VirtioNetHdr.SIZE : 0;
+        int largest = align(header + (vnetHeader ? TxOffload.MAX_GSO_FRAME : maxFrameLength));
+        int arenaSize = Math.max(Math.max(MIN_ARENA, largest), maxFrames * align(header + maxFrameLength));
+        this.arena = NativeMemory.allocate(arenaSize);
+        this.arenaAddress = NativeMemory.address(arena);
         this.msgs = NativeMemory.allocate(maxFrames * MmsgHdr.SIZE);
         this.msgsAddress = NativeMemory.address(msgs);
-        this.iovs = NativeMemory.allocate(maxFrames * iovPerMsg * MmsgHdr.IOVEC_SIZE);
+        this.iovs = NativeMemory.allocate(maxFrames * MmsgHdr.IOVEC_SIZE);
         long iovsAddress = NativeMemory.address(iovs);
-        this.vnetHeader = NativeMemory.allocate(VirtioNetHdr.SIZE);
         this.lengths = new int[maxFrames];
         for (int i = 0; i < maxFrames; i++) {
-            int iov = i * iovPerMsg * MmsgHdr.IOVEC_SIZE;
-            if (vnetHeader) {
-                iovs.putLong(iov + MmsgHdr.IOV_BASE, NativeMemory.address(this.vnetHeader));
-                iovs.putLong(iov + MmsgHdr.IOV_LEN, VirtioNetHdr.SIZE);
-                iov += MmsgHdr.IOVEC_SIZE;
-            }
-            iovs.putLong(iov + MmsgHdr.IOV_BASE, slotsAddress + (long) i * slotSize);
             int m = i * MmsgHdr.SIZE;
-            msgs.putLong(m + MmsgHdr.MSG_IOV, iovsAddress + (long) i * iovPerMsg * MmsgHdr.IOVEC_SIZE);
-            msgs.putLong(m + MmsgHdr.MSG_IOVLEN, iovPerMsg);
+            msgs.putLong(m + MmsgHdr.MSG_IOV, iovsAddress + (long) i * MmsgHdr.IOVEC_SIZE);
+            msgs.putLong(m + MmsgHdr.MSG_IOVLEN, 1);
         }
+    }
+
+    private static int align(int n) {
+        return (n + 63) & ~63;
     }
 
     @Override
@@ -80,24 +81,33 @@ final class TxBatch implements FrameTransmitter {
                 stats.droppedMalformed++;
                 return false;
             }
-            if (len > maxFrameLength) {
+            if (len > (header > 0 ? TxOffload.maxLength(frame, maxFrameLength) : maxFrameLength)) {
                 stats.droppedTooLong++;
                 return false;
             }
-            if (queued == maxFrames) {
+            int need = header + len;
+            if (queued == maxFrames || used + need > arena.capacity()) {
                 flush();
             }
-            slots.put(queued * slotSize, frame.array(), frame.start(), len);
-            int iov = (queued * iovPerMsg + iovPerMsg - 1) * MmsgHdr.IOVEC_SIZE;
-            iovs.putLong(iov + MmsgHdr.IOV_LEN, len);
+            if (header > 0) {
+                TxOffload.writeHeader(arena, used, frame);
+            } else if (frame.hasOffload()) {
+                // No header to ask for the offload with: nobody should have handed us this frame.
+                stats.droppedMalformed++;
+                return false;
+            }
+            arena.put(used + header, frame.array(), frame.start(), len);
+            int iov = queued * MmsgHdr.IOVEC_SIZE;
+            iovs.putLong(iov + MmsgHdr.IOV_BASE, arenaAddress + used);
+            iovs.putLong(iov + MmsgHdr.IOV_LEN, need);
             lengths[queued] = len;
             queued++;
+            used += align(need);
             return true;
         } finally {
             frame.release();
         }
     }
-
     @Override
     public int flush() {
         if (queued == 0) {
@@ -108,6 +118,7 @@ final class TxBatch implements FrameTransmitter {
         if (!guard.enter()) {
             stats.droppedClosed += queued;
             queued = 0;
+            used = 0;
             return 0;
         }
         try {
@@ -147,6 +158,7 @@ final class TxBatch implements FrameTransmitter {
             guard.exit();
         }
         queued = 0;
+        used = 0;
         return accepted;
     }
 

@@ -48,8 +48,13 @@ class AfPacketPortTest {
         }
     }
 
+    /** The configuration under test: receiving from the socket's queue here, the ring in {@link AfPacketPortRingTest}. */
+    AfPacketConfig config() {
+        return AfPacketConfig.DEFAULTS;
+    }
+
     AfPacketPort openLocal(BpfProgram filter) {
-        return NetNamespace.call(bed.local, () -> AfPacketPort.open(bed.localDev, AfPacketConfig.DEFAULTS, filter));
+        return NetNamespace.call(bed.local, () -> AfPacketPort.open(bed.localDev, config(), filter));
     }
 
     @Test
@@ -111,7 +116,7 @@ class AfPacketPortTest {
     @ParameterizedTest(name = "qdisc bypass {0}")
     @ValueSource(booleans = {false, true})
     void handBuiltArpAndEchoRepliesAreAcceptedByTheLinuxPeer(boolean qdiscBypass) throws Exception {
-        AfPacketConfig config = AfPacketConfig.DEFAULTS.withQdiscBypass(qdiscBypass);
+        AfPacketConfig config = config().withQdiscBypass(qdiscBypass);
         BpfProgram filter = BpfProgram.builder().acceptDestination(INSTANCE_MAC).build();
         try (AfPacketPort port = NetNamespace.call(bed.local, () -> AfPacketPort.open(bed.localDev, config, filter))) {
             port.addUnicastMac(INSTANCE_MAC);
@@ -158,6 +163,43 @@ class AfPacketPortTest {
         assertTrue(e.getMessage().contains("nosuchdev0"), e.getMessage());
         assertTrue(e.getMessage().contains("ENODEV"), e.getMessage());
         assertTrue(e.getMessage().contains("ip link"), e.getMessage());
+    }
+
+    @Test
+    void aLoneFrameIsHandedOverAtOnceNotAfterTheBlockTimeout() throws Exception {
+        // A request/response exchange sends one frame and waits: with a ring it would sit in an
+        // open block until the retire timer (here 3 s); from the socket's queue it comes at once.
+        org.junit.jupiter.api.Assumptions.assumeTrue(config().receive() == AfPacketConfig.Receive.SOCKET,
+                "a ring hands a lone frame over when its block times out");
+        AfPacketConfig c = config();
+        AfPacketConfig slowRetire = new AfPacketConfig(c.blockSize(), c.blockCount(), 3000, c.batchBytes(),
+                c.batchFrames(), c.txBatchFrames(), c.qdiscBypass(), c.receive());
+        try (AfPacketPort port = NetNamespace.call(bed.local, () -> AfPacketPort.open(bed.localDev, slowRetire, null))) {
+            AtomicLong firstFrameAt = new AtomicLong();
+            Thread rx = new Thread(() -> {
+                long end = System.nanoTime() + 10_000_000_000L;
+                while (firstFrameAt.get() == 0 && System.nanoTime() < end) {
+                    if (port.receiveBatch(5000, b -> { }) > 0) {
+                        firstFrameAt.set(System.nanoTime());
+                    }
+                }
+            }, "rx-" + bed.localDev);
+            rx.start();
+            Thread.sleep(300); // the RX thread is asleep in poll by now
+            long sentAt = System.nanoTime();
+            // The peer's kernel asks for the address with one ARP request before the datagram.
+            NetNamespace.run(bed.peer, () -> {
+                try (java.net.DatagramSocket d = new java.net.DatagramSocket()) {
+                    d.send(new java.net.DatagramPacket(new byte[1], 1, InetAddress.getByName(Testbed.LOCAL_IP), 9));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            rx.join(12_000);
+            assertTrue(firstFrameAt.get() != 0, "a frame from the peer arrived");
+            long millis = (firstFrameAt.get() - sentAt) / 1_000_000;
+            assertTrue(millis < 1500, "the frame was handed over after " + millis + " ms, not at once");
+        }
     }
 
     @Test
@@ -222,7 +264,7 @@ class AfPacketPortTest {
         // if every block is handed back to the kernel. The RX loop runs on its own thread, as
         // in the server, and the sender is paced so that loop can keep up.
         Sh.ok("ip", "-n", bed.local, "addr", "add", Testbed.LOCAL_IP + "/24", "dev", bed.localDev);
-        AfPacketConfig smallRing = AfPacketConfig.DEFAULTS.withBlocks(128 * 1024, 4);
+        AfPacketConfig smallRing = config().withBlocks(128 * 1024, 4);
         long ringBytes = 4 * 128 * 1024;
         int chunk = 60_000;
         int chunks = 40;

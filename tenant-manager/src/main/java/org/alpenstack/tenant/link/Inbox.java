@@ -78,15 +78,19 @@ public final class Inbox {
         return open.add(a, off, len, checksumVerified);
     }
 
-    /** Makes everything offered so far visible to the owner and schedules a drain if none is pending. Any thread. */
+    /**
+     * Makes everything offered so far visible to the owner and schedules a drain if none is
+     * pending. Any thread.
+     *
+     * <p>The open batch is not sealed here but taken by the drain: a producer that flushes after
+     * every frame or two (an RX thread woken per frame, hairpin sends) would otherwise seal a
+     * batch per flush, and while the owner's context waits for a CPU a few dozen such flushes
+     * used up every batch and the inbox dropped frames with 99% of its memory free.
+     */
     void flush() {
         boolean schedule;
         synchronized (this) {
-            if (open != null && open.count > 0) {
-                sealed.add(open);
-                open = null;
-            }
-            schedule = !sealed.isEmpty() && !drainScheduled;
+            schedule = (!sealed.isEmpty() || open != null && open.count > 0) && !drainScheduled;
             if (schedule) {
                 drainScheduled = true;
             }
@@ -104,13 +108,17 @@ public final class Inbox {
         for (int n = 0; ; n++) {
             InboundBatch b;
             synchronized (this) {
-                if (n == MAX_BATCHES_PER_DRAIN && !sealed.isEmpty()) {
+                if (n == MAX_BATCHES_PER_DRAIN && (!sealed.isEmpty() || open != null && open.count > 0)) {
                     // Let timers and API calls queued on the context run between bursts; the
                     // drain stays scheduled (the flag remains set) and continues in a new task.
                     scheduleDrain.run();
                     return;
                 }
                 b = sealed.poll();
+                if (b == null && open != null && open.count > 0) {
+                    b = open; // producers open a new one at their next offer
+                    open = null;
+                }
                 if (b == null) {
                     drainScheduled = false;
                     return;

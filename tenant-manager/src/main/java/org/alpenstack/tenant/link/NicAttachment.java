@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.function.Consumer;
 import org.alpenstack.kernel.buf.PacketBuffer;
 import org.alpenstack.kernel.link.FrameReceiver;
+import org.alpenstack.kernel.link.SoftwareOffload;
 import org.alpenstack.kernel.wire.EthernetFrame;
 import org.alpenstack.kernel.wire.MacAddress;
 import org.alpenstack.link.afpacket.FrameTransmitter;
@@ -24,6 +25,11 @@ import org.alpenstack.tenant.StackInstance;
  * {@link FrameTransmitter}, which shares the port's socket (sendmmsg is safe from many threads,
  * so no lock and no hand-off thread is needed) and is flushed once per unit of work.
  *
+ * <p>The link offers the port's transmit offloads ({@link #txOffloads()}): the stack may hand it
+ * TCP super-segments with partial checksums, which go to the wire as they are. A hairpin copy is
+ * finished in software first (segments with complete checksums), as the other instance's stack
+ * takes only complete frames; frame taps see what the stack sent, super-segments included.
+ *
  * <p>The instance's fault injector (core-kernel's {@code FaultInjector}) sits between this link
  * and the stack, see {@link StackInstance#addInterface}.
  */
@@ -42,6 +48,9 @@ public final class NicAttachment implements AttachedLink {
     private final PacketBuffer view = PacketBuffer.wrap(new byte[0], 0, 0);
     private final Consumer<InboundBatch> deliverer = this::deliver;
     private final ArrayList<NicAttachment> hairpinTouched = new ArrayList<>();
+    private final SoftwareOffload.Sink hairpinFinished = this::hairpinFinished;
+    /** The instance a super-segment being finished in software is for (owner's context). */
+    private NicAttachment hairpinTo;
     private FrameReceiver receiver = frame -> { };
     private static final FrameTap[] NO_TAPS = new FrameTap[0];
     /** Owner's context only; replaced, never changed in place, so a tap may remove itself while called. */
@@ -63,7 +72,7 @@ public final class NicAttachment implements AttachedLink {
         this.addresses = addresses.clone();
         this.transmitter = nic.port().newTransmitter();
         Runnable drain = () -> inbox().drain(deliverer);
-        this.inbox = new Inbox(INBOX_BATCHES, () -> owner.submit(drain));
+        this.inbox = new Inbox(INBOX_BATCHES, () -> owner.submitInput(drain));
     }
 
     private Inbox inbox() {
@@ -173,6 +182,12 @@ public final class NicAttachment implements AttachedLink {
         }
         NicAttachment to = d.unicastOwner(a, off, len);
         if (to != null) {
+            if (to != this && frame.hasOffload()) {
+                hairpinTo = to;
+                SoftwareOffload.finishFrame(frame, owner.pool(), hairpinFinished);
+                hairpinTo = null;
+                return;
+            }
             if (to != this) {
                 hairpin(to, a, off, len);
             }
@@ -180,6 +195,20 @@ public final class NicAttachment implements AttachedLink {
             return;
         }
         transmitter.transmit(frame);
+    }
+
+    private void hairpinFinished(PacketBuffer segment) {
+        try {
+            hairpin(hairpinTo, segment.array(), segment.start(), segment.length());
+        } finally {
+            segment.release();
+        }
+    }
+
+    /** The port's offloads: super-segments and partial checksums go to the wire whole. */
+    @Override
+    public int txOffloads() {
+        return nic.port().txOffloads();
     }
 
     private void hairpin(NicAttachment to, byte[] a, int off, int len) {

@@ -56,4 +56,28 @@ class InboxTest {
         assertEquals(1, seen.size());
         assertEquals(false, seen.get(0).verified());
     }
+
+    @Test
+    void framesFlushedOneByOneShareABatchUntilTheOwnerDrains() {
+        // An RX thread woken per frame flushes after each one; with 2 batches, sealing a batch
+        // per flush would drop the third frame while the owner's context has not run yet.
+        byte[] f = {7, 7};
+        for (int i = 0; i < 100; i++) {
+            assertTrue(inbox.offer(f, 0, 2), "frame " + i + " is kept");
+            inbox.flush();
+        }
+        assertEquals(1, scheduled.size(), "one drain task for all the flushes");
+        assertEquals(0, inbox.dropped());
+        assertEquals(100, drain().size());
+
+        // Frames offered while a drain is scheduled but before it runs are taken by it too.
+        assertTrue(inbox.offer(f, 0, 2));
+        inbox.flush();
+        assertEquals(2, scheduled.size());
+        assertTrue(inbox.offer(f, 0, 2));
+        assertEquals(2, drain().size());
+        inbox.flush();
+        assertEquals(2, scheduled.size(), "nothing left to schedule for");
+        assertEquals(0, drain().size());
+    }
 }

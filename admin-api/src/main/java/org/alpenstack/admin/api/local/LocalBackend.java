@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.alpenstack.admin.api.AdminBackend;
 import org.alpenstack.admin.api.ApiProblem;
+import org.alpenstack.admin.api.EachInstance;
 import org.alpenstack.admin.api.Names;
 import org.alpenstack.admin.api.stack.Cidrs;
 import org.alpenstack.admin.api.stack.StackViews;
@@ -193,20 +194,7 @@ public final class LocalBackend implements AdminBackend {
         synchronized (this) {
             names = new ArrayList<>(instances.keySet());
         }
-        List<Future<InstanceInfo>> fs = new ArrayList<>();
-        for (String n : names) {
-            // One deleted meanwhile is left out, not an error.
-            fs.add(getInstance(n).otherwise((InstanceInfo) null));
-        }
-        return Future.all(fs).map(cf -> {
-            List<InstanceInfo> out = new ArrayList<>();
-            for (int k = 0; k < fs.size(); k++) {
-                if (cf.resultAt(k) != null) {
-                    out.add(cf.resultAt(k));
-                }
-            }
-            return out;
-        });
+        return EachInstance.gather(names, this::getInstance);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.alpenstack.admin.api.AdminBackend;
 import org.alpenstack.admin.api.ApiProblem;
+import org.alpenstack.admin.api.EachInstance;
 import org.alpenstack.admin.api.ClientDirectory;
 import org.alpenstack.admin.api.Names;
 import org.alpenstack.admin.api.model.ClientInfo;
@@ -263,19 +264,11 @@ public final class TenantBackend implements AdminBackend {
 
     @Override
     public Future<List<InstanceInfo>> listInstances() {
-        List<Future<InstanceInfo>> fs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Tenant t : manager.tenants()) {
-            fs.add(getInstance(t.name()).otherwise((InstanceInfo) null));
+            names.add(t.name());
         }
-        return Future.all(fs).map(cf -> {
-            List<InstanceInfo> out = new ArrayList<>();
-            for (int k = 0; k < fs.size(); k++) {
-                if (cf.resultAt(k) != null) {
-                    out.add(cf.resultAt(k));
-                }
-            }
-            return out;
-        });
+        return EachInstance.gather(names, this::getInstance);
     }
 
     @Override

@@ -48,6 +48,9 @@ public final class LibC {
 
     public static native int sendmmsg(int fd, long msgvec, int vlen, int flags);
 
+    /** recvmmsg(2); {@code timeout} is a struct timespec pointer, 0 for none. */
+    public static native int recvmmsg(int fd, long msgvec, int vlen, int flags, long timeout);
+
     public static native long read(int fd, long buf, long count);
 
     public static native long write(int fd, long buf, long count);
@@ -82,8 +85,11 @@ public final class LibC {
     public static final int MAP_SHARED = 1;
     public static final int MAP_POPULATE = 0x8000;
     public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = 0x20;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_ATTACH_FILTER = 26;
     public static final int SO_DETACH_FILTER = 27;
     /** ETH_P_ALL: every protocol, as bind(2) and socket(2) want it, in network byte order. */

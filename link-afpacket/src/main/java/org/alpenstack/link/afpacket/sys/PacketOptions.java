@@ -7,6 +7,8 @@ public final class PacketOptions {
     public static final int PACKET_DROP_MEMBERSHIP = 2;
     public static final int PACKET_RX_RING = 5;
     public static final int PACKET_STATISTICS = 6;
+    /** A tpacket_auxdata control message with every frame received by recvmsg (no ring). */
+    public static final int PACKET_AUXDATA = 8;
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_VNET_HDR = 15;
     public static final int PACKET_QDISC_BYPASS = 20;

@@ -1,0 +1,136 @@
+package org.alpenstack.kernel.link;
+
+import org.alpenstack.kernel.buf.BufferPool;
+import org.alpenstack.kernel.buf.PacketBuffer;
+import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.EtherType;
+import org.alpenstack.kernel.wire.EthernetFrame;
+import org.alpenstack.kernel.wire.IpProtocol;
+import org.alpenstack.kernel.wire.Ipv4Packet;
+import org.alpenstack.kernel.wire.TcpFlags;
+import org.alpenstack.kernel.wire.TcpHeader;
+
+/**
+ * Does in software the transmit offloads a packet asked for ({@link PacketBuffer#checksumPartial()},
+ * {@link PacketBuffer#gsoSize()}) when the packet meets something that cannot do them: a link
+ * without {@link Link#txOffloads()}, a fault injector that damages wire frames, another instance
+ * on the same NIC. Linux does the same in validate_xmit_skb (skb_gso_segment and
+ * skb_checksum_help) for devices lacking the features.
+ *
+ * <p>Segmentation rewrites what a TSO engine rewrites: the IPv4 total length, identification
+ * (incremented per segment, as Linux TSO; RFC 6864 4.1 allows any value for atomic datagrams) and
+ * header checksum; the TCP sequence number; FIN and PSH on the last segment only and CWR on the
+ * first only (RFC 3168 6.1.2); and a complete TCP checksum per segment.
+ */
+public final class SoftwareOffload {
+    /** Where finished packets go; the sink owns each one it is given. */
+    public interface Sink {
+        void accept(PacketBuffer packet);
+    }
+
+    private SoftwareOffload() {
+    }
+
+    /**
+     * Finishes {@code p}, an IPv4 packet whose header starts {@code l3Offset} bytes after its
+     * start (0 for a bare IP packet, 14 for an Ethernet frame): one complete packet, or the
+     * segments of a super-segment, each given to {@code out}. Takes ownership of {@code p}.
+     * Returns the number of packets given to {@code out}.
+     */
+    public static int finish(PacketBuffer p, int l3Offset, BufferPool pool, Sink out) {
+        if (!p.hasOffload()) {
+            out.accept(p);
+            return 1;
+        }
+        if (p.gsoSize() == 0) {
+            finishChecksum(p);
+            out.accept(p);
+            return 1;
+        }
+        return segment(p, l3Offset, pool, out);
+    }
+
+    /** {@link #finish} for an Ethernet II frame (one 802.1Q tag allowed). */
+    public static int finishFrame(PacketBuffer frame, BufferPool pool, Sink out) {
+        int l3 = EthernetFrame.HEADER_LEN;
+        if (frame.hasOffload() && frame.length() >= EthernetFrame.VLAN_HEADER_LEN
+                && Bytes.u16(frame.array(), frame.start() + EthernetFrame.ETHER_TYPE) == EtherType.VLAN) {
+            l3 = EthernetFrame.VLAN_HEADER_LEN;
+        }
+        return finish(frame, l3, pool, out);
+    }
+
+    /**
+     * Completes a partial checksum in place: the field holds the pseudo-header sum, so the sum
+     * from the transport header to the end, complemented, is the checksum.
+     */
+    public static void finishChecksum(PacketBuffer p) {
+        if (!p.checksumPartial()) {
+            return;
+        }
+        byte[] a = p.array();
+        int from = p.start() + p.checksumStart();
+        int field = from + p.checksumOffset();
+        int sum = Checksum.finish(Checksum.partial(a, from, p.end() - from));
+        // UDP (RFC 768): a computed zero is sent as all ones; TCP has no such rule but 0xffff is
+        // the same number in one's complement, so writing it there is harmless too.
+        Bytes.u16(a, field, sum == 0 ? 0xffff : sum);
+        p.clearOffload();
+    }
+
+    private static int segment(PacketBuffer p, int l3Offset, BufferPool pool, Sink out) {
+        byte[] a = p.array();
+        int l3 = p.start() + l3Offset;
+        int l4 = p.start() + p.checksumStart();
+        int gso = p.gsoSize();
+        int tcpHeader = TcpHeader.headerLength(a, l4);
+        int headers = l4 + tcpHeader - p.start();
+        int payload = p.length() - headers;
+        if (Bytes.u8(a, l3 + Ipv4Packet.PROTOCOL) != IpProtocol.TCP || payload <= 0) {
+            // Nothing to cut (or not TCP): a checksum is all that is missing.
+            p.gsoSize(0);
+            finishChecksum(p);
+            out.accept(p);
+            return 1;
+        }
+        int source = Bytes.u32(a, l3 + Ipv4Packet.SOURCE);
+        int destination = Bytes.u32(a, l3 + Ipv4Packet.DESTINATION);
+        int id = Bytes.u16(a, l3 + Ipv4Packet.IDENTIFICATION);
+        int seq = TcpHeader.sequenceNumber(a, l4);
+        int flags = TcpHeader.flags(a, l4);
+        int ihlOffset = l4 - l3;
+        int n = 0;
+        try {
+            for (int at = 0; at < payload; at += gso) {
+                int len = Math.min(gso, payload - at);
+                boolean last = at + len >= payload;
+                PacketBuffer s = pool.acquire(BufferPool.DEFAULT_HEADROOM, headers + len);
+                byte[] b = s.array();
+                int o = s.append(headers + len);
+                System.arraycopy(a, p.start(), b, o, headers);
+                System.arraycopy(a, p.start() + headers + at, b, o + headers, len);
+                int sl3 = o + l3Offset;
+                int sl4 = sl3 + ihlOffset;
+                Bytes.u16(b, sl3 + Ipv4Packet.TOTAL_LENGTH, ihlOffset + tcpHeader + len);
+                Bytes.u16(b, sl3 + Ipv4Packet.IDENTIFICATION, (id + n) & 0xffff);
+                Ipv4Packet.fillChecksum(b, sl3);
+                TcpHeader.sequenceNumber(b, sl4, seq + at);
+                int f = flags;
+                if (!last) {
+                    f &= ~(TcpFlags.FIN | TcpFlags.PSH);
+                }
+                if (n > 0) {
+                    f &= ~TcpFlags.CWR;
+                }
+                TcpHeader.headerLengthAndFlags(b, sl4, tcpHeader, f);
+                TcpHeader.fillChecksum(b, sl4, tcpHeader + len, source, destination);
+                n++;
+                out.accept(s);
+            }
+        } finally {
+            p.release();
+        }
+        return n;
+    }
+}
