@@ -11,6 +11,15 @@ import re
 import sys
 
 BULK_PATH = ("TcpInputBenchmark", "TcpSendBenchmark", "SegmentBuildBenchmark", "TcpBulkBenchmark")
+# What "no allocation" allows, in B/op: the smallest object is 16 bytes, and JMH's own
+# bookkeeping adds a fraction of a byte per operation. An operation of the per-packet benchmarks
+# is one segment (one object every 16 segments would show as 1 B/op); one of TcpBulkBenchmark
+# is 64 KiB, about 45 segments (an object per segment would be over 700 B/op).
+ALLOC_LIMIT = {"TcpBulkBenchmark": 16.0}
+
+
+def alloc_limit(benchmark):
+    return ALLOC_LIMIT.get(benchmark.split(".")[0], 1.0)
 
 
 def finite(x):
@@ -67,9 +76,9 @@ def main():
             print("  ".join("-" * w for w in widths))
     bulk = [r for r in all_rows if r["benchmark"].split(".")[0] in BULK_PATH and r["alloc"] is not None]
     if bulk:
-        worst = max(r["alloc"] for r in bulk)
-        print("bulk path allocation: at most %.3f B/op (%s)" % (worst, "about 0: no allocation per packet"
-                                                             if worst < 1.0 else "ALLOCATES"))
+        over = [r["benchmark"] for r in bulk if r["alloc"] >= alloc_limit(r["benchmark"])]
+        print("bulk path allocation: %s" % ("ALLOCATES in " + ", ".join(over) if over else
+                                             "none per packet (gc.alloc.rate.norm below one object per operation)"))
     out = os.environ.get("BENCH_OUT")
     if out:
         with open(out, "a") as f:
@@ -90,7 +99,8 @@ def figure(r, kind):
     fig = {"section": "jmh", "figure": ident + "-alloc", "label": where + ", heap allocated per operation (gc.alloc.rate.norm)",
            "unit": "B/op", "better": "lower", "values": [round(r["alloc"], 3)], "notes": NOTES}
     if r["benchmark"].split(".")[0] in BULK_PATH:
-        fig["target"] = {"max": 1, "text": "no allocation per packet on the bulk path (about 0 B/op)"}
+        fig["target"] = {"max": alloc_limit(r["benchmark"]),
+                         "text": "no allocation per packet on the bulk path (about 0 B/op)"}
     return fig
 
 
