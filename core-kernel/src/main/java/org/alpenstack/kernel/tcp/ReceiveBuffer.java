@@ -12,10 +12,22 @@ package org.alpenstack.kernel.tcp;
  * the window). Linux would advertise less than rmem (tcp_adv_win_scale accounts for skb
  * overhead); here payload is stored without overhead, so all of it can be offered.
  *
- * <p>Not thread-safe; allocates only in {@link #grow}.
+ * <p>Memory follows use: {@link #capacity()} is what the window is computed from, but the ring
+ * behind it starts empty and doubles only when bytes (in order or not) need the room, so an idle
+ * connection holds no data buffer (as an idle Linux socket holds no skb) and one that receives a
+ * line at a time holds a few KiB. Growing keeps every byte at its logical position. In steady
+ * state the ring has reached its size and nothing is allocated.
+ *
+ * <p>Not thread-safe; allocates only when stored bytes outgrow the ring.
  */
 public final class ReceiveBuffer {
-    private byte[] ring;
+    /** The smallest ring allocated once a byte arrives. */
+    static final int MIN_RING = 2048;
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Holds the bytes; its length is the modulus of the ring, at most {@link #capacity}. */
+    private byte[] ring = EMPTY;
+    private int capacity;
     private final int maxCapacity;
     /** Index of the first readable byte. */
     private int head;
@@ -34,12 +46,12 @@ public final class ReceiveBuffer {
         if (capacity <= 0 || maxCapacity < capacity) {
             throw new IllegalArgumentException("bad receive buffer size " + capacity + " (max " + maxCapacity + ")");
         }
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
         this.maxCapacity = maxCapacity;
     }
 
     public int capacity() {
-        return ring.length;
+        return capacity;
     }
 
     public int maxCapacity() {
@@ -57,7 +69,7 @@ public final class ReceiveBuffer {
 
     /** Free space beyond the readable bytes: the most the receive window may offer. */
     public int free() {
-        return ring.length - readable;
+        return capacity - readable;
     }
 
     /** Reads up to {@code len} bytes; returns how many (0 if empty). */
@@ -107,6 +119,9 @@ public final class ReceiveBuffer {
         if (offset < 0 || len < 0 || (long) offset + len > free()) {
             throw new IndexOutOfBoundsException("write of " + len + " at " + offset + " beyond free space " + free());
         }
+        if (readable + offset + len > ring.length) {
+            resize(readable + offset + len);
+        }
         int pos = wrap(head + readable + offset);
         int first = Math.min(len, ring.length - pos);
         System.arraycopy(src, off, ring, pos, first);
@@ -118,26 +133,45 @@ public final class ReceiveBuffer {
         if (n < 0 || n > free()) {
             throw new IndexOutOfBoundsException("commit of " + n + " with free space " + free());
         }
+        if (readable + n > ring.length) {
+            resize(readable + n); // bytes never written (a caller's bug) read as zeros, not as out of bounds
+        }
         readable += n;
     }
 
     /**
-     * Enlarges the ring to {@code newCapacity} (at most {@link #maxCapacity()}), keeping readable
-     * and out-of-order bytes at the same logical positions (receive-buffer autotuning).
-     * Returns the capacity now in effect.
+     * Raises the capacity to {@code newCapacity} (at most {@link #maxCapacity()}) for
+     * receive-buffer autotuning; the ring itself grows when bytes need the room. Returns the
+     * capacity now in effect.
      */
     public int grow(int newCapacity) {
         int target = Math.min(newCapacity, maxCapacity);
-        if (target <= ring.length) {
-            return ring.length;
+        if (target > capacity) {
+            capacity = target;
         }
-        byte[] bigger = new byte[target];
+        return capacity;
+    }
+
+    /** Bytes of heap the ring takes now (0 until the first byte arrives). */
+    public int allocated() {
+        return ring.length;
+    }
+
+    /**
+     * A ring of at least {@code need} bytes (doubling, at most the capacity). Every position of
+     * the old ring, readable or out-of-order, keeps its distance from the head.
+     */
+    private void resize(int need) {
+        int size = Math.max(MIN_RING, ring.length);
+        while (size < need) {
+            size <<= 1;
+        }
+        byte[] bigger = new byte[Math.min(size, capacity)];
         int first = ring.length - head;
         System.arraycopy(ring, head, bigger, 0, first);
         System.arraycopy(ring, 0, bigger, first, head);
         ring = bigger;
         head = 0;
-        return ring.length;
     }
 
     private void copyOut(int from, byte[] dst, int off, int n) {
@@ -152,6 +186,6 @@ public final class ReceiveBuffer {
 
     @Override
     public String toString() {
-        return "ReceiveBuffer{readable=" + readable + ", capacity=" + ring.length + "}";
+        return "ReceiveBuffer{readable=" + readable + ", capacity=" + capacity + ", allocated=" + ring.length + "}";
     }
 }

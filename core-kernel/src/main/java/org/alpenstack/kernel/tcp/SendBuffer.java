@@ -12,10 +12,22 @@ package org.alpenstack.kernel.tcp;
  * no buffer space: the engine calls {@link #reset} with ISS + 1, and {@link #ack} clamps an
  * acknowledgment that also covers the FIN to {@link #endSeq()}.
  *
- * <p>Not thread-safe; allocates only in {@link #grow} (send-buffer autotuning, optional).
+ * <p>Memory follows use: {@link #capacity()} is the limit the application sees (SO_SNDBUF), but
+ * the ring behind it starts empty and doubles only when bytes need the room, so a connection
+ * that never sends holds no data buffer at all (an idle Linux socket holds no skb either), and
+ * one that sends a line at a time holds a few KiB. In steady state the ring has reached its size
+ * and nothing is allocated.
+ *
+ * <p>Not thread-safe; allocates only when the bytes held outgrow the ring.
  */
 public final class SendBuffer {
-    private byte[] ring;
+    /** The smallest ring allocated once a byte is written. */
+    static final int MIN_RING = 2048;
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Holds the bytes; its length is the modulus of the ring, at most {@link #capacity}. */
+    private byte[] ring = EMPTY;
+    private int capacity;
     private final int maxCapacity;
     private int head;
     private int length;
@@ -34,7 +46,7 @@ public final class SendBuffer {
         if (capacity <= 0 || maxCapacity < capacity) {
             throw new IllegalArgumentException("bad send buffer size " + capacity + " (max " + maxCapacity + ")");
         }
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
         this.maxCapacity = maxCapacity;
     }
 
@@ -46,7 +58,7 @@ public final class SendBuffer {
     }
 
     public int capacity() {
-        return ring.length;
+        return capacity;
     }
 
     public int maxCapacity() {
@@ -64,7 +76,7 @@ public final class SendBuffer {
 
     /** Room for the application's next write (POLLOUT when large enough). */
     public int free() {
-        return ring.length - length;
+        return capacity - length;
     }
 
     /** Sequence number of the oldest byte held (SND.UNA once the SYN is acknowledged). */
@@ -90,6 +102,9 @@ public final class SendBuffer {
     public int write(byte[] src, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, src.length);
         int n = Math.min(len, free());
+        if (length + n > ring.length) {
+            resize(length + n);
+        }
         int pos = wrap(head + length);
         int first = Math.min(n, ring.length - pos);
         System.arraycopy(src, off, ring, pos, first);
@@ -133,19 +148,35 @@ public final class SendBuffer {
         return n;
     }
 
-    /** Enlarges the ring up to {@link #maxCapacity()}; returns the capacity now in effect. */
+    /**
+     * Raises the capacity up to {@link #maxCapacity()} (the ring itself grows when bytes arrive);
+     * returns the capacity now in effect.
+     */
     public int grow(int newCapacity) {
         int target = Math.min(newCapacity, maxCapacity);
-        if (target <= ring.length) {
-            return ring.length;
+        if (target > capacity) {
+            capacity = target;
         }
-        byte[] bigger = new byte[target];
+        return capacity;
+    }
+
+    /** Bytes of heap the ring takes now (0 until the first write). */
+    public int allocated() {
+        return ring.length;
+    }
+
+    /** A ring of at least {@code need} bytes (doubling, at most the capacity), the held bytes moved to its start. */
+    private void resize(int need) {
+        int size = Math.max(MIN_RING, ring.length);
+        while (size < need) {
+            size <<= 1;
+        }
+        byte[] bigger = new byte[Math.min(size, capacity)];
         int first = Math.min(length, ring.length - head);
         System.arraycopy(ring, head, bigger, 0, first);
         System.arraycopy(ring, 0, bigger, first, length - first);
         ring = bigger;
         head = 0;
-        return ring.length;
     }
 
     private int wrap(int i) {
@@ -154,6 +185,7 @@ public final class SendBuffer {
 
     @Override
     public String toString() {
-        return "SendBuffer{start=" + Integer.toUnsignedString(startSeq) + ", length=" + length + ", capacity=" + ring.length + "}";
+        return "SendBuffer{start=" + Integer.toUnsignedString(startSeq) + ", length=" + length + ", capacity=" + capacity
+                + ", allocated=" + ring.length + "}";
     }
 }

@@ -75,4 +75,36 @@ class ReceiveBufferTest {
         assertEquals(32, rb.grow(100), "capped at the maximum");
         assertEquals(32, rb.grow(8), "never shrinks");
     }
+
+    @Test
+    void ringIsAllocatedOnlyWhenBytesArriveAndGrowsKeepingPositions() {
+        ReceiveBuffer rb = new ReceiveBuffer(131072, 1 << 20);
+        assertEquals(0, rb.allocated(), "an idle connection holds no data buffer");
+        assertEquals(131072, rb.free(), "the window is the capacity, not the ring");
+        byte[] data = new byte[20000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7);
+        }
+        rb.write(data, 0, 1500);
+        assertEquals(ReceiveBuffer.MIN_RING, rb.allocated());
+        byte[] out = new byte[20000];
+        assertEquals(1000, rb.read(out, 0, 1000));
+        // The head is now inside the small ring; out-of-order bytes (stream bytes 5000 to 11000,
+        // 3500 past the readable end at 1500) make it grow.
+        rb.writeAt(3500, data, 5000, 6000);
+        assertEquals(16384, rb.allocated(), "doubled to the first power of two that holds them");
+        rb.writeAt(0, data, 1500, 2500);
+        rb.commit(2500);
+        assertEquals(3000, rb.available());
+        rb.writeAt(0, data, 4000, 1000);
+        rb.commit(1000 + 6000);
+        assertEquals(10000, rb.available());
+        assertEquals(10000, rb.read(out, 0, 20000));
+        for (int i = 0; i < 10000; i++) {
+            assertEquals(data[1000 + i], out[i], "byte " + i);
+        }
+        assertEquals(131072, rb.capacity());
+        assertEquals(262144, rb.grow(262144));
+        assertEquals(16384, rb.allocated(), "autotuning raises the limit; the ring follows the bytes");
+    }
 }

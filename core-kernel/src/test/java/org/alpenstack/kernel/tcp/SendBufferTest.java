@@ -87,4 +87,32 @@ class SendBufferTest {
         assertEquals(32, sb.copyOut(505, all, 0, 32));
         assertArrayEquals(b("fghijklm"), Arrays.copyOf(all, 8));
     }
+
+    @Test
+    void ringIsAllocatedOnlyWhenWrittenAndGrowsKeepingSequenceNumbers() {
+        SendBuffer sb = new SendBuffer(16384, 65536);
+        sb.reset(1000);
+        assertEquals(0, sb.allocated(), "an idle connection holds no data buffer");
+        assertEquals(16384, sb.free());
+        byte[] data = new byte[16384];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 13);
+        }
+        assertEquals(1500, sb.write(data, 0, 1500));
+        assertEquals(SendBuffer.MIN_RING, sb.allocated());
+        assertEquals(1000, sb.ack(2000));
+        assertEquals(1500, sb.write(data, 1500, 1500), "wraps in the small ring");
+        assertEquals(SendBuffer.MIN_RING, sb.allocated());
+        assertEquals(13384, sb.write(data, 3000, 13384));
+        assertEquals(16384, sb.allocated());
+        byte[] out = new byte[16384];
+        assertEquals(15384, sb.copyOut(2000, out, 0, 16384));
+        for (int i = 0; i < 15384; i++) {
+            assertEquals(data[1000 + i], out[i], "byte " + i);
+        }
+        assertEquals(1000, sb.free());
+        assertEquals(65536, sb.grow(1 << 20));
+        assertEquals(16384, sb.allocated(), "the limit rises; the ring follows the bytes");
+        assertEquals(65536 - 15384, sb.free());
+    }
 }

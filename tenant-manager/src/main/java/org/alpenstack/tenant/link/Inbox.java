@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * are waiting, so the context sees one task per RX batch (or fewer under load), never one per
  * packet.
  *
- * <p>Memory is bounded: batches are allocated when needed, up to a limit, and then circulate.
+ * <p>Memory is bounded: batches are allocated when needed, up to a limit, and then circulate;
+ * after a burst only {@link #MAX_FREE_BATCHES} stay for the next one, so an instance that was
+ * busy once does not keep its peak (up to 16 MiB) while idle: a server hosts hundreds.
  * When all are waiting, new frames are dropped and counted, as Linux drops beyond
  * netdev_max_backlog; TCP recovers, and the RX thread never blocks on a slow tenant. The limit
  * must absorb a burst of split GSO super-frames (a peer's TSO window arrives at once), or
@@ -24,6 +26,11 @@ public final class Inbox {
     static final int BATCH_BYTES = 256 * 1024;
     static final int BATCH_FRAMES = 512;
     private static final int MAX_BATCHES_PER_DRAIN = 8;
+    /**
+     * Drained batches kept for reuse (1 MiB): enough for steady traffic, whose batches circulate
+     * without allocation; beyond it a burst's extra batches are left to the GC.
+     */
+    static final int MAX_FREE_BATCHES = 4;
 
     private final ArrayDeque<InboundBatch> free = new ArrayDeque<>();
     private final ArrayDeque<InboundBatch> sealed = new ArrayDeque<>();
@@ -136,10 +143,19 @@ public final class Inbox {
             } finally {
                 b.clear();
                 synchronized (this) {
-                    free.add(b);
+                    if (free.size() < MAX_FREE_BATCHES) {
+                        free.add(b);
+                    } else {
+                        allocated--;
+                    }
                 }
             }
         }
+    }
+
+    /** Batches in existence: open, waiting and free. */
+    synchronized int allocatedBatches() {
+        return allocated;
     }
 
     synchronized long dropped() {

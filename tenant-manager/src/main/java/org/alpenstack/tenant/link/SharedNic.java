@@ -179,12 +179,32 @@ public final class SharedNic implements AutoCloseable {
     private void publish() {
         Demux d = new Demux(port.mac().bits(), attachments);
         if (afPacket != null && afPacket.isOpen()) {
-            BpfProgram filter = attachments.isEmpty() ? BpfProgram.dropAll()
-                    : BpfProgram.builder().acceptDestinations(d.macModeMacs()).acceptIpv4Destinations(d.ipModeAddresses())
-                            .acceptGroupAddressed(true).acceptArp(true).build();
-            afPacket.setFilter(filter);
+            if (attachments.isEmpty()) {
+                afPacket.setFilter(BpfProgram.dropAll());
+            } else {
+                setInstanceFilter(d);
+            }
         }
         demux = d;
+    }
+
+    /**
+     * The kernel filter that passes the instances' frames only. It grows by a few instructions
+     * per MAC or address; past classic BPF's 4096 instructions, or the socket option memory
+     * (net.core.optmem_max: SO_ATTACH_FILTER fails with ENOMEM from a few hundred instances on),
+     * the port accepts everything instead and the demux alone sorts the frames out: more
+     * copies of other hosts' traffic on a busy NIC, but every instance keeps working.
+     */
+    private void setInstanceFilter(Demux d) {
+        try {
+            afPacket.setFilter(BpfProgram.builder().acceptDestinations(d.macModeMacs())
+                    .acceptIpv4Destinations(d.ipModeAddresses()).acceptGroupAddressed(true).acceptArp(true).build());
+            return;
+        } catch (RuntimeException tooLarge) {
+            LOG.log(Level.WARNING, "event=filter-fallback link=" + name + " instances=" + attachments.size()
+                    + " error=" + tooLarge.getMessage() + ": accepting every frame, the demux filters");
+        }
+        afPacket.setFilter(BpfProgram.acceptAll());
     }
 
     Demux demux() {

@@ -12,12 +12,19 @@ import org.alpenstack.tenant.SocketReactor;
  */
 abstract class TcpConnectionHandler {
     protected TcpSocket socket;
+    /**
+     * A read buffer shared by every connection of one service: they all run on the instance's
+     * context, one step at a time, so a step may use it but must not expect its contents to
+     * survive. Keeping bytes across steps is the handler's own business (and memory).
+     */
+    protected byte[] scratch;
     private SocketReactor reactor;
     private Runnable onClose;
     private boolean closed;
 
-    final void bind(TcpSocket socket, SocketReactor reactor, Runnable onClose) {
+    final void bind(TcpSocket socket, SocketReactor reactor, Runnable onClose, byte[] scratch) {
         this.socket = socket;
+        this.scratch = scratch;
         this.reactor = reactor;
         this.onClose = onClose;
     }

@@ -80,4 +80,29 @@ class InboxTest {
         assertEquals(2, scheduled.size(), "nothing left to schedule for");
         assertEquals(0, drain().size());
     }
+
+    @Test
+    void afterABurstOnlyAFewBatchesStay() {
+        Inbox big = new Inbox(64, () -> { });
+        byte[] frame = new byte[200 * 1024]; // one per batch
+        for (int i = 0; i < 20; i++) {
+            assertTrue(big.offer(frame, 0, frame.length), "frame " + i);
+        }
+        big.flush();
+        assertEquals(20, big.allocatedBatches(), "a burst takes what it needs, up to the limit");
+        int[] frames = {0};
+        for (int round = 0; round < 3; round++) { // a drain task hands over 8 batches at most
+            big.drain(b -> frames[0] += b.count);
+        }
+        assertEquals(20, frames[0]);
+        assertEquals(Inbox.MAX_FREE_BATCHES, big.allocatedBatches(), "the idle inbox keeps a few for the next burst");
+        // Steady traffic reuses them without allocating.
+        for (int i = 0; i < 100; i++) {
+            assertTrue(big.offer(frame, 0, frame.length));
+            big.flush();
+            big.drain(b -> frames[0] += b.count);
+        }
+        assertEquals(Inbox.MAX_FREE_BATCHES, big.allocatedBatches());
+        assertEquals(0, big.dropped());
+    }
 }
