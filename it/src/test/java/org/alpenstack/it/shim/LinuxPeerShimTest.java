@@ -88,6 +88,39 @@ class LinuxPeerShimTest {
         assertArrayEquals(blob, Files.readAllBytes(out));
     }
 
+    /** A Linux-side HTTP server that answers a POST with the SHA-256 of its body. */
+    private static final String POST_SERVER = String.join("\n",
+            "import hashlib, http.server, sys",
+            "class H(http.server.BaseHTTPRequestHandler):",
+            "    def do_POST(self):",
+            "        body = self.rfile.read(int(self.headers['Content-Length']))",
+            "        answer = hashlib.sha256(body).hexdigest().encode()",
+            "        self.send_response(200)",
+            "        self.send_header('Content-Length', str(len(answer)))",
+            "        self.end_headers()",
+            "        self.wfile.write(answer)",
+            "http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H).serve_forever()");
+
+    @Test
+    void curlPostsToLinuxAndToAnotherTenantAndWgetFetchesFromLinux() throws Exception {
+        Path server = dir.resolve("post_server.py");
+        Files.writeString(server, POST_SERVER);
+        spawn(inLinux("python3", server.toString(), linuxIp, "8086"));
+        spawn(other.run("python3", server.toString(), other.ip, "8087"));
+        String blobSha = TenantWithLinuxPeer.sha256(blob);
+        for (String target : List.of(linuxIp + ":8086", other.ip + ":8087")) {
+            Sh.Result r = retry(inTenant("curl", "-sS", "--data-binary", "@" + dir.resolve("www/blob"),
+                    "http://" + target + "/upload"));
+            assertEquals(0, r.exit(), r.output());
+            assertEquals(blobSha, r.output().trim(), "POST to " + target);
+        }
+        spawn(inLinux("python3", "-m", "http.server", "--bind", linuxIp, "--directory", dir.resolve("www").toString(), "8088"));
+        Path out = dir.resolve("wget-from-linux");
+        Sh.Result r = retry(inTenant("wget", "-q", "-O", out.toString(), "http://" + linuxIp + ":8088/blob"));
+        assertEquals(0, r.exit(), r.output());
+        assertArrayEquals(blob, Files.readAllBytes(out));
+    }
+
     @Test
     void socatEchoInLinuxWithHalfClosingNcatInTheTenant() throws Exception {
         spawn(inLinux("socat", "TCP-LISTEN:9000,bind=" + linuxIp + ",fork,reuseaddr", "EXEC:cat"));
