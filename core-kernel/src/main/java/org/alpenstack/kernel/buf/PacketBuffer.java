@@ -36,6 +36,8 @@ public final class PacketBuffer {
     private int csumOffset;
     /** Transmit offload request: payload bytes per wire segment of a TCP super-segment, or 0. */
     private int gsoSize;
+    /** See {@link #receivedGsoSize()}; 0 unless a link driver says otherwise. */
+    private int receivedGsoSize;
 
     PacketBuffer(BufferPool pool, int sizeClass, int capacity) {
         this.pool = pool;
@@ -67,6 +69,7 @@ public final class PacketBuffer {
         this.start = offset;
         this.end = offset + length;
         this.transportChecksumVerified = false;
+        this.receivedGsoSize = 0;
         clearOffload();
         return this;
     }
@@ -86,6 +89,28 @@ public final class PacketBuffer {
     /** Set by a link driver for a frame it received; anyone who alters the bytes clears it. */
     public PacketBuffer transportChecksumVerified(boolean verified) {
         this.transportChecksumVerified = verified;
+        return this;
+    }
+
+    /**
+     * Receive side, Linux's gso_size on a GRO/LRO packet: non-zero when the link driver hands
+     * over a TCP super-packet that stands for several wire segments of this many payload bytes
+     * each (a local sender's TSO frame taken whole from a veth, as Linux's own receiver takes it),
+     * so IPv4 input accepts it above the interface MTU and TCP counts the wire segments. A driver
+     * sets it only together with {@link #transportChecksumVerified()}: such a packet's checksum
+     * field holds a partial sum. Cleared like that mark ({@link #rewrap}, {@link #reset}) and not
+     * carried by {@link #copy}.
+     */
+    public int receivedGsoSize() {
+        return receivedGsoSize;
+    }
+
+    /** Set by a link driver for a coalesced TCP packet it received (see {@link #receivedGsoSize()}). */
+    public PacketBuffer receivedGsoSize(int size) {
+        if (size < 0 || size > 0xffff) {
+            throw new IllegalArgumentException("gso size " + size);
+        }
+        this.receivedGsoSize = size;
         return this;
     }
 
@@ -195,6 +220,7 @@ public final class PacketBuffer {
         start = headroom;
         end = headroom;
         transportChecksumVerified = false;
+        receivedGsoSize = 0;
         clearOffload();
         return this;
     }

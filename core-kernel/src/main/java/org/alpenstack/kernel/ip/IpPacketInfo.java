@@ -36,6 +36,12 @@ public final class IpPacketInfo {
      * transport may skip its own check. False for anything the driver did not vouch for.
      */
     public boolean transportChecksumVerified;
+    /**
+     * Payload bytes per wire segment when the driver coalesced this TCP packet from several wire
+     * segments and it is larger than the interface MTU ({@link org.alpenstack.kernel.buf.PacketBuffer#receivedGsoSize()}),
+     * so TCP can count wire segments as Linux does with gso_segs; 0 otherwise.
+     */
+    public int receivedGsoSize;
 
     public void clear() {
         source = 0;
@@ -50,5 +56,6 @@ public final class IpPacketInfo {
         headerLength = 0;
         totalLength = 0;
         transportChecksumVerified = false;
+        receivedGsoSize = 0;
     }
 }

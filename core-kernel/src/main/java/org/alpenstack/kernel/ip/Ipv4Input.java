@@ -8,6 +8,7 @@ import org.alpenstack.kernel.stack.StackCounter;
 import org.alpenstack.kernel.stack.StackCounters;
 import org.alpenstack.kernel.wire.Icmpv4Code;
 import org.alpenstack.kernel.wire.Icmpv4Type;
+import org.alpenstack.kernel.wire.IpProtocol;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.Ipv4Packet;
 
@@ -34,8 +35,10 @@ final class Ipv4Input {
      * the link header (Ethernet padding included), lent for this call. {@code transportChecksumVerified}
      * is the link driver's word that the TCP/UDP checksum is already checked (never for a fragment:
      * the driver cannot check a datagram it has not seen whole, and a reassembled one is verified here).
+     * {@code receivedGsoSize} is non-zero for a TCP super-packet the driver coalesced
+     * ({@link PacketBuffer#receivedGsoSize()}): the only kind of packet allowed above the MTU.
      */
-    void input(NetInterface iface, byte[] a, int off, int len, boolean transportChecksumVerified, long now) {
+    void input(NetInterface iface, byte[] a, int off, int len, boolean transportChecksumVerified, int receivedGsoSize, long now) {
         counters.inc(StackCounter.IP_IN_RECEIVES);
         DropReason bad = Ipv4Packet.check(a, off, len);
         if (bad != null) {
@@ -48,6 +51,13 @@ final class Ipv4Input {
         }
         // The total length says where the packet ends; what follows is link padding (RFC 894).
         int total = Ipv4Packet.totalLength(a, off);
+        if (total > iface.mtu() && !coalescedTcp(a, off, transportChecksumVerified, receivedGsoSize)) {
+            // A device drops what exceeds its MTU before IP sees it (Linux veth: is_skb_forwardable,
+            // which lets GSO packets through); only the driver's coalesced TCP packets may be larger.
+            counters.inc(StackCounter.IP_IN_DISCARDS);
+            counters.drop(DropReason.IPV4_LONGER_THAN_MTU);
+            return;
+        }
         int src = Ipv4Packet.source(a, off);
         int dst = Ipv4Packet.destination(a, off);
         if (!iface.isLoopback() && badSource(src, dst)) {
@@ -79,13 +89,23 @@ final class Ipv4Input {
                 return;
             }
             try {
-                deliver(iface, whole.array(), whole.start(), whole.length(), broadcast, false);
+                deliver(iface, whole.array(), whole.start(), whole.length(), broadcast, false, 0);
             } finally {
                 whole.release();
             }
             return;
         }
-        deliver(iface, a, off, total, broadcast, transportChecksumVerified);
+        deliver(iface, a, off, total, broadcast, transportChecksumVerified, total > iface.mtu() ? receivedGsoSize : 0);
+    }
+
+    /**
+     * A packet the driver built from one local sender's TSO/GRO super-frame: marked with its wire
+     * segment size, its checksum vouched for (the sender never computed it), TCP, and not a fragment
+     * (GRO never merges fragments; a fragment goes through reassembly, which checks sums itself).
+     */
+    private static boolean coalescedTcp(byte[] a, int off, boolean transportChecksumVerified, int receivedGsoSize) {
+        return receivedGsoSize > 0 && transportChecksumVerified && Ipv4Packet.protocol(a, off) == IpProtocol.TCP
+                && !Ipv4Packet.isFragment(a, off);
     }
 
     /** Martian sources (RFC 1122 3.2.1.3, Linux ip_route_input_slow / fib_validate_source). */
@@ -107,7 +127,8 @@ final class Ipv4Input {
         counters.drop(r);
     }
 
-    private void deliver(NetInterface iface, byte[] a, int off, int total, boolean broadcast, boolean transportChecksumVerified) {
+    private void deliver(NetInterface iface, byte[] a, int off, int total, boolean broadcast, boolean transportChecksumVerified,
+            int receivedGsoSize) {
         int hl = Ipv4Packet.headerLength(a, off);
         int proto = Ipv4Packet.protocol(a, off);
         TransportProtocol t = layer.transport(proto);
@@ -134,11 +155,13 @@ final class Ipv4Input {
         i.headerLength = hl;
         i.totalLength = total;
         i.transportChecksumVerified = transportChecksumVerified;
+        i.receivedGsoSize = receivedGsoSize;
         counters.inc(StackCounter.IP_IN_DELIVERS);
         rxView.rewrap(a, off + hl, total - hl);
         t.receive(i, rxView);
         i.packet = null;
         i.transportChecksumVerified = false;
+        i.receivedGsoSize = 0;
     }
 
     void reassemblyTimedOut(byte[] a, int off, int len) {

@@ -145,7 +145,7 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
      * the link header (Ethernet padding included), lent for this call. See {@link Ipv4Input}.
      */
     public void input(NetInterface iface, byte[] a, int off, int len, long now) {
-        in.input(iface, a, off, len, false, now);
+        in.input(iface, a, off, len, false, 0, now);
     }
 
     /**
@@ -153,7 +153,17 @@ public final class Ipv4Layer implements IpOutput, NeighborCache.Hooks {
      * the link driver has already verified ({@link PacketBuffer#transportChecksumVerified()}).
      */
     public void input(NetInterface iface, byte[] a, int off, int len, boolean transportChecksumVerified, long now) {
-        in.input(iface, a, off, len, transportChecksumVerified, now);
+        in.input(iface, a, off, len, transportChecksumVerified, 0, now);
+    }
+
+    /**
+     * {@link #input(NetInterface, byte[], int, int, boolean, long)} for a packet the link driver
+     * may have coalesced: {@code receivedGsoSize} is {@link PacketBuffer#receivedGsoSize()}, and a
+     * non-zero value lets a verified, unfragmented TCP packet exceed the interface MTU.
+     */
+    public void input(NetInterface iface, byte[] a, int off, int len, boolean transportChecksumVerified, int receivedGsoSize,
+            long now) {
+        in.input(iface, a, off, len, transportChecksumVerified, receivedGsoSize, now);
     }
 
     IcmpErrorReporter icmp() {

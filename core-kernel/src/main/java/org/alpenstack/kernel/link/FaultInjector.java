@@ -22,6 +22,7 @@ public final class FaultInjector implements Link, Pollable {
     private final FaultPath rx;
     private final BufferPool pool;
     private final SoftwareOffload.Sink offerTx = this::offerTx;
+    private final SoftwareOffload.Sink offerRx = this::offerRx;
     private FrameReceiver receiver;
 
     public FaultInjector(Link inner, Clock clock, BufferPool pool, long seed) {
@@ -31,7 +32,20 @@ public final class FaultInjector implements Link, Pollable {
         // Independent streams per direction: traffic one way does not shift the faults the other way.
         this.tx = new FaultPath(seed, pool, (frame, lent) -> inner.transmit(frame));
         this.rx = new FaultPath(seed ^ 0x5DEE_CE66_D1CE_4E5BL, pool, this::deliver);
-        inner.attach(frame -> rx.offer(frame, true, clock.nanos()));
+        inner.attach(this::received);
+    }
+
+    private void received(PacketBuffer frame) {
+        if (frame.receivedGsoSize() > 0 && rx.config.active()) {
+            // A super-packet the driver coalesced: the faults act on the wire frames it stands for.
+            SoftwareOffload.splitReceived(frame, pool, offerRx);
+            return;
+        }
+        rx.offer(frame, true, clock.nanos());
+    }
+
+    private void offerRx(PacketBuffer frame) {
+        rx.offer(frame, false, clock.nanos());
     }
 
     /** Faults applied to frames this side transmits; mutable at run time. */

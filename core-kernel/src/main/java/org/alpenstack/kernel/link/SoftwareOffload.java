@@ -62,6 +62,35 @@ public final class SoftwareOffload {
     }
 
     /**
+     * Cuts a received TCP super-packet ({@link PacketBuffer#receivedGsoSize()}: a local sender's
+     * TSO frame the link driver handed over whole) back into the wire frames it stands for, each
+     * with a complete checksum, for whatever must see wire frames (a fault injector damaging
+     * received traffic). {@code lent} stays the caller's; the segments, taken from {@code pool},
+     * go to {@code out}. Returns how many.
+     */
+    public static int splitReceived(PacketBuffer lent, BufferPool pool, Sink out) {
+        byte[] a = lent.array();
+        int l3 = EthernetFrame.HEADER_LEN;
+        if (lent.length() >= EthernetFrame.VLAN_HEADER_LEN
+                && Bytes.u16(a, lent.start() + EthernetFrame.ETHER_TYPE) == EtherType.VLAN) {
+            l3 = EthernetFrame.VLAN_HEADER_LEN;
+        }
+        PacketBuffer p = lent.copy(pool, BufferPool.DEFAULT_HEADROOM);
+        if (lent.receivedGsoSize() == 0 || p.length() < l3 + Ipv4Packet.HEADER_LEN + TcpHeader.HEADER_LEN) {
+            out.accept(p);
+            return 1;
+        }
+        int l4 = l3 + Ipv4Packet.headerLength(p.array(), p.start() + l3);
+        if (l4 + TcpHeader.HEADER_LEN > p.length()) {
+            out.accept(p);
+            return 1;
+        }
+        // As the sender's TSO request: the segmenter sums every segment from scratch.
+        p.checksumPartial(l4, TcpHeader.CHECKSUM).gsoSize(lent.receivedGsoSize());
+        return finish(p, l3, pool, out);
+    }
+
+    /**
      * Completes a partial checksum in place: the field holds the pseudo-header sum, so the sum
      * from the transport header to the end, complemented, is the checksum.
      */

@@ -40,6 +40,11 @@ public enum DropReason {
     IPV4_FRAG_TOO_BIG,
     /** An exact duplicate of a fragment we already hold (dropped alone, the datagram survives). */
     IPV4_FRAG_DUPLICATE,
+    /**
+     * Longer than the receiving interface's MTU and not a TCP packet the link driver coalesced
+     * (what a device drops before IP, as Linux veth's is_skb_forwardable).
+     */
+    IPV4_LONGER_THAN_MTU,
     // ICMPv4 (RFC 792)
     ICMP_TRUNCATED,
     ICMP_BAD_CHECKSUM,

@@ -516,7 +516,7 @@ public final class NetStack implements Pollable {
         int plen = len - (payload - off);
         long now = clock.nanos();
         switch (type) {
-            case EtherType.IPV4 -> ip.input(iface, a, payload, plen, frame.transportChecksumVerified(), now);
+            case EtherType.IPV4 -> ip.input(iface, a, payload, plen, frame.transportChecksumVerified(), frame.receivedGsoSize(), now);
             case EtherType.ARP -> Arp.input(ip, pool, counters, iface, a, payload, plen, now);
             case EtherType.VLAN -> counters.drop(DropReason.ETH_VLAN_NOT_SUPPORTED);
             default -> counters.drop(DropReason.ETH_UNKNOWN_ETHERTYPE);

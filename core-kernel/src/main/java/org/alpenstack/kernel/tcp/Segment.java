@@ -45,6 +45,14 @@ final class Segment {
     byte[] data;
     int dataOffset;
     int dataLength;
+    /**
+     * The wire segments this one stands for: ceil(SEG.LEN payload / gso_size) for a super-packet
+     * the link driver coalesced ({@link IpPacketInfo#receivedGsoSize}), else 1 (Linux tcp_segs_in:
+     * max(1, gso_segs)).
+     */
+    int wireSegments;
+    /** The payload of the largest wire segment among them: gso_size for a coalesced one, else the payload. */
+    int wireSegmentLength;
 
     boolean has(int flag) {
         return (flags & flag) != 0;
@@ -107,6 +115,9 @@ final class Segment {
         data = a;
         dataOffset = off + headerLength;
         dataLength = len - headerLength;
+        int gso = ip.receivedGsoSize;
+        wireSegments = gso > 0 && dataLength > gso ? (dataLength + gso - 1) / gso : 1;
+        wireSegmentLength = wireSegments > 1 ? gso : dataLength;
         return null;
     }
 

@@ -25,7 +25,8 @@ final class TcpInput {
     }
 
     void segmentArrives(TcpConnection c, Segment s, long now) {
-        c.segmentsIn++;
+        // Wire segments, so tcpi_segs_in reads the same whether the link coalesced or not.
+        c.segmentsIn += s.wireSegments;
         if (c.state == TcpState.SYN_SENT) {
             synSent(c, s, now);
             return;
@@ -479,8 +480,11 @@ final class TcpInput {
                 c.rcvRtt = c.rcvRtt == 0 || sample < c.rcvRtt ? sample : c.rcvRtt + (sample - c.rcvRtt) / 8;
             }
         }
-        if (len > c.rcvMss) {
-            c.rcvMss = Math.min(len, Math.max(c.advertisedMss, 536));
+        // The peer's segment size, from the wire segments of a coalesced packet (Linux
+        // tcp_measure_rcv_mss takes gso_size), so that "every second full-sized segment" holds.
+        int wireLen = s.wireSegmentLength;
+        if (wireLen > c.rcvMss) {
+            c.rcvMss = Math.min(wireLen, Math.max(c.advertisedMss, 536));
         }
         // In order, it becomes readable (with whatever it joins up); beyond a hole it is held in
         // place (RFC 9293 3.10.7.4 "segments with higher beginning sequence numbers may be held").

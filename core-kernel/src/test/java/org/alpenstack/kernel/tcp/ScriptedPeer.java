@@ -37,6 +37,11 @@ final class ScriptedPeer implements IpOutput {
     int mtu = 1500;
     /** The transmit offloads the scripted path offers the stack ({@code Link.OFFLOAD_*}); none by default. */
     int txOffloads;
+    /**
+     * What the IP layer passes with the next injected segments: the wire segment size of a
+     * super-packet the link driver coalesced (IpPacketInfo.receivedGsoSize), 0 for plain segments.
+     */
+    int receivedGsoSize;
     private final IpPacketInfo info = new IpPacketInfo();
     private final AtomicInteger ids = new AtomicInteger(1);
 
@@ -127,6 +132,8 @@ final class ScriptedPeer implements IpOutput {
         info.protocol = 6;
         info.ttl = 64;
         info.tos = w.ipTos;
+        info.receivedGsoSize = receivedGsoSize;
+        info.transportChecksumVerified = receivedGsoSize > 0;
         try {
             tcp.receive(info, b);
         } finally {

@@ -193,4 +193,30 @@ class TcpServicesTest {
         assertTrue(segments > 3 * frames, "TCP segments counted on the wire (" + segments + ") should be several per frame handed to the link ("
                 + frames + "): super-segments");
     }
+
+    @Test
+    void curlUploads64MiBByteExactInSuperFramesTakenWhole() throws Exception {
+        // No faults: the peer's TSO super-frames reach the instance whole (GRO-style), marked with
+        // their segment size, and its TCP takes each as one segment above the MTU.
+        Tenant t = manager.tenant("web");
+        long wholeBefore = t.attachment().nic().rxStats().gsoFramesWhole();
+        String file = "/tmp/alp-it-upload-whole-" + ProcessHandle.current().pid();
+        long size = 64L << 20;
+        try {
+            Sh.ok("sh", "-c", "head -c " + size + " /dev/urandom > " + file);
+            String want = Sh.ok("sh", "-c", "sha256sum " + file).output().split(" ")[0];
+            Sh.Result r = lab.inPeer(120, "curl", "-sS", "--max-time", "100", "-H", "Expect:", "--data-binary", "@" + file,
+                    "http://" + WEB + "/upload");
+            assertTrue(r.output().contains("\"received\": " + size), r.output());
+            assertTrue(r.output().contains(want), "SHA-256 the instance computed should be " + want + ": " + r.output() + "\n"
+                    + diagnostics("web"));
+        } finally {
+            Sh.run("rm", "-f", file);
+        }
+        long whole = t.attachment().nic().rxStats().gsoFramesWhole() - wholeBefore;
+        long tooLong = t.instance().query(s -> s.counters().drops(org.alpenstack.kernel.stack.DropReason.IPV4_LONGER_THAN_MTU))
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(whole > 100, "the port should have handed over TCP super-frames whole: " + whole);
+        assertEquals(0, tooLong, "every frame above the MTU was a marked super-frame");
+    }
 }

@@ -234,6 +234,16 @@ public final class AfPacketPort implements FramePort {
         return new TxBatch(guard, socket.fd, config.txBatchFrames(), maxFrameLength(), true);
     }
 
+    @Override
+    public void setReceiveTcpSuperFrames(boolean whole) {
+        ingest.takeTcpSuperFramesWhole(whole);
+    }
+
+    @Override
+    public boolean receivesTcpSuperFrames() {
+        return ingest.takesTcpSuperFramesWhole();
+    }
+
     /**
      * Checksum offload and TSO: with PACKET_VNET_HDR the kernel takes both on any device, and
      * does in software (skb_checksum_help, skb_gso_segment) what the device cannot.

@@ -10,7 +10,9 @@ import org.alpenstack.kernel.buf.PacketBuffer;
  * <p>Every frame is a complete Ethernet II frame starting at the destination MAC, with its
  * checksums complete and at most one MTU long: offloads the sender left undone (partial
  * checksums, GSO super-frames) have been finished by the port, and an 802.1Q tag the kernel had
- * stripped into metadata has been put back.
+ * stripped into metadata has been put back. The one exception is asked for by the consumer
+ * ({@link FramePort#setReceiveTcpSuperFrames}): a TCP/IPv4 super-frame then comes whole, with
+ * {@link #gsoSize(int)} its wire segment size and its checksum vouched for but not computed.
  */
 public final class FrameBatch {
     /** The frame's layer-4 checksum was verified by the kernel or computed by the port. */
@@ -20,6 +22,7 @@ public final class FrameBatch {
     private final int[] offsets;
     private final int[] lengths;
     private final int[] flags;
+    private final int[] gsoSizes;
     private final PacketBuffer view = PacketBuffer.wrap(new byte[0], 0, 0);
     private int count;
     private int used;
@@ -32,6 +35,7 @@ public final class FrameBatch {
         this.offsets = new int[maxFrames];
         this.lengths = new int[maxFrames];
         this.flags = new int[maxFrames];
+        this.gsoSizes = new int[maxFrames];
     }
 
     /** The array every frame of this batch lives in. */
@@ -60,6 +64,16 @@ public final class FrameBatch {
 
     public boolean checksumVerified(int i) {
         return (flags(i) & CHECKSUM_VERIFIED) != 0;
+    }
+
+    /**
+     * Non-zero for a TCP super-frame handed over whole: the payload bytes of each wire segment it
+     * stands for (virtio gso_size; the stack's {@code PacketBuffer.receivedGsoSize}). Its
+     * checksum field holds only the pseudo-header sum, so it is always {@link #CHECKSUM_VERIFIED}.
+     */
+    public int gsoSize(int i) {
+        check(i);
+        return gsoSizes[i];
     }
 
     /**
@@ -103,9 +117,15 @@ public final class FrameBatch {
 
     /** Publishes the frame written at the last {@link #reserve} offset. */
     void commit(int len, int frameFlags) {
+        commit(len, frameFlags, 0);
+    }
+
+    /** {@link #commit(int, int)} for a TCP super-frame kept whole, with its wire segment size. */
+    void commit(int len, int frameFlags, int gsoSize) {
         offsets[count] = used;
         lengths[count] = len;
         flags[count] = frameFlags;
+        gsoSizes[count] = gsoSize;
         count++;
         // Keep frames 8-byte aligned so that headers behind them start aligned too.
         used = Math.min(slab.length, (used + len + 7) & ~7);

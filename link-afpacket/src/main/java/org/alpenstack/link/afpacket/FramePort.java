@@ -38,6 +38,21 @@ public interface FramePort extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether a TCP/IPv4 GSO super-frame from the peer (a local sender's TSO frame, up to 64 KiB)
+     * is handed over whole instead of split into wire segments: the consumer says so when it takes
+     * such frames as one segment, as Linux's receiver takes a GRO packet ({@link FrameBatch#gsoSize},
+     * the stack's {@code PacketBuffer.receivedGsoSize}). Off by default; other GSO types (UDP_L4,
+     * IPv6) are always split. Set it before the RX thread starts, or from it.
+     */
+    default void setReceiveTcpSuperFrames(boolean whole) {
+    }
+
+    /** See {@link #setReceiveTcpSuperFrames}; false for a port that always splits. */
+    default boolean receivesTcpSuperFrames() {
+        return false;
+    }
+
     /** The device MTU: the largest layer-3 packet. */
     int mtu();
 

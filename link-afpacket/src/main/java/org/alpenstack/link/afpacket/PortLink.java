@@ -56,7 +56,8 @@ public final class PortLink implements Link {
      */
     public void deliver(FrameBatch batch) {
         for (int i = 0; i < batch.count(); i++) {
-            receiver.receive(batch.frame(i).transportChecksumVerified(batch.checksumVerified(i)));
+            receiver.receive(batch.frame(i).transportChecksumVerified(batch.checksumVerified(i))
+                    .receivedGsoSize(batch.gsoSize(i)));
         }
     }
 

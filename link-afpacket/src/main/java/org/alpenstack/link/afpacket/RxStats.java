@@ -11,6 +11,7 @@ public final class RxStats {
     long checksumsCompleted;
     long gsoFramesSplit;
     long gsoSegments;
+    long gsoFramesWhole;
     long droppedTruncated;
     long droppedGsoUnsupported;
     long droppedBadOffload;
@@ -44,6 +45,11 @@ public final class RxStats {
     /** Segments produced from GSO super-frames. */
     public long gsoSegments() {
         return gsoSegments;
+    }
+
+    /** TCP super-frames handed over whole ({@link FramePort#setReceiveTcpSuperFrames}), not split. */
+    public long gsoFramesWhole() {
+        return gsoFramesWhole;
     }
 
     /** The ring held only part of the frame (a GSO frame larger than a ring block). */

@@ -142,6 +142,16 @@ public final class TapPort implements FramePort {
         return new TapWriter(guard, tap.fd(), mtu + 18, header);
     }
 
+    @Override
+    public void setReceiveTcpSuperFrames(boolean whole) {
+        ingest.takeTcpSuperFramesWhole(whole);
+    }
+
+    @Override
+    public boolean receivesTcpSuperFrames() {
+        return ingest.takesTcpSuperFramesWhole();
+    }
+
     /** With IFF_VNET_HDR, checksum offload and TSO (tun_get_user hands the host stack a GSO skb); none without. */
     @Override
     public int txOffloads() {

@@ -98,4 +98,63 @@ class FrameIngestTest {
         assertEquals(1, stats.droppedGsoUnsupported());
         assertEquals(4, out.count());
     }
+
+    static byte[] tcpSuperFrame(int payload) {
+        return Frames.ipv4(2, 1, 0xc0000201, 0xc0000202, 6, 1, Frames.tcp(1, 2, 1000, 0, 0x18, Frames.pattern(payload, 1)));
+    }
+
+    @Test
+    void withTheConsumersConsentATcpSuperFrameComesWholeMarkedWithItsSegmentSize() {
+        ingest.takeTcpSuperFramesWhole(true);
+        byte[] sup = tcpSuperFrame(60_000);
+        FrameBatch out = new FrameBatch(128 * 1024, 64);
+        assertTrue(ingest.ingest(withVnet(sup, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_TCPV4, 1448, 34, 16), 10,
+                sup.length, sup.length, FrameIngest.NO_VLAN, 0, 0, false, out));
+        assertEquals(1, out.count());
+        assertEquals(sup.length, out.length(0));
+        assertEquals(1448, out.gsoSize(0));
+        assertTrue(out.checksumVerified(0), "the kernel vouches for a local sender's partial checksum");
+        byte[] got = java.util.Arrays.copyOfRange(out.array(), out.offset(0), out.offset(0) + out.length(0));
+        assertTrue(java.util.Arrays.equals(sup, got), "the bytes as they came: nothing summed, nothing rewritten");
+        assertEquals(1, stats.gsoFramesWhole());
+        assertEquals(0, stats.gsoFramesSplit());
+        // An ordinary frame next to it carries no segment size.
+        byte[] small = partialUdp(100);
+        assertTrue(ingest.ingest(withVnet(small, 0, 0, 0, 0, 0), 10, small.length, small.length, FrameIngest.NO_VLAN, 0, 0,
+                true, out));
+        assertEquals(0, out.gsoSize(1));
+    }
+
+    @Test
+    void withoutConsentOrForOtherKindsSuperFramesAreStillSplit() {
+        byte[] sup = tcpSuperFrame(5000);
+        FrameBatch out = new FrameBatch(128 * 1024, 64);
+        assertTrue(ingest.ingest(withVnet(sup, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_TCPV4, 1448, 34, 16), 10,
+                sup.length, sup.length, FrameIngest.NO_VLAN, 0, 0, false, out));
+        assertEquals(4, out.count(), "the default: split");
+        for (int i = 0; i < out.count(); i++) {
+            assertEquals(0, out.gsoSize(i));
+        }
+        ingest.takeTcpSuperFramesWhole(true);
+        out.clear();
+        // UDP GSO (UDP_L4) is always cut into datagrams.
+        byte[] udp = Frames.ipv4(2, 1, 0xc0000201, 0xc0000202, 17, 1, Frames.udp(1, 2, Frames.pattern(3000, 2)));
+        assertTrue(ingest.ingest(withVnet(udp, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_UDP_L4, 1000, 34, 6), 10,
+                udp.length, udp.length, FrameIngest.NO_VLAN, 0, 0, false, out));
+        assertEquals(3, out.count());
+        // A tagged frame, and one whose IPv4 total length disagrees with the frame, are split too.
+        out.clear();
+        assertTrue(ingest.ingest(withVnet(sup, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_TCPV4, 1448, 34, 16), 10,
+                sup.length, sup.length, 0x8100, 0x0005, 0, false, out));
+        assertEquals(4, out.count());
+        out.clear();
+        byte[] odd = sup.clone();
+        Bytes.u16(odd, 16, sup.length - 14 - 4);
+        ingest.ingest(withVnet(odd, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_TCPV4, 1448, 34, 16), 10,
+                odd.length, odd.length, FrameIngest.NO_VLAN, 0, 0, false, out);
+        for (int i = 0; i < out.count(); i++) {
+            assertEquals(0, out.gsoSize(i));
+        }
+        assertEquals(0, stats.gsoFramesWhole());
+    }
 }

@@ -11,6 +11,8 @@ public final class InboundBatch {
     final int[] lengths;
     /** Per frame: the NIC's driver verified its TCP/UDP checksum (FrameBatch.checksumVerified). */
     final boolean[] checksumVerified;
+    /** Per frame: a TCP super-frame's wire segment size (FrameBatch.gsoSize), 0 for a wire frame. */
+    final int[] gsoSize;
     int count;
     int used;
 
@@ -19,10 +21,11 @@ public final class InboundBatch {
         offsets = new int[frames];
         lengths = new int[frames];
         checksumVerified = new boolean[frames];
+        gsoSize = new int[frames];
     }
 
     /** Copies a frame in; false when it does not fit (the caller seals this batch and takes another). */
-    boolean add(byte[] a, int off, int len, boolean verified) {
+    boolean add(byte[] a, int off, int len, boolean verified, int gso) {
         if (count == offsets.length || slab.length - used < len) {
             return false;
         }
@@ -30,6 +33,7 @@ public final class InboundBatch {
         offsets[count] = used;
         lengths[count] = len;
         checksumVerified[count] = verified;
+        gsoSize[count] = gso;
         count++;
         used = Math.min(slab.length, (used + len + 7) & ~7);
         return true;

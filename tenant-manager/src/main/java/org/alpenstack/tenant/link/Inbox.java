@@ -54,19 +54,20 @@ public final class Inbox {
 
     /** Copies one frame in. Any thread. Returns false if it was dropped for lack of room. */
     boolean offer(byte[] a, int off, int len) {
-        return offer(a, off, len, false);
+        return offer(a, off, len, false, 0);
     }
 
     /**
      * {@link #offer(byte[], int, int)} for a frame whose TCP/UDP checksum the NIC's driver has
      * verified ({@code checksumVerified}); the instance's stack then does not sum it again.
+     * {@code gsoSize} is non-zero for a TCP super-frame the port handed over whole.
      */
-    synchronized boolean offer(byte[] a, int off, int len, boolean checksumVerified) {
+    synchronized boolean offer(byte[] a, int off, int len, boolean checksumVerified, int gsoSize) {
         if (len > BATCH_BYTES) {
             dropped++;
             return false;
         }
-        if (open != null && open.add(a, off, len, checksumVerified)) {
+        if (open != null && open.add(a, off, len, checksumVerified, gsoSize)) {
             return true;
         }
         if (open != null) {
@@ -82,7 +83,7 @@ public final class Inbox {
             dropped++;
             return false;
         }
-        return open.add(a, off, len, checksumVerified);
+        return open.add(a, off, len, checksumVerified, gsoSize);
     }
 
     /**

@@ -30,6 +30,10 @@ import org.alpenstack.tenant.StackInstance;
  * finished in software first (segments with complete checksums), as the other instance's stack
  * takes only complete frames; frame taps see what the stack sent, super-segments included.
  *
+ * <p>Input from the wire may hold TCP super-frames the port handed over whole
+ * ({@link SharedNic}): they reach the stack marked ({@code PacketBuffer.receivedGsoSize}) and taps
+ * see them as they are, as tcpdump on a Linux receiver shows GRO packets.
+ *
  * <p>The instance's fault injector (core-kernel's {@code FaultInjector}) sits between this link
  * and the stack, see {@link StackInstance#addInterface}.
  */
@@ -81,13 +85,16 @@ public final class NicAttachment implements AttachedLink {
 
     /** Any thread: copies a frame into the instance's inbox (visible after {@link #flushInbox}). */
     void offer(byte[] a, int off, int len) {
-        offer(a, off, len, false);
+        offer(a, off, len, false, 0);
     }
 
-    /** {@link #offer(byte[], int, int)} with the driver's word on the frame's TCP/UDP checksum (from the wire only). */
-    void offer(byte[] a, int off, int len, boolean checksumVerified) {
+    /**
+     * {@link #offer(byte[], int, int)} with the driver's word on the frame's TCP/UDP checksum, and
+     * the wire segment size of a TCP super-frame the port handed over whole (from the wire only).
+     */
+    void offer(byte[] a, int off, int len, boolean checksumVerified, int gsoSize) {
         if (!detached) {
-            inbox.offer(a, off, len, checksumVerified);
+            inbox.offer(a, off, len, checksumVerified, gsoSize);
         }
     }
 
@@ -101,8 +108,10 @@ public final class NicAttachment implements AttachedLink {
             if (taps.length != 0) {
                 show(false, b.slab, b.offsets[i], b.lengths[i]);
             }
+            // A super-frame goes up whole: the stack takes it as one segment, and the instance's
+            // fault injector, when it damages received traffic, cuts it into wire frames first.
             receiver.receive(view.rewrap(b.slab, b.offsets[i], b.lengths[i])
-                    .transportChecksumVerified(b.checksumVerified[i]));
+                    .transportChecksumVerified(b.checksumVerified[i]).receivedGsoSize(b.gsoSize[i]));
         }
     }
 

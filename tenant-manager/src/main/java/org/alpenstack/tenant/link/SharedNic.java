@@ -44,9 +44,19 @@ public final class SharedNic implements AutoCloseable {
     private volatile long unclaimed;
     private volatile boolean closing;
 
+    /**
+     * System property: {@code false} makes the ports split TCP super-frames from the peer into
+     * wire segments again (an A/B switch for measurements).
+     */
+    static final String SUPER_FRAMES_PROPERTY = "alpenstack.link.rxSuperFrames";
+
     private SharedNic(String name, FramePort port, String netns) {
         this.name = name;
         this.port = port;
+        // Instances take a peer's TCP super-frame whole, as one segment (GRO-style): the stack
+        // accepts it above the MTU on the port's word, and an instance's fault injector cuts it
+        // up when it must see wire frames. Hairpin traffic is finished by the sender's attachment.
+        port.setReceiveTcpSuperFrames(Boolean.parseBoolean(System.getProperty(SUPER_FRAMES_PROPERTY, "true")));
         this.afPacket = port instanceof AfPacketPort p ? p : null;
         this.netns = netns;
         this.demux = Demux.empty(port.mac().bits());
@@ -244,19 +254,20 @@ public final class SharedNic implements AutoCloseable {
             // The port's word that the kernel (or the port itself, completing a partial checksum
             // or splitting a GSO frame) checked the TCP/UDP checksum; the instance skips its own.
             boolean verified = batch.checksumVerified(i);
+            int gso = batch.gsoSize(i);
             if (len < EthernetFrame.HEADER_LEN) {
                 continue;
             }
             if (MacAddress.isMulticast(EthernetFrame.destination(a, off))) {
                 for (NicAttachment x : d.all) {
                     if (d.groupWants(x, a, off, len)) {
-                        take(x, a, off, len, verified);
+                        take(x, a, off, len, verified, gso);
                     }
                 }
             } else {
                 NicAttachment x = d.unicastOwner(a, off, len);
                 if (x != null) {
-                    take(x, a, off, len, verified);
+                    take(x, a, off, len, verified, gso);
                 } else {
                     unclaimed++;
                 }
@@ -269,8 +280,8 @@ public final class SharedNic implements AutoCloseable {
         rxTouched.clear();
     }
 
-    private void take(NicAttachment x, byte[] a, int off, int len, boolean verified) {
-        x.offer(a, off, len, verified);
+    private void take(NicAttachment x, byte[] a, int off, int len, boolean verified, int gso) {
+        x.offer(a, off, len, verified, gso);
         if (!x.rxTouched) {
             x.rxTouched = true;
             rxTouched.add(x);

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inbox carries each frame's bytes and the driver's word on its TCP/UDP checksum to the
- * instance's context, frame by frame: a frame offered without the word never arrives with it,
+ * instance's context, frame by frame (and a TCP super-frame's wire segment size): a frame offered without the word never arrives with it,
  * also when it shares a batch with frames that have it, and a recycled batch forgets it.
  */
 class InboxTest {
-    record Seen(byte[] bytes, boolean verified) {
+    record Seen(byte[] bytes, boolean verified, int gsoSize) {
     }
 
     final List<Runnable> scheduled = new ArrayList<>();
@@ -25,7 +25,7 @@ class InboxTest {
         List<Seen> seen = new ArrayList<>();
         inbox.drain(b -> {
             for (int i = 0; i < b.count; i++) {
-                seen.add(new Seen(Arrays.copyOfRange(b.slab, b.offsets[i], b.offsets[i] + b.lengths[i]), b.checksumVerified[i]));
+                seen.add(new Seen(Arrays.copyOfRange(b.slab, b.offsets[i], b.offsets[i] + b.lengths[i]), b.checksumVerified[i], b.gsoSize[i]));
             }
         });
         return seen;
@@ -36,25 +36,29 @@ class InboxTest {
         byte[] f1 = {1, 2, 3};
         byte[] f2 = {4, 5};
         byte[] f3 = {6};
-        assertTrue(inbox.offer(f1, 0, 3, true));
+        assertTrue(inbox.offer(f1, 0, 3, true, 1448));
         assertTrue(inbox.offer(f2, 0, 2));
-        assertTrue(inbox.offer(f3, 0, 1, false));
+        assertTrue(inbox.offer(f3, 0, 1, false, 0));
         inbox.flush();
         assertEquals(1, scheduled.size());
         List<Seen> seen = drain();
         assertEquals(3, seen.size());
         assertArrayEquals(f1, seen.get(0).bytes());
         assertTrue(seen.get(0).verified());
+        assertEquals(1448, seen.get(0).gsoSize(), "a super-frame's wire segment size travels with it");
+        assertEquals(0, seen.get(1).gsoSize());
+        assertEquals(0, seen.get(2).gsoSize());
         assertArrayEquals(f2, seen.get(1).bytes());
         assertEquals(false, seen.get(1).verified(), "offered without the driver's word (hairpin)");
         assertEquals(false, seen.get(2).verified());
 
         // The recycled batch is reused: the second round's first frame must not inherit the mark.
-        assertTrue(inbox.offer(f2, 0, 2, false));
+        assertTrue(inbox.offer(f2, 0, 2, false, 0));
         inbox.flush();
         seen = drain();
         assertEquals(1, seen.size());
         assertEquals(false, seen.get(0).verified());
+        assertEquals(0, seen.get(0).gsoSize());
     }
 
     @Test

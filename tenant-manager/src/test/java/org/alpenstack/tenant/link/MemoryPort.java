@@ -16,6 +16,7 @@ final class MemoryPort implements FramePort {
     private final List<byte[]> sent = new ArrayList<>();
     private final RxStats rx = new RxStats();
     private boolean closed;
+    private volatile boolean superFramesWhole;
 
     @Override
     public synchronized int receiveBatch(int timeoutMillis, BatchHandler handler) {
@@ -59,6 +60,16 @@ final class MemoryPort implements FramePort {
                 return stats;
             }
         };
+    }
+
+    @Override
+    public void setReceiveTcpSuperFrames(boolean whole) {
+        superFramesWhole = whole;
+    }
+
+    @Override
+    public boolean receivesTcpSuperFrames() {
+        return superFramesWhole;
     }
 
     synchronized List<byte[]> sent() {
