@@ -12,10 +12,25 @@ package org.alpenstack.kernel.tcp;
  * the window). Linux would advertise less than rmem (tcp_adv_win_scale accounts for skb
  * overhead); here payload is stored without overhead, so all of it can be offered.
  *
- * <p>Not thread-safe; allocates only in {@link #grow}.
+ * <p>Storage is allocated as bytes arrive, not up front: {@code capacity} (rmem, 128 KiB by default)
+ * is what the window may offer, while the ring behind it starts empty and doubles, up to the
+ * capacity, when a write needs more room. A connection that carries a few bytes (a
+ * connect/request/close exchange) so costs a few KiB instead of zeroing rmem on every handshake;
+ * a bulk receiver reaches its full ring after a handful of doublings.
+ *
+ * <p>Invariant: every byte held (readable, and out-of-order bytes written at an offset) lies in
+ * the ring's first {@code ring.length} bytes from {@code head}, so positions wrap modulo the ring.
+ *
+ * <p>Not thread-safe; allocates only when the ring must grow to hold a write.
  */
 public final class ReceiveBuffer {
-    private byte[] ring;
+    private static final byte[] EMPTY = new byte[0];
+    /** Smallest ring allocated: one Ethernet MSS fits, so a small exchange allocates once. */
+    static final int MIN_RING = 2048;
+
+    private byte[] ring = EMPTY;
+    /** The receive-window limit in bytes (rmem, SO_RCVBUF; raised by {@link #grow}). */
+    private int capacity;
     private final int maxCapacity;
     /** Index of the first readable byte. */
     private int head;
@@ -34,12 +49,12 @@ public final class ReceiveBuffer {
         if (capacity <= 0 || maxCapacity < capacity) {
             throw new IllegalArgumentException("bad receive buffer size " + capacity + " (max " + maxCapacity + ")");
         }
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
         this.maxCapacity = maxCapacity;
     }
 
     public int capacity() {
-        return ring.length;
+        return capacity;
     }
 
     public int maxCapacity() {
@@ -57,7 +72,7 @@ public final class ReceiveBuffer {
 
     /** Free space beyond the readable bytes: the most the receive window may offer. */
     public int free() {
-        return ring.length - readable;
+        return capacity - readable;
     }
 
     /** Reads up to {@code len} bytes; returns how many (0 if empty). */
@@ -107,6 +122,7 @@ public final class ReceiveBuffer {
         if (offset < 0 || len < 0 || (long) offset + len > free()) {
             throw new IndexOutOfBoundsException("write of " + len + " at " + offset + " beyond free space " + free());
         }
+        reserve(readable + offset + len);
         int pos = wrap(head + readable + offset);
         int first = Math.min(len, ring.length - pos);
         System.arraycopy(src, off, ring, pos, first);
@@ -118,26 +134,46 @@ public final class ReceiveBuffer {
         if (n < 0 || n > free()) {
             throw new IndexOutOfBoundsException("commit of " + n + " with free space " + free());
         }
+        // Bytes committed were written with writeAt, so the ring already holds them; a commit of
+        // bytes never written (a caller's bug) would make zeros readable, as before, not fail.
+        reserve(readable + n);
         readable += n;
     }
 
     /**
-     * Enlarges the ring to {@code newCapacity} (at most {@link #maxCapacity()}), keeping readable
-     * and out-of-order bytes at the same logical positions (receive-buffer autotuning).
-     * Returns the capacity now in effect.
+     * Raises the capacity to {@code newCapacity} (at most {@link #maxCapacity()}), for
+     * receive-buffer autotuning and SO_RCVBUF; never lowers it. Returns the capacity now in
+     * effect. The ring itself grows only when data needs the room.
      */
     public int grow(int newCapacity) {
         int target = Math.min(newCapacity, maxCapacity);
-        if (target <= ring.length) {
-            return ring.length;
+        if (target > capacity) {
+            capacity = target;
         }
-        byte[] bigger = new byte[target];
+        return capacity;
+    }
+
+    /** Bytes of storage allocated now (at most {@link #capacity()}). */
+    int allocated() {
+        return ring.length;
+    }
+
+    /**
+     * Makes the ring hold at least {@code need} bytes from {@code head} (need is at most the
+     * capacity): doubles it, or more if need be, and moves the held bytes to the front keeping
+     * their logical positions (the whole old ring is copied: out-of-order bytes included).
+     */
+    private void reserve(int need) {
+        if (need <= ring.length) {
+            return;
+        }
+        int size = (int) Math.min(capacity, Math.max(Math.max(need, MIN_RING), 2L * ring.length));
+        byte[] bigger = new byte[size];
         int first = ring.length - head;
         System.arraycopy(ring, head, bigger, 0, first);
         System.arraycopy(ring, 0, bigger, first, head);
         ring = bigger;
         head = 0;
-        return ring.length;
     }
 
     private void copyOut(int from, byte[] dst, int off, int n) {
@@ -152,6 +188,6 @@ public final class ReceiveBuffer {
 
     @Override
     public String toString() {
-        return "ReceiveBuffer{readable=" + readable + ", capacity=" + ring.length + "}";
+        return "ReceiveBuffer{readable=" + readable + ", capacity=" + capacity + ", allocated=" + ring.length + "}";
     }
 }

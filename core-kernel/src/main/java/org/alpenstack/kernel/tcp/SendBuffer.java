@@ -12,10 +12,21 @@ package org.alpenstack.kernel.tcp;
  * no buffer space: the engine calls {@link #reset} with ISS + 1, and {@link #ack} clamps an
  * acknowledgment that also covers the FIN to {@link #endSeq()}.
  *
- * <p>Not thread-safe; allocates only in {@link #grow} (send-buffer autotuning, optional).
+ * <p>Storage is allocated as the application writes, not up front: {@code capacity} (wmem,
+ * SO_SNDBUF, autotuned by {@link #grow}) bounds what may be queued, while the ring behind it
+ * starts empty and doubles, up to the capacity, when a write needs more room; a connection
+ * that sends a few bytes never allocates (let alone zeroes) its full wmem.
+ *
+ * <p>Not thread-safe; allocates only when the ring must grow to hold a write.
  */
 public final class SendBuffer {
-    private byte[] ring;
+    private static final byte[] EMPTY = new byte[0];
+    /** Smallest ring allocated: one Ethernet MSS fits, so a small exchange allocates once. */
+    static final int MIN_RING = 2048;
+
+    private byte[] ring = EMPTY;
+    /** The most bytes that may be held (wmem, SO_SNDBUF; raised by {@link #grow}). */
+    private int capacity;
     private final int maxCapacity;
     private int head;
     private int length;
@@ -34,7 +45,7 @@ public final class SendBuffer {
         if (capacity <= 0 || maxCapacity < capacity) {
             throw new IllegalArgumentException("bad send buffer size " + capacity + " (max " + maxCapacity + ")");
         }
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
         this.maxCapacity = maxCapacity;
     }
 
@@ -46,7 +57,7 @@ public final class SendBuffer {
     }
 
     public int capacity() {
-        return ring.length;
+        return capacity;
     }
 
     public int maxCapacity() {
@@ -64,7 +75,7 @@ public final class SendBuffer {
 
     /** Room for the application's next write (POLLOUT when large enough). */
     public int free() {
-        return ring.length - length;
+        return capacity - length;
     }
 
     /** Sequence number of the oldest byte held (SND.UNA once the SYN is acknowledged). */
@@ -90,6 +101,7 @@ public final class SendBuffer {
     public int write(byte[] src, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, src.length);
         int n = Math.min(len, free());
+        reserve(length + n);
         int pos = wrap(head + length);
         int first = Math.min(n, ring.length - pos);
         System.arraycopy(src, off, ring, pos, first);
@@ -133,19 +145,35 @@ public final class SendBuffer {
         return n;
     }
 
-    /** Enlarges the ring up to {@link #maxCapacity()}; returns the capacity now in effect. */
+    /**
+     * Raises the capacity up to {@link #maxCapacity()} (autotuning, SO_SNDBUF); never lowers it.
+     * Returns the capacity now in effect. The ring itself grows only when writes need the room.
+     */
     public int grow(int newCapacity) {
         int target = Math.min(newCapacity, maxCapacity);
-        if (target <= ring.length) {
-            return ring.length;
+        if (target > capacity) {
+            capacity = target;
         }
-        byte[] bigger = new byte[target];
+        return capacity;
+    }
+
+    /** Bytes of storage allocated now (at most {@link #capacity()}). */
+    int allocated() {
+        return ring.length;
+    }
+
+    /** Makes the ring hold at least {@code need} bytes (at most the capacity), doubling it. */
+    private void reserve(int need) {
+        if (need <= ring.length) {
+            return;
+        }
+        int size = (int) Math.min(capacity, Math.max(Math.max(need, MIN_RING), 2L * ring.length));
+        byte[] bigger = new byte[size];
         int first = Math.min(length, ring.length - head);
         System.arraycopy(ring, head, bigger, 0, first);
         System.arraycopy(ring, 0, bigger, first, length - first);
         ring = bigger;
         head = 0;
-        return ring.length;
     }
 
     private int wrap(int i) {
@@ -154,6 +182,6 @@ public final class SendBuffer {
 
     @Override
     public String toString() {
-        return "SendBuffer{start=" + Integer.toUnsignedString(startSeq) + ", length=" + length + ", capacity=" + ring.length + "}";
+        return "SendBuffer{start=" + Integer.toUnsignedString(startSeq) + ", length=" + length + ", capacity=" + capacity + ", allocated=" + ring.length + "}";
     }
 }

@@ -75,4 +75,52 @@ class ReceiveBufferTest {
         assertEquals(32, rb.grow(100), "capped at the maximum");
         assertEquals(32, rb.grow(8), "never shrinks");
     }
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] a = new byte[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (byte) (i * 31 + seed);
+        }
+        return a;
+    }
+
+    @Test
+    void storageGrowsWithTheDataNotWithTheWindow() {
+        ReceiveBuffer rb = new ReceiveBuffer(128 * 1024, 6 * 1024 * 1024);
+        assertEquals(0, rb.allocated(), "nothing allocated before data arrives");
+        assertEquals(128 * 1024, rb.free(), "the window offers the whole capacity all the same");
+        rb.write(new byte[] {7}, 0, 1);
+        assertEquals(ReceiveBuffer.MIN_RING, rb.allocated());
+        rb.grow(1024 * 1024);
+        assertEquals(1024 * 1024, rb.capacity());
+        assertEquals(ReceiveBuffer.MIN_RING, rb.allocated(), "autotuning raises the window, not the storage");
+        assertEquals(1024 * 1024 - 1, rb.free());
+    }
+
+    @Test
+    void growingTheStorageKeepsWrappedAndOutOfOrderBytes() {
+        ReceiveBuffer rb = new ReceiveBuffer(64 * 1024);
+        byte[] first = pattern(1500, 1);
+        rb.write(first, 0, 1500);
+        byte[] out = new byte[1500];
+        rb.read(out, 0, 1500);
+        assertArrayEquals(first, out);
+        byte[] in = pattern(1000, 2);
+        rb.write(in, 0, 1000); // wraps around the 2 KiB ring
+        byte[] ooo = pattern(2000, 3);
+        rb.writeAt(500, ooo, 0, 2000); // needs 3,500 bytes: the ring grows
+        assertEquals(4096, rb.allocated());
+        byte[] gap = pattern(500, 4);
+        rb.writeAt(0, gap, 0, 500);
+        rb.commit(2500);
+        byte[] all = new byte[3500];
+        assertEquals(3500, rb.read(all, 0, 3500));
+        byte[] want = new byte[3500];
+        System.arraycopy(in, 0, want, 0, 1000);
+        System.arraycopy(gap, 0, want, 1000, 500);
+        System.arraycopy(ooo, 0, want, 1500, 2000);
+        assertArrayEquals(want, all);
+        rb.writeAt(60 * 1024, pattern(4 * 1024, 5), 0, 4 * 1024);
+        assertEquals(64 * 1024, rb.allocated(), "never more than the capacity");
+    }
 }

@@ -87,4 +87,34 @@ class SendBufferTest {
         assertEquals(32, sb.copyOut(505, all, 0, 32));
         assertArrayEquals(b("fghijklm"), Arrays.copyOf(all, 8));
     }
+
+    @Test
+    void storageGrowsWithWritesAndKeepsWrappedBytes() {
+        SendBuffer sb = new SendBuffer(16 * 1024, 4 * 1024 * 1024);
+        sb.reset(1000);
+        assertEquals(0, sb.allocated(), "nothing allocated before the application writes");
+        assertEquals(16 * 1024, sb.free());
+        assertEquals(4 * 1024 * 1024, sb.grow(8 * 1024 * 1024));
+        assertEquals(0, sb.allocated(), "autotuning raises the limit, not the storage");
+        byte[] a = new byte[1500];
+        Arrays.fill(a, (byte) 'a');
+        sb.write(a, 0, 1500);
+        assertEquals(SendBuffer.MIN_RING, sb.allocated());
+        sb.ack(1000 + 1400);
+        byte[] c = new byte[1000];
+        Arrays.fill(c, (byte) 'c');
+        sb.write(c, 0, 1000); // wraps around the 2 KiB ring
+        byte[] d = new byte[5000];
+        Arrays.fill(d, (byte) 'd');
+        assertEquals(5000, sb.write(d, 0, 5000)); // the ring grows to hold 6,100 bytes
+        assertEquals(6100, sb.length());
+        assertEquals(6100, sb.allocated(), "doubled, or to what the write needs if that is more");
+        byte[] all = new byte[6100];
+        assertEquals(6100, sb.copyOut(2400, all, 0, 6100));
+        byte[] want = new byte[6100];
+        Arrays.fill(want, 0, 100, (byte) 'a');
+        Arrays.fill(want, 100, 1100, (byte) 'c');
+        Arrays.fill(want, 1100, 6100, (byte) 'd');
+        assertArrayEquals(want, all);
+    }
 }
