@@ -4,7 +4,12 @@ import org.alpenstack.kernel.socket.Errno;
 
 /** TCP discard (RFC 863): everything received is thrown away; the peer's FIN closes the connection. */
 final class TcpDiscard extends TcpConnectionHandler {
-    private final byte[] buffer = new byte[64 * 1024];
+    /** Shared by all connections of one discard service (one instance context; see TcpEcho). */
+    private final byte[] buffer;
+
+    TcpDiscard(byte[] scratch) {
+        this.buffer = scratch;
+    }
 
     @Override
     protected void step(int events) {
