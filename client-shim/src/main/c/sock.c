@@ -207,9 +207,13 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     socklen_t sndlen = sizeof sndbuf;
     int shrunk = blocking && real.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sndlen) == 0
             && real.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ 1 }, sizeof(int)) == 0;
-    uint64_t filler = (uint64_t) fill_send_queue(fd);
+    struct {
+        uint64_t filler;
+        uint32_t flags;
+    } __attribute__((packed)) filled = { (uint64_t) fill_send_queue(fd), AS_FILLED_SETTLE };
     errno = saved;
-    r = rpc(AS_CONNECT_FILLED, token, &filler, sizeof filler, NULL, 0, NULL, NULL);
+    /* A non-blocking connect sends the count alone: its program asks for the result itself. */
+    r = rpc(AS_CONNECT_FILLED, token, &filled, blocking ? sizeof filled : sizeof filled.filler, NULL, 0, NULL, NULL);
     if (r < 0) {
         return fail(r);
     }
@@ -228,8 +232,24 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     if (polled < 0) {
         return -1;
     }
+    /*
+     * The endpoint drains the filler (POLLOUT) once the handshake is over; when it failed, it
+     * shuts its side first, so EOF is already there. POLLOUT alone, with nothing to read and no
+     * EOF, is therefore success, and the endpoint has collected the result (AS_FILLED_SETTLE):
+     * no second round trip. Anything else (EOF, an error, data the server sent at once) asks.
+     */
+    if ((p.revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) == POLLOUT) {
+        saved = errno;
+        struct pollfd q = { fd, POLLIN | POLLRDHUP, 0 };
+        int more = poll(&q, 1, 0);
+        errno = saved;
+        if (more == 0) {
+            return 0;
+        }
+    }
     r = rpc(AS_CONNECT, token, addr, len, NULL, 0, NULL, NULL);
-    return r < 0 ? fail(r) : 0;
+    /* EISCONN: the endpoint collected the success before this call (data had arrived too). */
+    return r == -EISCONN ? 0 : r < 0 ? fail(r) : 0;
 }
 
 static int name_call(uint16_t op, int fd, struct sockaddr *addr, socklen_t *len,
