@@ -153,9 +153,13 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len) {
 
 /*
  * Fills the data socket's send queue so it reports no POLLOUT; the endpoint drains exactly
- * these bytes when the handshake is over, and POLLOUT appears natively.
+ * these bytes when the handshake is over, and POLLOUT appears natively. The first EAGAIN
+ * already means no POLLOUT (the queue holds at least SO_SNDBUF, POLLOUT needs it below a
+ * quarter); smaller chunks then fill the rest so that a write of the program's before the
+ * handshake is over fails with EAGAIN, as on Linux. A blocking connect (`whole` 0) cannot
+ * write meanwhile and stops at the first EAGAIN, six system calls sooner.
  */
-static long fill_send_queue(int fd) {
+static long fill_send_queue(int fd, int whole) {
     static const char zeros[65536];
     long total = 0;
     size_t chunk = sizeof zeros;
@@ -168,7 +172,7 @@ static long fill_send_queue(int fd) {
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n < 0 && errno == EAGAIN && chunk > 1) {
+        if (n < 0 && errno == EAGAIN && chunk > 1 && whole) {
             chunk /= 8;
             if (chunk == 0) {
                 chunk = 1;
@@ -210,7 +214,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     struct {
         uint64_t filler;
         uint32_t flags;
-    } __attribute__((packed)) filled = { (uint64_t) fill_send_queue(fd), AS_FILLED_SETTLE };
+    } __attribute__((packed)) filled = { (uint64_t) fill_send_queue(fd, !blocking), AS_FILLED_SETTLE };
     errno = saved;
     /* A non-blocking connect sends the count alone: its program asks for the result itself. */
     r = rpc(AS_CONNECT_FILLED, token, &filled, blocking ? sizeof filled : sizeof filled.filler, NULL, 0, NULL, NULL);
