@@ -37,9 +37,10 @@ final class TcpServer implements InstanceService {
             java.util.List<InstanceService> out) {
         TcpSocket s = instance.stack().openTcp();
         s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
-        // No SO_SNDBUF/SO_RCVBUF: as on Linux, setting them turns buffer autotuning off, and the
-        // engine allocates a connection's buffers at their full size, so fixed large buffers
-        // would cost megabytes per connection (200 parallel clients ran the heap out).
+        // No SO_SNDBUF/SO_RCVBUF: as on Linux, setting them turns buffer autotuning off, and a
+        // busy connection's rings grow to the fixed size (the engine allocates ring storage as
+        // data arrives), so fixed large buffers would cost megabytes per connection (200
+        // parallel clients ran the heap out).
         // Accepted connections inherit TCP_NODELAY: responses go out without waiting for ACKs.
         s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_NODELAY, 1);
         int r = s.bind(new InetEndpoint(0, port));
