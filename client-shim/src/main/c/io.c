@@ -1,14 +1,31 @@
 /*
  * Data calls. TCP bytes flow natively through the data socket; these wrappers only fix what a
- * unix stream cannot say by itself: a reset (the endpoint records it, and a read that sees EOF
- * asks for it), a destination address on a stream (TCP ignores it, AF_UNIX would refuse it),
+ * unix stream cannot say by itself: a reset (the endpoint records it and closes the data socket,
+ * and a read that sees EOF with the hang-up that close leaves asks for it), a destination address on a stream (TCP ignores it, AF_UNIX would refuse it),
  * and datagram sockets, whose datagrams are RPCs (dgram.c).
  */
 #include "shim.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
+
+/*
+ * The endpoint records an error (reset, timeout) only for a connection whose data socket it
+ * then closes, so an EOF that carries an error always comes with POLLHUP (the peer's close
+ * shuts both directions of a unix stream). A FIN alone shuts only the endpoint's sending side:
+ * without POLLHUP the EOF is plain and needs no STATUS round trip (one RPC less for every
+ * connection read to its end). POLLHUP for other reasons (the program shut down its own side
+ * too, the endpoint closed after a FIN) still asks.
+ */
+int eof_may_carry_error(int fd) {
+    int saved = errno;
+    struct pollfd p = { fd, 0, 0 };
+    int hup = poll(&p, 1, 0);
+    errno = saved;
+    return hup != 0;
+}
 
 /* A read of a stack stream returned 0: EOF, or a reset/timeout the endpoint recorded. */
 static ssize_t eof_or_error(int fd, ssize_t n, size_t asked) {
@@ -16,6 +33,9 @@ static ssize_t eof_or_error(int fd, ssize_t n, size_t asked) {
     char type;
     if (n != 0 || asked == 0 || !stack_fd(fd, &token, &type) || type != AS_TYPE_STREAM) {
         return n;
+    }
+    if (!eof_may_carry_error(fd)) {
+        return 0;
     }
     int32_t st[3] = { 0, 0, 0 };
     size_t got = 0;

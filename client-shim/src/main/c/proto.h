@@ -43,6 +43,9 @@ enum as_op {
 #define AS_ST_CONNECTED 2
 #define AS_ST_RESET 4
 
+/* CONNECT_FILLED flags (an optional u32 after the filler count) */
+#define AS_FILLED_SETTLE 1 /* a blocking connect: on success the endpoint collects the result itself */
+
 struct as_hello {
     uint32_t magic;
     uint16_t version;

@@ -17,7 +17,7 @@
 static int recorded_error(int fd) {
     uint64_t token;
     char type;
-    if (fd < 0 || !stack_fd(fd, &token, &type) || type != AS_TYPE_STREAM) {
+    if (fd < 0 || !stack_fd(fd, &token, &type) || type != AS_TYPE_STREAM || !eof_may_carry_error(fd)) {
         return 0;
     }
     int32_t st[3] = { 0, 0, 0 };

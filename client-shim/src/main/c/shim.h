@@ -85,6 +85,8 @@ int open_data_socket(uint64_t token, char type, int flags);
 /* Remembers that a token is a listening socket (so accept knows without an RPC). */
 void note_listening(uint64_t token);
 int is_listening(uint64_t token);
+/* After EOF on a stack stream: 0 when it cannot stand for a recorded error (no POLLHUP), io.c. */
+int eof_may_carry_error(int fd);
 
 /* ---- datagram sockets (dgram.c) ---- */
 /* Remembers what kind of fd a number holds: 0 unknown, 1 not a datagram socket, 2 datagram. */

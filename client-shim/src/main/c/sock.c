@@ -153,9 +153,13 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len) {
 
 /*
  * Fills the data socket's send queue so it reports no POLLOUT; the endpoint drains exactly
- * these bytes when the handshake is over, and POLLOUT appears natively.
+ * these bytes when the handshake is over, and POLLOUT appears natively. The first EAGAIN
+ * already means no POLLOUT (the queue holds at least SO_SNDBUF, POLLOUT needs it below a
+ * quarter); smaller chunks then fill the rest so that a write of the program's before the
+ * handshake is over fails with EAGAIN, as on Linux. A blocking connect (`whole` 0) cannot
+ * write meanwhile and stops at the first EAGAIN, six system calls sooner.
  */
-static long fill_send_queue(int fd) {
+static long fill_send_queue(int fd, int whole) {
     static const char zeros[65536];
     long total = 0;
     size_t chunk = sizeof zeros;
@@ -168,7 +172,7 @@ static long fill_send_queue(int fd) {
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n < 0 && errno == EAGAIN && chunk > 1) {
+        if (n < 0 && errno == EAGAIN && chunk > 1 && whole) {
             chunk /= 8;
             if (chunk == 0) {
                 chunk = 1;
@@ -207,9 +211,13 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     socklen_t sndlen = sizeof sndbuf;
     int shrunk = blocking && real.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &sndlen) == 0
             && real.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ 1 }, sizeof(int)) == 0;
-    uint64_t filler = (uint64_t) fill_send_queue(fd);
+    struct {
+        uint64_t filler;
+        uint32_t flags;
+    } __attribute__((packed)) filled = { (uint64_t) fill_send_queue(fd, !blocking), AS_FILLED_SETTLE };
     errno = saved;
-    r = rpc(AS_CONNECT_FILLED, token, &filler, sizeof filler, NULL, 0, NULL, NULL);
+    /* A non-blocking connect sends the count alone: its program asks for the result itself. */
+    r = rpc(AS_CONNECT_FILLED, token, &filled, blocking ? sizeof filled : sizeof filled.filler, NULL, 0, NULL, NULL);
     if (r < 0) {
         return fail(r);
     }
@@ -228,8 +236,24 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     if (polled < 0) {
         return -1;
     }
+    /*
+     * The endpoint drains the filler (POLLOUT) once the handshake is over; when it failed, it
+     * shuts its side first, so EOF is already there. POLLOUT alone, with nothing to read and no
+     * EOF, is therefore success, and the endpoint has collected the result (AS_FILLED_SETTLE):
+     * no second round trip. Anything else (EOF, an error, data the server sent at once) asks.
+     */
+    if ((p.revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) == POLLOUT) {
+        saved = errno;
+        struct pollfd q = { fd, POLLIN | POLLRDHUP, 0 };
+        int more = poll(&q, 1, 0);
+        errno = saved;
+        if (more == 0) {
+            return 0;
+        }
+    }
     r = rpc(AS_CONNECT, token, addr, len, NULL, 0, NULL, NULL);
-    return r < 0 ? fail(r) : 0;
+    /* EISCONN: the endpoint collected the success before this call (data had arrived too). */
+    return r == -EISCONN ? 0 : r < 0 ? fail(r) : 0;
 }
 
 static int name_call(uint16_t op, int fd, struct sockaddr *addr, socklen_t *len,

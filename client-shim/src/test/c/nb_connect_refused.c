@@ -1,7 +1,9 @@
 /*
  * Non-blocking connect, as event loops do it: EINPROGRESS, then epoll for EPOLLOUT, then
  * SO_ERROR. To a closed port the result must be ECONNREFUSED; to a listening port 0, with
- * EPOLLOUT only once the handshake is done, EALREADY/EISCONN on repeated connects.
+ * EPOLLOUT only once the handshake is done, EALREADY/EISCONN on repeated connects. Then the
+ * blocking connect, which answers from its poll without asking again when it can: refused on a
+ * closed port, 0 on a listening one and EISCONN on the next connect, as on Linux.
  */
 #include "testutil.h"
 #include <fcntl.h>
@@ -68,5 +70,27 @@ int main(void) {
     int sv[2];
     CHECK(socketpair(AF_INET, SOCK_STREAM, 0, sv) == -1 && errno == EOPNOTSUPP);
     printf("socketpair(AF_INET): EOPNOTSUPP\n");
+    /* 6. blocking connects: refused, then connected with EISCONN after, many times over */
+    for (int i = 0; i < 50; i++) {
+        int b = socket(AF_INET, SOCK_STREAM, 0);
+        CHECK(b >= 0);
+        struct sockaddr_in closed = addr_of("127.0.0.1", 7101);
+        CHECK(connect(b, (struct sockaddr *) &closed, sizeof closed) == -1 && errno == ECONNREFUSED);
+        close(b);
+        b = socket(AF_INET, SOCK_STREAM, 0);
+        CHECK(b >= 0);
+        CHECK(connect(b, (struct sockaddr *) &a, sizeof a) == 0);
+        r = connect(b, (struct sockaddr *) &a, sizeof a);
+        CHECK(r == -1 && errno == EISCONN);
+        CHECK(fcntl(ls, F_SETFL, 0) == 0);
+        int bc = accept(ls, NULL, NULL);
+        CHECK(bc >= 0);
+        write_all(b, "x", 1);
+        CHECK(read(bc, buf, 1) == 1 && buf[0] == 'x');
+        close(bc);
+        CHECK(read(b, buf, 1) == 0);
+        close(b);
+    }
+    printf("blocking connect: ECONNREFUSED, then 0 and EISCONN\n");
     return 0;
 }

@@ -205,7 +205,7 @@ final class ControlSession {
                 if (n < 8) {
                     return -Errno.EINVAL;
                 }
-                int r = s.connectFilled(p.getLongLE(0));
+                int r = s.connectFilled(p.getLongLE(0), n >= 12 && (p.getIntLE(8) & ShimProtocol.FILLED_SETTLE) != 0);
                 endpoint.update(s);
                 return r;
             }

@@ -51,6 +51,13 @@ public final class ShimProtocol {
     public static final int ST_CONNECTED = 2;
     public static final int ST_RESET = 4;
 
+    /**
+     * CONNECT_FILLED flag (an optional u32 after the filler count): a blocking connect, which
+     * asks CONNECT again only if its poll shows more than POLLOUT; on success the endpoint
+     * collects the connect's result itself, as that second CONNECT would have.
+     */
+    public static final int FILLED_SETTLE = 1;
+
     /** One pending connection on a listening data socket. */
     public static final int ACCEPT_RECORD_LEN = 32;
     /** One interface address in a GETIFADDRS reply. */

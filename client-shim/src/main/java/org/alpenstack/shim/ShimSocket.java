@@ -37,6 +37,8 @@ final class ShimSocket extends ShimHandle {
     /** connect() answered EINPROGRESS and the filler has not been drained yet. */
     private boolean connectPending;
     private long fillerRemaining = -1;
+    /** A blocking connect: collect the result here on success (ShimProtocol.FILLED_SETTLE). */
+    private boolean settleConnect;
     /** Bytes may flow: connected by us, or accepted. */
     private boolean established;
     private boolean shutWrRequested;
@@ -129,11 +131,12 @@ final class ShimSocket extends ShimHandle {
         return r;
     }
 
-    int connectFilled(long bytes) {
+    int connectFilled(long bytes, boolean settle) {
         if (!connectPending || bytes < 0) {
             return -Errno.EINVAL;
         }
         fillerRemaining = bytes;
+        settleConnect = settle;
         return 0;
     }
 
@@ -230,6 +233,11 @@ final class ShimSocket extends ShimHandle {
             data.config().setAutoRead(false);
             return false;
         }
+        if (st.isClosed()) {
+            // Failed: EOF goes to the program before the filler is read, so it never sees POLLOUT
+            // without EOF for a failed connect (a blocking connect takes that for success).
+            shutOutput();
+        }
         while (fillerRemaining > 0 && !inbound.isEmpty()) {
             ByteBuf b = inbound.peek();
             int n = (int) Math.min(b.readableBytes(), fillerRemaining);
@@ -253,6 +261,11 @@ final class ShimSocket extends ShimHandle {
             established = true;
         } else {
             established = true;
+            if (settleConnect) {
+                // The program's blocking connect returns 0 without asking again: collect the
+                // result as its second CONNECT would have, so a later connect() says EISCONN.
+                tcp.connect(tcp.remoteEndpoint());
+            }
         }
         return true;
     }

@@ -64,6 +64,7 @@ class ShimProgramsTest {
         assertTrue(r.out().contains("empty non-blocking accept: EAGAIN"), r::toString);
         assertTrue(r.out().contains("accept on a connected socket: EINVAL"), r::toString);
         assertTrue(r.out().contains("socketpair(AF_INET): EOPNOTSUPP"), r::toString);
+        assertTrue(r.out().contains("blocking connect: ECONNREFUSED, then 0 and EISCONN"), r::toString);
     }
 
     @Test
