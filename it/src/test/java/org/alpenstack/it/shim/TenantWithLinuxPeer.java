@@ -253,8 +253,9 @@ final class TenantWithLinuxPeer implements AutoCloseable {
     /**
      * Like {@link #retry(int, List)}, for a transfer that must end within {@code attemptSeconds}
      * once connected: an attempt still running then is a hang. Before it is killed, what both
-     * kernels and the endpoint knew ({@link #snapshot}) goes to stderr under a HUNG banner and
-     * into {@link #hangs}, and the command gets one more {@code seconds} to succeed; a second
+     * kernels and the endpoint knew ({@link #snapshot}) goes to stderr under a HUNG banner, to
+     * it/target/hung-attempts/ (kept also when the next attempt passes) and into
+     * {@link #hangs}, and the command gets one more {@code seconds} to succeed; a second
      * hang is returned (exit -1, its output beginning with "HUNG", the snapshot included).
      */
     Sh.Result retryWatched(int seconds, int attemptSeconds, List<String> cmd) throws Exception {
@@ -273,6 +274,10 @@ final class TenantWithLinuxPeer implements AutoCloseable {
                 return r;
             }
             hangs.add(r.output());
+            Path kept = Path.of("target", "hung-attempts", "hang-" + System.currentTimeMillis() + ".txt").toAbsolutePath();
+            Files.createDirectories(kept.getParent());
+            Files.writeString(kept, r.output());
+            System.err.println("HUNG attempt kept in " + kept);
             System.err.println("=".repeat(30) + " HUNG (attempt killed, " + (hung == 0 ? "trying again" : "failing")
                     + ") " + "=".repeat(30) + "\n" + r.output() + "\n" + "=".repeat(80));
             if (++hung > 1) {
