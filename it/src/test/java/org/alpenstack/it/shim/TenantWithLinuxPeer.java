@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -127,10 +128,12 @@ final class TenantWithLinuxPeer implements AutoCloseable {
     final class Member {
         final String ip;
         final TenantEndpoint endpoint;
+        final Tenant tenant;
 
-        private Member(String ip, TenantEndpoint endpoint) {
+        private Member(String ip, TenantEndpoint endpoint, Tenant tenant) {
             this.ip = ip;
             this.endpoint = endpoint;
+            this.tenant = tenant;
         }
 
         /** A command attached to this tenant, sandboxed (only loopback besides the tenant's stack). */
@@ -147,7 +150,7 @@ final class TenantWithLinuxPeer implements AutoCloseable {
                 List.of(), 0)).await(20, TimeUnit.SECONDS);
         TenantEndpoint endpoint = InstanceEndpoint.start(tenant.instance(), dir.resolve("run"), AccessPolicy.serverUserOnly())
                 .await(20, TimeUnit.SECONDS);
-        Member m = new Member(ip, endpoint);
+        Member m = new Member(ip, endpoint, tenant);
         members.add(m);
         return m;
     }
@@ -245,6 +248,103 @@ final class TenantWithLinuxPeer implements AutoCloseable {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         return r;
+    }
+
+    /**
+     * Like {@link #retry(int, List)}, for a transfer that must end within {@code attemptSeconds}
+     * once connected: an attempt still running then is a hang. Before it is killed, what both
+     * kernels and the endpoint knew ({@link #snapshot}) goes to stderr under a HUNG banner, to
+     * it/target/hung-attempts/ (kept also when the next attempt passes) and into
+     * {@link #hangs}, and the command gets one more {@code seconds} to succeed; a second
+     * hang is returned (exit -1, its output beginning with "HUNG", the snapshot included).
+     */
+    Sh.Result retryWatched(int seconds, int attemptSeconds, List<String> cmd) throws Exception {
+        int hung = 0;
+        while (true) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            Sh.Result r;
+            do {
+                r = runWatched(attemptSeconds, cmd);
+                if (r.exit() == 0 || r.output().startsWith("HUNG")) {
+                    break;
+                }
+                Thread.sleep(200);
+            } while (System.nanoTime() < deadline);
+            if (!r.output().startsWith("HUNG")) {
+                return r;
+            }
+            hangs.add(r.output());
+            Path kept = Path.of("target", "hung-attempts", "hang-" + System.currentTimeMillis() + ".txt").toAbsolutePath();
+            Files.createDirectories(kept.getParent());
+            Files.writeString(kept, r.output());
+            System.err.println("HUNG attempt kept in " + kept);
+            System.err.println("=".repeat(30) + " HUNG (attempt killed, " + (hung == 0 ? "trying again" : "failing")
+                    + ") " + "=".repeat(30) + "\n" + r.output() + "\n" + "=".repeat(80));
+            if (++hung > 1) {
+                return r;
+            }
+        }
+    }
+
+    /** The outputs (with {@link #snapshot}s) of the attempts {@link #retryWatched} found hung. */
+    final List<String> hangs = new ArrayList<>();
+
+    /** Runs a command for at most {@code seconds}; then takes a {@link #snapshot} and kills it with what it forked. */
+    Sh.Result runWatched(int seconds, List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Thread pump = new Thread(() -> {
+            try {
+                p.getInputStream().transferTo(out);
+            } catch (IOException ignored) {
+                // killed
+            }
+        });
+        pump.start();
+        if (p.waitFor(seconds, TimeUnit.SECONDS)) {
+            pump.join(5000);
+            return new Sh.Result(p.exitValue(), out.toString());
+        }
+        String snap = snapshot();
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        pump.join(1000);
+        return new Sh.Result(-1, "HUNG after " + seconds + " s: " + String.join(" ", cmd) + "\noutput: " + out
+                + "\n" + snap);
+    }
+
+    /**
+     * The TCP connections as the peer's kernel (ss), each tenant's stack and its endpoint (the
+     * pump state of every shim socket) see them, and the processes started by {@link #spawn}
+     * with their descendants: what to look at when a transfer hung.
+     */
+    String snapshot() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("--- Linux peer, ss -tnioe:\n").append(Sh.run(10, inLinux("ss", "-tnioe")).output());
+        for (Member m : members) {
+            try {
+                CompletableFuture<String> shim = new CompletableFuture<>();
+                m.endpoint.execute(() -> shim.complete(m.endpoint.describe()));
+                sb.append("--- tenant ").append(m.ip).append(", endpoint sockets:\n").append(shim.get(10, TimeUnit.SECONDS));
+                sb.append("--- tenant ").append(m.ip).append(", stack TCP connections:\n")
+                        .append(m.tenant.instance().query(st -> st.tcp().debugDump()).await(10, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                sb.append("--- tenant ").append(m.ip).append(": ").append(e).append('\n');
+            }
+        }
+        List<String> ps = new ArrayList<>(List.of("ps", "-o", "pid,ppid,stat,wchan:24,etimes,args", "-p"));
+        StringBuilder pids = new StringBuilder();
+        synchronized (daemons) {
+            for (Daemon d : daemons) {
+                Stream.concat(Stream.of(d.process.toHandle()), d.process.descendants())
+                        .forEach(h -> pids.append(pids.length() > 0 ? "," : "").append(h.pid()));
+            }
+        }
+        if (pids.length() > 0) {
+            ps.add(pids.toString());
+            sb.append("--- spawned processes:\n").append(Sh.run(10, ps).output());
+        }
+        return sb.toString();
     }
 
     /**
