@@ -22,7 +22,7 @@ package org.alpenstack.kernel.tcp;
  */
 public final class ReceiveBuffer {
     /** The smallest ring allocated once a byte arrives. */
-    static final int MIN_RING = 2048;
+    static final int MIN_RING = Rings.MIN_RING;
     private static final byte[] EMPTY = new byte[0];
 
     /** Holds the bytes; its length is the modulus of the ring, at most {@link #capacity}. */
@@ -162,15 +162,7 @@ public final class ReceiveBuffer {
      * the old ring, readable or out-of-order, keeps its distance from the head.
      */
     private void resize(int need) {
-        int size = Math.max(MIN_RING, ring.length);
-        while (size < need) {
-            size <<= 1;
-        }
-        byte[] bigger = new byte[Math.min(size, capacity)];
-        int first = ring.length - head;
-        System.arraycopy(ring, head, bigger, 0, first);
-        System.arraycopy(ring, 0, bigger, first, head);
-        ring = bigger;
+        ring = Rings.grown(ring, head, ring.length, need, capacity);
         head = 0;
     }
 

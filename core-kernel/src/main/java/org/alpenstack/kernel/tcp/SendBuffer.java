@@ -22,7 +22,7 @@ package org.alpenstack.kernel.tcp;
  */
 public final class SendBuffer {
     /** The smallest ring allocated once a byte is written. */
-    static final int MIN_RING = 2048;
+    static final int MIN_RING = Rings.MIN_RING;
     private static final byte[] EMPTY = new byte[0];
 
     /** Holds the bytes; its length is the modulus of the ring, at most {@link #capacity}. */
@@ -167,15 +167,7 @@ public final class SendBuffer {
 
     /** A ring of at least {@code need} bytes (doubling, at most the capacity), the held bytes moved to its start. */
     private void resize(int need) {
-        int size = Math.max(MIN_RING, ring.length);
-        while (size < need) {
-            size <<= 1;
-        }
-        byte[] bigger = new byte[Math.min(size, capacity)];
-        int first = Math.min(length, ring.length - head);
-        System.arraycopy(ring, head, bigger, 0, first);
-        System.arraycopy(ring, 0, bigger, first, length - first);
-        ring = bigger;
+        ring = Rings.grown(ring, head, length, need, capacity);
         head = 0;
     }
 
