@@ -294,18 +294,29 @@ def main():
     p.add_argument("--figures")
     p.add_argument("--json")
     p.add_argument("--markdown")
-    p.add_argument("--from-json", help="rewrite --markdown (and --json) from a report's JSON")
+    p.add_argument("--from-json", nargs="+", help="rewrite --markdown (and --json) from a report's JSON; "
+                   "several: one report of their sections together (e.g. a run of the slow sections and a "
+                   "later run of the others), each part's command, date and load named")
     a = p.parse_args()
     if a.table:
         table(a.table)
         return
     if a.from_json:
-        with open(a.from_json) as fh:
-            meta = json.load(fh)
+        parts = []
+        for path in a.from_json:
+            with open(path) as fh:
+                parts.append(json.load(fh))
+        meta = parts[0]
         raw = meta.pop("figures")
+        if len(parts) > 1:
+            for part in parts[1:]:
+                raw += part.pop("figures")
+                meta["sections"] = meta["sections"] + part["sections"]
+            for key in ("command", "date", "git", "uptime_before", "uptime_after"):
+                meta[key] = "; then ".join(str(part.get(key, "")) for part in parts)
         keep = ("section", "figure", "label", "unit", "better", "values", "baselines", "target", "notes")
         figures = evaluate([{k: f[k] for k in keep if k in f} for f in raw])
-        a.json = a.json or a.from_json
+        a.json = a.json or a.from_json[0]
     else:
         with open(a.meta) as fh:
             meta = json.load(fh)
