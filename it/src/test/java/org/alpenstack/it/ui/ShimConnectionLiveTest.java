@@ -36,7 +36,10 @@ class ShimConnectionLiveTest {
         String name = "live" + ProcessHandle.current().pid() % 100000;
         Path launcher = ShimLibrary.extract(dir.resolve("lib")).resolve(ShimLibrary.LAUNCHER);
         Path www = Files.createDirectories(dir.resolve("www"));
-        Files.write(www.resolve("big"), new byte[4 << 20]);
+        // Far more than every buffer on the way can hold (the stack's receive buffer, the
+        // endpoint's unix socket to curl: several MiB together), so curl's rate limit, not the
+        // buffers, decides when the transfer ends and the connection stays established meanwhile.
+        Files.write(www.resolve("big"), new byte[32 << 20]);
         Server server = null;
         Process web = null;
         Process curl = null;
@@ -61,7 +64,7 @@ class ShimConnectionLiveTest {
             // a reload would lose this mark: the row must arrive through /events
             ((JavascriptExecutor) browser.driver).executeScript("window.alpenstackNoReload = 1");
 
-            // about 20 s at 200 KB/s: long enough to be seen, bounded if anything hangs
+            // at 200 KB/s it would take minutes: the test ends it once the row was seen
             curl = new ProcessBuilder(launcher.toString(), "--endpoint", endpoint.toString(), "--", "curl", "-s",
                     "--retry", "5", "--retry-connrefused", "--limit-rate", "200k", "-o", "/dev/null",
                     "http://" + Lab.PEER_IP + ":8000/big").redirectErrorStream(true)
