@@ -71,7 +71,7 @@ class ServeSigkillStateTest {
             p = new ProcessBuilder("java", "-jar", jar.toString(), "serve", "--config", config.toString(), "--state-dir",
                     stateDir.toString(), "--admin", "127.0.0.1:" + port).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("server.log").toFile()).start();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + port;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!up(http, base)) {
