@@ -5,6 +5,8 @@
 # After bench_init NAME "$@": $here (the repo), $SECTION, $RUNS, $QUICK (0/1), $SECONDS_PER
 # (iperf3/rr duration), $SIZE_MIB (bulk transfer size), $OUT (the JSON-lines file), $WORK.
 
+source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+
 bench_usage() {
   cat >&2 <<EOF
 usage: bench/$SECTION [--quick] [--runs N] [--seconds S] [--size MiB] [--offloads on|off]
@@ -105,30 +107,9 @@ PEER_IP=192.0.2.1
 INSTANCE_IP=192.0.2.2
 KERNEL_IP=192.0.2.3
 
-# Deletes a namespace of ours once the processes we started in it are gone: a process still
-# inside (in its own mount namespace, as `ip netns exec` makes) keeps the /run/netns mount busy
-# and `ip netns del` would leave the name behind.
-netns_del() {
-  local ns="$1" pids i
-  pids="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
-  [ -n "${pids// /}" ] && kill $pids 2>/dev/null
-  for i in $(seq 1 50); do
-    [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
-    sleep 0.1
-  done
-  pids="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
-  [ -n "${pids// /}" ] && kill -KILL $pids 2>/dev/null
-  for i in $(seq 1 20); do
-    ip netns del "$ns" 2>/dev/null && return 0
-    [ -e "/run/netns/$ns" ] || return 0
-    sleep 0.2
-  done
-  echo "$SECTION: could not delete network namespace $ns" >&2
-  return 1
-}
-
 netns_new() {
   local ns="$1"
+  netns_reap_stale alpbs
   ip netns add "$ns"
   on_exit "netns_del $ns"
   ip -n "$ns" link set lo up
