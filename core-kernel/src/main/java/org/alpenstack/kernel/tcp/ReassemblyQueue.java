@@ -194,6 +194,17 @@ public final class ReassemblyQueue {
         buffer.writeAt(SeqNum.diff(rcvNxt, from), src, segOff + SeqNum.diff(segSeq, from), SeqNum.diff(from, to));
     }
 
+    /**
+     * A segment refused before its data was looked at (PAWS): the part of [seq, end) below
+     * RCV.NXT is a duplicate for the next ACK's D-SACK block, as Linux's tcp_send_dupack reports
+     * it; the rest is not taken.
+     */
+    void rejectedDuplicate(int seq, int end) {
+        if (SeqNum.lt(seq, rcvNxt) && SeqNum.lt(seq, end)) {
+            noteDuplicate(seq, SeqNum.min(end, rcvNxt));
+        }
+    }
+
     private void noteDuplicate(int start, int end) {
         // RFC 2883 section 4: report the duplicate in the next ACK's first SACK block.
         dsackPending = true;

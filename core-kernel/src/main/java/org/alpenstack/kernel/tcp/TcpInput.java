@@ -13,6 +13,8 @@ import org.alpenstack.kernel.wire.TcpFlags;
  */
 final class TcpInput {
     /** RFC 7323 5.5: TS.Recent is invalid after 24 days of idleness. */
+    /** Linux TCP_PAWS_WINDOW: how many timestamp ticks older than TS.Recent PAWS lets through. */
+    private static final int PAWS_WINDOW = 1;
     private static final long PAWS_IDLE_LIMIT = 24L * 24 * 3600 * 1_000_000_000L;
 
     /** Linux net.ipv4.tcp_invalid_ratelimit: 500 ms. */
@@ -155,10 +157,16 @@ final class TcpInput {
 
     /** Returns true when the segment survives the sequence, RST and SYN checks. */
     private boolean synchronizedChecks(TcpConnection c, Segment s, long now) {
-        // RFC 7323 5.3 R1: PAWS, before the sequence check.
+        // RFC 7323 5.3 R1: PAWS, before the sequence check. Like Linux (tcp_paws_check,
+        // TCP_PAWS_WINDOW) a TSval one tick older than TS.Recent still passes: segments sent
+        // within a millisecond of each other and reordered on the way are not old duplicates,
+        // and dropping one would cost the sender a retransmission.
         if (c.timestamps && s.hasTimestamp && !s.has(TcpFlags.RST)
-                && SeqNum.lt(s.tsVal, c.tsRecent) && now - c.tsRecentTime < PAWS_IDLE_LIMIT) {
+                && c.tsRecent - s.tsVal > PAWS_WINDOW && now - c.tsRecentTime < PAWS_IDLE_LIMIT) {
             layer.counters.drop(DropReason.TCP_PAWS_REJECTED);
+            if (c.sackPermitted && c.reassembly != null && s.dataLength > 0) {
+                c.reassembly.rejectedDuplicate(s.seq, s.seq + s.dataLength);
+            }
             c.ackNow = true;
             return false;
         }

@@ -245,6 +245,54 @@ class DataTransferTest {
     }
 
     @Test
+    void aReaderThatKeepsUpSendsNoWindowUpdatesOnlyAHalfClosedWindowReopensAtOnce() {
+        TcpSocket l = peer.listen(4);
+        assertEquals(0, l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, 8000));
+        peer.send(Wire.seg(TcpFlags.SYN).seq(1000).win(65535).mss(1000));
+        Wire synAck = peer.expect(TcpFlags.SYN | ACK);
+        assertEquals(16000, synAck.window);
+        peer.send(Wire.seg(ACK).seq(1001).ack(synAck.seq + 1).win(65535));
+        TcpSocket s = l.accept();
+        peer.peerNext = 1001;
+        peer.stackNext = synAck.seq + 1;
+        byte[] buf = new byte[16000];
+        for (int i = 0; i < 2; i++) {
+            peer.sendData(1000);
+            peer.expectAck(peer.peerNext);
+        }
+        // 14000 of 16000 still offered: more than half, so the read is not announced on its own
+        // (Linux tcp_cleanup_rbuf); the next ACK carries the larger window.
+        assertEquals(2000, s.read(buf, 0, 2000));
+        peer.expectNothing();
+        for (int i = 0; i < 8; i++) {
+            peer.sendData(1000);
+            assertEquals(16000 - 1000 * (i + 1), peer.expectAck(peer.peerNext).window);
+        }
+        // 8000 offered, half the buffer: a read that can double it is announced at once.
+        assertEquals(8000, s.read(buf, 0, 16000));
+        assertEquals(16000, peer.expectAck(peer.peerNext).window);
+    }
+
+    @Test
+    void pawsLetsThroughATimestampOneTickOlderAsLinuxDoes() {
+        TcpSocket s = peer.accepted(Wire.seg(TcpFlags.SYN).seq(1000).win(65535).mss(1000).ts(1, 0));
+        peer.peerTs = 500;
+        peer.sendData(1000);
+        peer.expectAck(peer.peerNext);
+        // RFC 7323 5.3 R1 with Linux's TCP_PAWS_WINDOW of 1: TSval 499 < TS.Recent 500 passes ...
+        peer.peerTs = 499;
+        peer.sendData(1000);
+        assertEquals(peer.peerNext, peer.expectAck(peer.peerNext).ack);
+        // ... 498 is an old duplicate: dropped and answered with a duplicate ACK.
+        peer.peerTs = 498;
+        Wire old = peer.sendData(1000);
+        peer.peerNext -= 1000;
+        assertEquals(old.seq, peer.expectAck(old.seq).ack);
+        byte[] buf = new byte[4000];
+        assertEquals(2000, s.read(buf, 0, 4000));
+    }
+
+    @Test
     void retransmissionTimerBacksOffToTheMaximumThenTimesOut() {
         TcpSocket s = peer.acceptedPlain();
         s.write(new byte[1000], 0, 1000);
