@@ -1,6 +1,8 @@
 package org.alpenstack.it.api;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,7 +90,12 @@ class NicInstancesApiTest {
 
         server.spec().get("/api/v1/instances/blue/stats").then().statusCode(200)
                 .body("counters.icmpOutEchoReps", equalTo(1));
+        // The link's own totals, like ip -s link: frames and bytes both ways (an echo request
+        // and reply are 98 bytes each), kept after the instance that sent them is gone.
         server.spec().delete("/api/v1/instances/blue").then().statusCode(204);
+        server.spec().get("/api/v1/links/lan").then().statusCode(200)
+                .body("counters.rxFrames", greaterThan(0)).body("counters.rxBytes", greaterThanOrEqualTo(98))
+                .body("counters.txFrames", greaterThan(0)).body("counters.txBytes", greaterThanOrEqualTo(98));
         assertNotEquals(0, ping("192.0.2.20").exit(), "a deleted instance still answers");
 
         server.spec().body("{\"name\":\"green\",\"link\":\"lan\",\"addresses\":[\"192.0.2.20/24\"]}")

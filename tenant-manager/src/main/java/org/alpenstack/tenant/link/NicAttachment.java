@@ -281,11 +281,15 @@ public final class NicAttachment implements AttachedLink {
 
     public Stats stats() {
         return new Stats(framesIn, framesOut, hairpinOut, inbox.dropped(), inbox.failures(),
-                transmitter.stats().framesSent(), transmitter.stats().droppedNoBuffer() + transmitter.stats().droppedError());
+                transmitter.stats().framesSent(), transmitter.stats().bytesSent(),
+                transmitter.stats().droppedNoBuffer() + transmitter.stats().droppedError());
     }
 
-    /** What crossed this attachment; {@code wireSent} and {@code wireDropped} are the transmitter's. */
+    /**
+     * What crossed this attachment; {@code wireSent}, {@code wireBytes} (frames and bytes that
+     * left on the wire) and {@code wireDropped} are the transmitter's.
+     */
     public record Stats(long framesIn, long framesOut, long hairpinOut, long inboxDropped, long deliveryFailures, long wireSent,
-            long wireDropped) {
+            long wireBytes, long wireDropped) {
     }
 }

@@ -42,6 +42,10 @@ public final class SharedNic implements AutoCloseable {
     private final Thread rxThread;
     private volatile Demux demux;
     private volatile long unclaimed;
+    /** Transmit totals of attachments that left (guarded by this), so link totals never go back. */
+    private long departedTxFrames;
+    private long departedTxBytes;
+    private long departedDrops;
     private volatile boolean closing;
 
     /**
@@ -179,6 +183,10 @@ public final class SharedNic implements AutoCloseable {
         if (!attachments.remove(a)) {
             return;
         }
+        NicAttachment.Stats st = a.stats();
+        departedTxFrames += st.wireSent();
+        departedTxBytes += st.wireBytes();
+        departedDrops += st.inboxDropped() + st.wireDropped();
         publish();
         if (afPacket != null && !a.ipMode && afPacket.isOpen()) {
             afPacket.removeUnicastMac(a.mac);
@@ -321,6 +329,31 @@ public final class SharedNic implements AutoCloseable {
 
     public synchronized List<NicAttachment> attachments() {
         return List.copyOf(attachments);
+    }
+
+    /**
+     * The link's own totals since it was opened, like {@code ip -s link}: what the port received
+     * (also frames for the host or for nobody), what every instance sent on the wire, and what
+     * was dropped on the way (the kernel's ring or socket drops, full inboxes, transmit errors);
+     * instances deleted meanwhile still count. Any thread.
+     */
+    public synchronized LinkCounters counters() {
+        org.alpenstack.link.afpacket.RxStats rx = rxStats();
+        long txFrames = departedTxFrames;
+        long txBytes = departedTxBytes;
+        long drops = departedDrops + rx.kernelDrops() + rx.droppedTruncated() + rx.droppedGsoUnsupported()
+                + rx.droppedBadOffload() + rx.droppedTooLarge();
+        for (NicAttachment a : attachments) {
+            NicAttachment.Stats st = a.stats();
+            txFrames += st.wireSent();
+            txBytes += st.wireBytes();
+            drops += st.inboxDropped() + st.wireDropped();
+        }
+        return new LinkCounters(rx.framesDelivered(), rx.bytesDelivered(), txFrames, txBytes, drops);
+    }
+
+    /** See {@link #counters()}. */
+    public record LinkCounters(long rxFrames, long rxBytes, long txFrames, long txBytes, long dropped) {
     }
 
     /** Frames from the wire that no instance owned (for the host kernel, or for nobody). */

@@ -46,7 +46,6 @@ import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.Cidr;
 import org.alpenstack.tenant.config.ConfigException;
 import org.alpenstack.tenant.link.FrameTap;
-import org.alpenstack.tenant.link.NicAttachment;
 import org.alpenstack.tenant.link.SharedNic;
 
 /**
@@ -170,25 +169,14 @@ public final class TenantBackend implements AdminBackend {
                 users.add(t.name());
             }
         }
-        long rx = 0;
-        long tx = 0;
-        long dropped = 0;
-        if (nic != null) {
-            for (NicAttachment a : nic.attachments()) {
-                NicAttachment.Stats s = a.stats();
-                rx += s.framesIn();
-                tx += s.framesOut();
-                dropped += s.inboxDropped() + s.wireDropped();
-            }
-        }
-        // Byte counts are not kept by the attachments; the per-instance stats have them.
+        SharedNic.LinkCounters c = nic == null ? new SharedNic.LinkCounters(0, 0, 0, 0, 0) : nic.counters();
         return new LinkInfo(spec.name(), spec.type().name().toLowerCase(Locale.ROOT),
                 nic == null ? spec.device() : nic.device(),
                 spec.hostAddress() == null ? null : spec.hostAddress().toString(), spec.netns(), "mac",
                 nic == null ? 0 : nic.mtu(),
                 // What the open port does; the spec's value before it is open.
                 org.alpenstack.tenant.config.LinkSpec.receiveName(nic == null ? spec.effectiveReceive() : nic.receive()),
-                users, new LinkInfo.LinkCounters(rx, 0, tx, 0, dropped));
+                users, new LinkInfo.LinkCounters(c.rxFrames(), c.rxBytes(), c.txFrames(), c.txBytes(), c.dropped()));
     }
 
     @Override
