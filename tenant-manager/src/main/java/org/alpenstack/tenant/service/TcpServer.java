@@ -22,13 +22,6 @@ final class TcpServer implements InstanceService {
     private final StackInstance instance;
     private final TcpSocket listener;
     private final Supplier<TcpConnectionHandler> handlers;
-    /**
-     * The read buffer of all this service's connections (see {@link TcpConnectionHandler#scratch}):
-     * one per service instead of one per connection, so 10,000 idle echo connections do not
-     * hold 640 MiB of buffers; allocated at the first connection, so that an instance's unused
-     * services cost nothing on a server with hundreds of instances.
-     */
-    private byte[] scratch;
     private long accepted;
     private int open;
 
@@ -79,11 +72,10 @@ final class TcpServer implements InstanceService {
             }
             accepted++;
             open++;
-            if (scratch == null) {
-                scratch = new byte[64 * 1024];
-            }
             TcpConnectionHandler h = handlers.get();
-            h.bind(c, instance.reactor(), () -> open--, scratch);
+            // The context's shared read buffer (ServiceScratch): 10,000 idle echo connections
+            // hold no buffer of their own, and an instance's services none either.
+            h.bind(c, instance.reactor(), () -> open--, ServiceScratch.get());
             instance.reactor().watch(c, h::onReady);
         }
     }

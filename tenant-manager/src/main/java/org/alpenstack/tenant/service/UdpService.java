@@ -20,7 +20,6 @@ public final class UdpService implements InstanceService {
     private final Kind kind;
     private final StackInstance instance;
     private final UdpSocket socket;
-    private final byte[] buffer = new byte[UdpSocket.MAX_PAYLOAD];
     private final RecvMeta meta = new RecvMeta();
     private long received;
     private long sent;
@@ -54,6 +53,7 @@ public final class UdpService implements InstanceService {
         if ((events & (Readiness.POLLIN | Readiness.POLLERR)) == 0) {
             return;
         }
+        byte[] buffer = ServiceScratch.get();
         while (true) {
             int n = socket.recvFrom(buffer, 0, buffer.length, 0, meta);
             if (n == -Errno.EAGAIN) {
