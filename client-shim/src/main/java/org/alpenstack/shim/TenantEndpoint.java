@@ -57,7 +57,6 @@ public final class TenantEndpoint implements AutoCloseable {
     private final Map<Channel, ControlSession> controls = new java.util.LinkedHashMap<>();
     /** Open pass-fd channels (closed with the endpoint). */
     private final java.util.Set<Channel> passChannels = new java.util.HashSet<>();
-    private final byte[] scratch = new byte[64 * 1024];
     private boolean drainScheduled;
     private volatile ResolverConfig resolver = ResolverConfig.NONE;
     /** Errors of reset connections whose data sockets are closed, until a read asks (bounded). */
@@ -268,8 +267,9 @@ public final class TenantEndpoint implements AutoCloseable {
         return stack;
     }
 
+    /** The context's shared scratch buffer (ContextScratch): good until the caller's callback returns. */
     byte[] scratch() {
-        return scratch;
+        return org.alpenstack.tenant.ContextScratch.get();
     }
 
     void rejected() {

@@ -3,7 +3,7 @@ package org.alpenstack.tenant.link;
 /**
  * Frames copied for one instance, as slices of one array: what a NIC's RX thread (or another
  * instance, for hairpin traffic) hands to the instance's context in one task. Recycled through
- * the instance's {@link Inbox}, so steady traffic allocates nothing.
+ * the NIC's {@link BatchPool}, so steady traffic allocates nothing.
  */
 public final class InboundBatch {
     final byte[] slab;

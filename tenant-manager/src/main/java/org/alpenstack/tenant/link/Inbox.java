@@ -11,9 +11,9 @@ import java.util.function.Consumer;
  * are waiting, so the context sees one task per RX batch (or fewer under load), never one per
  * packet.
  *
- * <p>Memory is bounded: batches are allocated when needed, up to a limit, and then circulate;
- * after a burst only {@link #MAX_FREE_BATCHES} stay for the next one, so an instance that was
- * busy once does not keep its peak (up to 16 MiB) while idle: a server hosts hundreds.
+ * <p>Memory is bounded: an inbox holds at most {@code maxBatches} batches at a time, taken from
+ * its NIC's {@link BatchPool} when frames arrive and given back when drained, so an idle
+ * instance holds none (a server hosts hundreds) and steady traffic circulates the same few.
  * When all are waiting, new frames are dropped and counted, as Linux drops beyond
  * netdev_max_backlog; TCP recovers, and the RX thread never blocks on a slow tenant. The limit
  * must absorb a burst of split GSO super-frames (a peer's TSO window arrives at once), or
@@ -26,13 +26,8 @@ public final class Inbox {
     static final int BATCH_BYTES = 256 * 1024;
     static final int BATCH_FRAMES = 512;
     private static final int MAX_BATCHES_PER_DRAIN = 8;
-    /**
-     * Drained batches kept for reuse (1 MiB): enough for steady traffic, whose batches circulate
-     * without allocation; beyond it a burst's extra batches are left to the GC.
-     */
-    static final int MAX_FREE_BATCHES = 4;
 
-    private final ArrayDeque<InboundBatch> free = new ArrayDeque<>();
+    private final BatchPool pool;
     private final ArrayDeque<InboundBatch> sealed = new ArrayDeque<>();
     private final Runnable scheduleDrain;
     private final int maxBatches;
@@ -44,11 +39,13 @@ public final class Inbox {
     private Throwable lastFailure;
 
     /**
-     * @param maxBatches how many batches may exist (memory up to maxBatches x 256 KiB)
+     * @param maxBatches how many batches this inbox may hold at once (up to maxBatches x 256 KiB)
+     * @param pool where batches come from and go back to (shared by a NIC's instances)
      * @param scheduleDrain submits one drain task to the owner's context
      */
-    Inbox(int maxBatches, Runnable scheduleDrain) {
+    Inbox(int maxBatches, BatchPool pool, Runnable scheduleDrain) {
         this.maxBatches = maxBatches;
+        this.pool = pool;
         this.scheduleDrain = scheduleDrain;
     }
 
@@ -74,15 +71,12 @@ public final class Inbox {
             sealed.add(open);
             open = null;
         }
-        open = free.poll();
-        if (open == null && allocated < maxBatches) {
-            allocated++;
-            open = new InboundBatch(BATCH_BYTES, BATCH_FRAMES);
-        }
-        if (open == null) {
+        if (allocated == maxBatches) {
             dropped++;
             return false;
         }
+        allocated++;
+        open = pool.take();
         return open.add(a, off, len, checksumVerified, gsoSize);
     }
 
@@ -142,19 +136,15 @@ public final class Inbox {
                     lastFailure = e;
                 }
             } finally {
-                b.clear();
+                pool.give(b);
                 synchronized (this) {
-                    if (free.size() < MAX_FREE_BATCHES) {
-                        free.add(b);
-                    } else {
-                        allocated--;
-                    }
+                    allocated--;
                 }
             }
         }
     }
 
-    /** Batches in existence: open, waiting and free. */
+    /** Batches this inbox holds: open and waiting (none once drained). */
     synchronized int allocatedBatches() {
         return allocated;
     }

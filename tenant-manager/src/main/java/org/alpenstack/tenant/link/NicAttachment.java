@@ -76,7 +76,7 @@ public final class NicAttachment implements AttachedLink {
         this.addresses = addresses.clone();
         this.transmitter = nic.port().newTransmitter();
         Runnable drain = () -> inbox().drain(deliverer);
-        this.inbox = new Inbox(INBOX_BATCHES, () -> owner.submitInput(drain));
+        this.inbox = new Inbox(INBOX_BATCHES, nic.batchPool(), () -> owner.submitInput(drain));
     }
 
     private Inbox inbox() {

@@ -42,6 +42,11 @@ public final class SharedNic implements AutoCloseable {
     private final Thread rxThread;
     private volatile Demux demux;
     private volatile long unclaimed;
+    /**
+     * Idle inbound batches shared by this NIC's instances (BatchPool): 16 of 256 KiB wait for
+     * the next burst, whichever instance it is for.
+     */
+    private final BatchPool batchPool = new BatchPool(16);
     /** Transmit totals of attachments that left (guarded by this), so link totals never go back. */
     private long departedTxFrames;
     private long departedTxBytes;
@@ -354,6 +359,10 @@ public final class SharedNic implements AutoCloseable {
 
     /** See {@link #counters()}. */
     public record LinkCounters(long rxFrames, long rxBytes, long txFrames, long txBytes, long dropped) {
+    }
+
+    BatchPool batchPool() {
+        return batchPool;
     }
 
     /** Frames from the wire that no instance owned (for the host kernel, or for nobody). */

@@ -14,7 +14,7 @@ abstract class TcpConnectionHandler {
     protected TcpSocket socket;
     /**
      * A read buffer shared by every connection of every service on this thread
-     * ({@link ServiceScratch}): they run one step at a time, so a step may use it but must not
+     * ({@link ContextScratch}): they run one step at a time, so a step may use it but must not
      * expect its contents to survive. Keeping bytes across steps is the handler's own business (and memory).
      */
     protected byte[] scratch;

@@ -6,6 +6,7 @@ import org.alpenstack.kernel.socket.InetEndpoint;
 import org.alpenstack.kernel.socket.Readiness;
 import org.alpenstack.kernel.socket.StackSocket;
 import org.alpenstack.kernel.tcp.TcpSocket;
+import org.alpenstack.tenant.ContextScratch;
 import org.alpenstack.tenant.SocketReactor;
 import org.alpenstack.tenant.StackInstance;
 
@@ -73,9 +74,9 @@ final class TcpServer implements InstanceService {
             accepted++;
             open++;
             TcpConnectionHandler h = handlers.get();
-            // The context's shared read buffer (ServiceScratch): 10,000 idle echo connections
+            // The context's shared read buffer (ContextScratch): 10,000 idle echo connections
             // hold no buffer of their own, and an instance's services none either.
-            h.bind(c, instance.reactor(), () -> open--, ServiceScratch.get());
+            h.bind(c, instance.reactor(), () -> open--, ContextScratch.get());
             instance.reactor().watch(c, h::onReady);
         }
     }

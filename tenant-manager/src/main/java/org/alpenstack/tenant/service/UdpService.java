@@ -7,6 +7,7 @@ import org.alpenstack.kernel.socket.RecvMeta;
 import org.alpenstack.kernel.socket.SocketOptions;
 import org.alpenstack.kernel.socket.StackSocket;
 import org.alpenstack.kernel.udp.UdpSocket;
+import org.alpenstack.tenant.ContextScratch;
 import org.alpenstack.tenant.StackInstance;
 
 /**
@@ -53,7 +54,7 @@ public final class UdpService implements InstanceService {
         if ((events & (Readiness.POLLIN | Readiness.POLLERR)) == 0) {
             return;
         }
-        byte[] buffer = ServiceScratch.get();
+        byte[] buffer = ContextScratch.get();
         while (true) {
             int n = socket.recvFrom(buffer, 0, buffer.length, 0, meta);
             if (n == -Errno.EAGAIN) {

@@ -19,7 +19,7 @@ class InboxTest {
     }
 
     final List<Runnable> scheduled = new ArrayList<>();
-    final Inbox inbox = new Inbox(2, () -> scheduled.add(null));
+    final Inbox inbox = new Inbox(2, new BatchPool(4), () -> scheduled.add(null));
 
     List<Seen> drain() {
         List<Seen> seen = new ArrayList<>();
@@ -86,8 +86,10 @@ class InboxTest {
     }
 
     @Test
-    void afterABurstOnlyAFewBatchesStay() {
-        Inbox big = new Inbox(64, () -> { });
+    void afterABurstTheInboxHoldsNoneAndThePoolKeepsAFewForAnyInstance() {
+        BatchPool pool = new BatchPool(4);
+        Inbox big = new Inbox(64, pool, () -> { });
+        Inbox other = new Inbox(64, pool, () -> { });
         byte[] frame = new byte[200 * 1024]; // one per batch
         for (int i = 0; i < 20; i++) {
             assertTrue(big.offer(frame, 0, frame.length), "frame " + i);
@@ -99,14 +101,32 @@ class InboxTest {
             big.drain(b -> frames[0] += b.count);
         }
         assertEquals(20, frames[0]);
-        assertEquals(Inbox.MAX_FREE_BATCHES, big.allocatedBatches(), "the idle inbox keeps a few for the next burst");
-        // Steady traffic reuses them without allocating.
+        assertEquals(0, big.allocatedBatches(), "an idle inbox holds no batch");
+        assertEquals(4, pool.idle(), "the pool keeps a few for the next burst");
+        assertEquals(20, pool.created());
+        // Steady traffic to either instance reuses them without allocating.
         for (int i = 0; i < 100; i++) {
-            assertTrue(big.offer(frame, 0, frame.length));
-            big.flush();
-            big.drain(b -> frames[0] += b.count);
+            Inbox to = i % 2 == 0 ? big : other;
+            assertTrue(to.offer(frame, 0, frame.length));
+            to.flush();
+            to.drain(b -> frames[0] += b.count);
         }
-        assertEquals(Inbox.MAX_FREE_BATCHES, big.allocatedBatches());
+        assertEquals(20, pool.created());
+        assertEquals(120, frames[0]);
         assertEquals(0, big.dropped());
+    }
+
+    @Test
+    void aFullInboxDropsAndCountsWithoutTouchingThePool() {
+        BatchPool pool = new BatchPool(4);
+        Inbox small = new Inbox(2, pool, () -> { });
+        byte[] frame = new byte[200 * 1024];
+        assertTrue(small.offer(frame, 0, frame.length));
+        assertTrue(small.offer(frame, 0, frame.length));
+        assertEquals(false, small.offer(frame, 0, frame.length), "a third batch is beyond the limit");
+        assertEquals(1, small.dropped());
+        assertEquals(2, pool.created());
+        small.drain(b -> { });
+        assertEquals(2, pool.idle());
     }
 }
