@@ -44,7 +44,7 @@ class TimerWheelTest {
         TimerWheel w = new TimerWheel();
         w.schedule(named("c"), 30 * MS);
         w.schedule(named("a"), 10 * MS);
-        w.schedule(named("d"), 5000 * MS); // beyond one rotation of 4096 ms
+        w.schedule(named("d"), 5000 * MS); // beyond one rotation of the default wheel (1,024 ms)
         w.schedule(named("b"), 20 * MS);
         w.poll(10_000 * MS);
         assertEquals(List.of("a@" + 10_000 * MS, "b@" + 10_000 * MS, "c@" + 10_000 * MS, "d@" + 10_000 * MS), fired);
@@ -214,7 +214,7 @@ class TimerWheelTest {
                 count[id]++;
                 firedAt[id] = now;
             });
-            // Up to 20 s: five rotations of the default wheel, so most start in the overflow list.
+            // Up to 20 s: twenty rotations of the default wheel, so most start beyond the fine wheel.
             deadline[i] = rnd.nextLong(20_000 * MS);
             w.schedule(timers[i], deadline[i]);
         }

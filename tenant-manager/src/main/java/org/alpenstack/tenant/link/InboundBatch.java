@@ -39,6 +39,10 @@ public final class InboundBatch {
         return true;
     }
 
+    int capacity() {
+        return slab.length;
+    }
+
     void clear() {
         count = 0;
         used = 0;

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * packet.
  *
  * <p>Memory is bounded: an inbox holds at most {@code maxBatches} batches at a time, taken from
- * its NIC's {@link BatchPool} when frames arrive and given back when drained, so an idle
- * instance holds none (a server hosts hundreds) and steady traffic circulates the same few.
+ * its NIC's {@link BatchPool} when frames arrive (a small one first) and given back when
+ * drained, so an idle instance holds none (a server hosts hundreds) and steady traffic
+ * circulates the same few.
  * When all are waiting, new frames are dropped and counted, as Linux drops beyond
  * netdev_max_backlog; TCP recovers, and the RX thread never blocks on a slow tenant. The limit
  * must absorb a burst of split GSO super-frames (a peer's TSO window arrives at once), or
@@ -75,8 +76,11 @@ public final class Inbox {
             dropped++;
             return false;
         }
+        // The first batch of a burst is small if the frame is (BatchPool: broadcasts reach every
+        // instance); once one fills, the burst gets large batches.
+        boolean small = allocated == 0 && len <= BatchPool.SMALL_BYTES / 4;
         allocated++;
-        open = pool.take();
+        open = pool.take(small);
         return open.add(a, off, len, checksumVerified, gsoSize);
     }
 

@@ -44,9 +44,9 @@ public final class SharedNic implements AutoCloseable {
     private volatile long unclaimed;
     /**
      * Idle inbound batches shared by this NIC's instances (BatchPool): 16 of 256 KiB wait for
-     * the next burst, whichever instance it is for.
+     * the next burst, whichever instance it is for, and up to 4,096 of 16 KiB for broadcasts.
      */
-    private final BatchPool batchPool = new BatchPool(16);
+    private final BatchPool batchPool = new BatchPool(16, 4096);
     /** Transmit totals of attachments that left (guarded by this), so link totals never go back. */
     private long departedTxFrames;
     private long departedTxBytes;

@@ -19,7 +19,7 @@ class InboxTest {
     }
 
     final List<Runnable> scheduled = new ArrayList<>();
-    final Inbox inbox = new Inbox(2, new BatchPool(4), () -> scheduled.add(null));
+    final Inbox inbox = new Inbox(2, new BatchPool(4, 4), () -> scheduled.add(null));
 
     List<Seen> drain() {
         List<Seen> seen = new ArrayList<>();
@@ -87,7 +87,7 @@ class InboxTest {
 
     @Test
     void afterABurstTheInboxHoldsNoneAndThePoolKeepsAFewForAnyInstance() {
-        BatchPool pool = new BatchPool(4);
+        BatchPool pool = new BatchPool(4, 4);
         Inbox big = new Inbox(64, pool, () -> { });
         Inbox other = new Inbox(64, pool, () -> { });
         byte[] frame = new byte[200 * 1024]; // one per batch
@@ -117,8 +117,36 @@ class InboxTest {
     }
 
     @Test
+    void aBurstStartsInASmallBatchThatABroadcastToManyInstancesReuses() {
+        BatchPool pool = new BatchPool(4, 100);
+        List<Inbox> instances = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            instances.add(new Inbox(64, pool, () -> { }));
+        }
+        byte[] arp = new byte[60];
+        for (int round = 0; round < 10; round++) {
+            for (Inbox in : instances) {
+                assertTrue(in.offer(arp, 0, arp.length));
+            }
+            for (Inbox in : instances) {
+                in.drain(b -> assertEquals(BatchPool.SMALL_BYTES, b.capacity(), "a lone small frame takes a small batch"));
+            }
+        }
+        assertEquals(100, pool.created(), "ten broadcasts to 100 instances: 100 small batches, reused");
+        // A burst fills its small batch and goes on in large ones.
+        Inbox one = instances.get(0);
+        byte[] frame = new byte[1500];
+        for (int i = 0; i < 20; i++) {
+            assertTrue(one.offer(frame, 0, frame.length));
+        }
+        List<Integer> sizes = new ArrayList<>();
+        one.drain(b -> sizes.add(b.capacity()));
+        assertEquals(List.of(BatchPool.SMALL_BYTES, Inbox.BATCH_BYTES), sizes);
+    }
+
+    @Test
     void aFullInboxDropsAndCountsWithoutTouchingThePool() {
-        BatchPool pool = new BatchPool(4);
+        BatchPool pool = new BatchPool(4, 4);
         Inbox small = new Inbox(2, pool, () -> { });
         byte[] frame = new byte[200 * 1024];
         assertTrue(small.offer(frame, 0, frame.length));
