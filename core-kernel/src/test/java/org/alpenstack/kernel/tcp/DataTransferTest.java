@@ -214,18 +214,27 @@ class DataTransferTest {
         peer.expectData(1000);
     }
 
-    @Test
-    void receiveWindowClosesAndReopensWithoutSillyUpdates() {
+    /**
+     * A plain MSS-1000 connection accepted by a listener whose SO_RCVBUF is {@code rcvbuf}: Linux
+     * doubles it, and the SYN-ACK offers all of it.
+     */
+    private TcpSocket acceptedWithReceiveBuffer(int rcvbuf) {
         TcpSocket l = peer.listen(4);
-        assertEquals(0, l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, 2000));
-        assertEquals(4000, l.getOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF), "Linux doubles SO_RCVBUF");
+        assertEquals(0, l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, rcvbuf));
+        assertEquals(2 * rcvbuf, l.getOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF), "Linux doubles SO_RCVBUF");
         peer.send(Wire.seg(TcpFlags.SYN).seq(1000).win(65535).mss(1000));
         Wire synAck = peer.expect(TcpFlags.SYN | ACK);
-        assertEquals(4000, synAck.window);
+        assertEquals(2 * rcvbuf, synAck.window);
         peer.send(Wire.seg(ACK).seq(1001).ack(synAck.seq + 1).win(65535));
         TcpSocket s = l.accept();
         peer.peerNext = 1001;
         peer.stackNext = synAck.seq + 1;
+        return s;
+    }
+
+    @Test
+    void receiveWindowClosesAndReopensWithoutSillyUpdates() {
+        TcpSocket s = acceptedWithReceiveBuffer(2000);
         for (int i = 0; i < 4; i++) {
             peer.sendData(1000);
             Wire ack = peer.expectAck(peer.peerNext);
@@ -246,15 +255,7 @@ class DataTransferTest {
 
     @Test
     void aReaderThatKeepsUpSendsNoWindowUpdatesOnlyAHalfClosedWindowReopensAtOnce() {
-        TcpSocket l = peer.listen(4);
-        assertEquals(0, l.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_RCVBUF, 8000));
-        peer.send(Wire.seg(TcpFlags.SYN).seq(1000).win(65535).mss(1000));
-        Wire synAck = peer.expect(TcpFlags.SYN | ACK);
-        assertEquals(16000, synAck.window);
-        peer.send(Wire.seg(ACK).seq(1001).ack(synAck.seq + 1).win(65535));
-        TcpSocket s = l.accept();
-        peer.peerNext = 1001;
-        peer.stackNext = synAck.seq + 1;
+        TcpSocket s = acceptedWithReceiveBuffer(8000);
         byte[] buf = new byte[16000];
         for (int i = 0; i < 2; i++) {
             peer.sendData(1000);
