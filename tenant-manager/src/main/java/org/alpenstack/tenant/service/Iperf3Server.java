@@ -40,7 +40,14 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
     /** Data connections still sending their cookie beyond the streams the test needs. */
     private static final int SPARE_PENDING = 8;
 
-    enum Phase { IDLE, COOKIE, PARAMS_LENGTH, PARAMS, CREATE_STREAMS, RUNNING, RESULTS_LENGTH, RESULTS, DONE }
+    enum Phase {
+        IDLE, COOKIE, PARAMS_LENGTH, PARAMS, CREATE_STREAMS, RUNNING, RESULTS_LENGTH, RESULTS, DONE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     private final StackInstance instance;
     private final TcpSocket listener;
@@ -443,7 +450,7 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
     @Override
     public String describe() {
         return name() + " port " + port() + " tests " + tests + " completed " + completed + " aborted " + aborted + " denied "
-                + deniedCount + " state " + phase.name().toLowerCase() + (lastError.isEmpty() ? "" : " last-error '" + lastError + "'");
+                + deniedCount + " state " + phase + (lastError.isEmpty() ? "" : " last-error '" + lastError + "'");
     }
 
     @Override
