@@ -36,8 +36,19 @@ class Iperf3ServerTest {
         vertx = Vertx.vertx();
         inst = await(StackInstance.start(vertx, "iperf3"));
         c = new LoopbackClient(inst);
+        // Generous for a loaded machine; the tests of the timeouts restart with short ones.
+        serve(new Iperf3Server.Timeouts(3000, 3000, 1000));
+    }
+
+    void serve(Iperf3Server.Timeouts timeouts) throws Exception {
+        if (server != null) {
+            c.on(s -> {
+                server.stop();
+                return null;
+            });
+        }
         List<InstanceService> out = new ArrayList<>();
-        assertEquals(0, (int) c.on(s -> Iperf3Server.start(inst, PORT, new Iperf3Server.Timeouts(500, 400, 1000), out)));
+        assertEquals(0, (int) c.on(s -> Iperf3Server.start(inst, PORT, timeouts, out)));
         server = (Iperf3Server) out.get(0);
     }
 
@@ -230,6 +241,7 @@ class Iperf3ServerTest {
 
     @Test
     void aSilentClientTimesOut() throws Exception {
+        serve(new Iperf3Server.Timeouts(300, 3000, 1000));
         TcpSocket ctl = c.connect(PORT);
         c.write(ctl, new byte[] {'a', 'b'}); // two bytes of a cookie, then nothing
         assertEquals(0, c.awaitEnd(ctl), "the setup timer closes the connection");
@@ -250,6 +262,7 @@ class Iperf3ServerTest {
 
     @Test
     void aRunningTestInWhichNothingMovesIsEnded() throws Exception {
+        serve(new Iperf3Server.Timeouts(3000, 300, 1000));
         TcpSocket ctl = control("{\"tcp\":true,\"time\":0,\"num\":1000000,\"parallel\":1,\"len\":1000}");
         TcpSocket[] s = streams(ctl, 1);
         assertEquals(Iperf3Server.Phase.RUNNING, phase());
@@ -280,6 +293,32 @@ class Iperf3ServerTest {
         c.send(s, 777);
         assertEquals(777, bytes(finish(ctl, s), 0));
         assertDescribes("denied 2");
+    }
+
+    @Test
+    void whatArrivesDuringTheOmittedSecondsIsNotCounted() throws Exception {
+        TcpSocket ctl = control("{\"tcp\":true,\"omit\":1,\"time\":2,\"parallel\":1,\"len\":1000}");
+        TcpSocket[] s = streams(ctl, 1);
+        c.send(s[0], 1000);
+        Thread.sleep(1300); // the omitted second is over: counting starts again (iperf_reset_stats)
+        c.send(s[0], 2000);
+        JsonObject r = finish(ctl, s);
+        assertEquals(2000, bytes(r, 0));
+        double seconds = r.getJsonArray("streams").getJsonObject(0).getDouble("end_time");
+        assertTrue(seconds < 1.0, "counted from the end of the omitted second: " + seconds);
+    }
+
+    @Test
+    void aTimedTestThatOverstaysItsSecondsIsEnded() throws Exception {
+        serve(new Iperf3Server.Timeouts(3000, 3000, 200));
+        TcpSocket ctl = control("{\"tcp\":true,\"time\":1,\"parallel\":1,\"len\":1000,\"reverse\":true}");
+        TcpSocket[] s = streams(ctl, 1);
+        long t0 = System.nanoTime();
+        assertEquals(0, c.awaitEnd(ctl), "no TEST_END by 1 s + 0.2 s: upstream's server timer ends the test");
+        assertTrue(System.nanoTime() - t0 > 900_000_000L, "not before the test's second");
+        c.close(ctl, s[0]);
+        awaitIdle();
+        assertDescribes("timed out in running");
     }
 
     @Test
