@@ -1,6 +1,5 @@
 package org.alpenstack.tenant.service;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import org.alpenstack.kernel.socket.Errno;
@@ -52,7 +51,8 @@ record Iperf3Params(boolean reverse, boolean bidirectional, int parallel, int se
         JsonObject j;
         try {
             j = new JsonObject(new String(text, StandardCharsets.UTF_8));
-        } catch (DecodeException | ClassCastException e) {
+        } catch (RuntimeException e) {
+            // DecodeException, a JSON array (ClassCastException), nesting beyond Jackson's limits ...
             throw new Refused(Iperf3Protocol.IERECVPARAMS, Errno.EINVAL, "parameters are not a JSON object");
         }
         // A server without UDP or SCTP fails to start the stream listener; the client prints

@@ -1,6 +1,5 @@
 package org.alpenstack.tenant.service;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -183,7 +182,12 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
                 }
                 return;
             }
-            onMessage(control.message());
+            try {
+                onMessage(control.message());
+            } catch (RuntimeException e) {
+                // A fault of this server must not leave it stuck in a test: end the test, go on listening.
+                abort("internal error in " + phase + ": " + e);
+            }
         }
     }
 
@@ -257,7 +261,7 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
     private void onClientResults(byte[] m) {
         try {
             new JsonObject(new String(m, StandardCharsets.UTF_8));
-        } catch (DecodeException | ClassCastException e) {
+        } catch (RuntimeException e) {
             abort("the client's results are not a JSON object");
             return;
         }

@@ -80,6 +80,8 @@ class Iperf3ProtocolTest {
         assertEquals(Iperf3Protocol.IERECVPARAMS, refused("{\"tcp\":true,\"len\":1.5}").iErrno);
         assertEquals(Iperf3Protocol.IERECVPARAMS, refused("{\"tcp\":true,\"len\":2097152}").iErrno);
         assertEquals(Iperf3Protocol.IERECVPARAMS, refused("{\"tcp\":true,\"num\":-1}").iErrno);
+        assertEquals(Iperf3Protocol.IERECVPARAMS, refused("[".repeat(5000)).iErrno, "nested deeper than the parser allows");
+        assertEquals(Iperf3Protocol.IERECVPARAMS, refused("\"tcp\"").iErrno);
     }
 
     @Test
