@@ -60,9 +60,9 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
     private final Set<Iperf3Denial> denied = new LinkedHashSet<>();
     /** The one read buffer of every receiving stream and turned-away connection (iperf3's default block). */
     private byte[] scratch;
-    private Timer phaseTimer;
-    private Timer omitTimer;
-    private Timer watchdog;
+    private ServiceTimer phaseTimer;
+    private ServiceTimer omitTimer;
+    private ServiceTimer watchdog;
     private long progressSeen;
     private ProcessCpu cpuAtStart;
     private long tests;
@@ -218,7 +218,8 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
     private void expectJson(byte[] m, int max, Phase next) {
         int n = Iperf3Protocol.getInt(m, 0);
         if (n <= 0 || n > max) {
-            // Upstream's JSON_read refuses such a length and the test fails (IERECVPARAMS / IERECVRESULTS).
+            // Upstream's get_parameters refuses parameters over MAX_PARAMS_JSON_STRING (JSON_read,
+            // iperf3 3.17 on); the results' bound is this server's own. Either way the test fails.
             abort("JSON of " + Integer.toUnsignedString(n) + " bytes in " + phase + " (at most " + max + ")");
             return;
         }
@@ -409,28 +410,12 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
 
     // ---- timers ----
 
-    /** A one-shot timer on the instance's context; cancelling wins even over one already due. */
-    private static final class Timer {
-        long vertxId;
-        boolean cancelled;
+    private ServiceTimer schedule(long millis, Runnable task) {
+        return ServiceTimer.schedule(instance, millis, task);
     }
 
-    private Timer schedule(long millis, Runnable task) {
-        Timer t = new Timer();
-        t.vertxId = instance.vertx().setTimer(Math.max(1, millis), id -> instance.submit(() -> {
-            if (!t.cancelled) {
-                t.cancelled = true;
-                task.run();
-            }
-        }));
-        return t;
-    }
-
-    private void cancel(Timer t) {
-        if (t != null && !t.cancelled) {
-            t.cancelled = true;
-            instance.vertx().cancelTimer(t.vertxId);
-        }
+    private static void cancel(ServiceTimer t) {
+        ServiceTimer.cancel(t);
     }
 
     private void armPhaseTimer(long millis) {
