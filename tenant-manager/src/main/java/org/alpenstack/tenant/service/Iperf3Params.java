@@ -21,9 +21,11 @@ import org.alpenstack.kernel.socket.Errno;
  * @param noDelay      TCP_NODELAY on the data connections ({@code -N})
  * @param congestion   TCP_CONGESTION, null for the default ({@code -C})
  * @param serverOutput the client wants the server's report with the results ({@code --get-server-output})
+ * @param repeatingPayload senders write "0123456789" over and over instead of random bytes ({@code --repeating-payload})
  */
 record Iperf3Params(boolean reverse, boolean bidirectional, int parallel, int seconds, int omit, long bytes, long blocks,
-        int blockSize, int window, boolean noDelay, String congestion, boolean serverOutput) {
+        int blockSize, int window, boolean noDelay, String congestion, boolean serverOutput,
+        boolean repeatingPayload) {
 
     /** Why parameters were refused: what the server reports after SERVER_ERROR. */
     static final class Refused extends Exception {
@@ -86,7 +88,7 @@ record Iperf3Params(boolean reverse, boolean bidirectional, int parallel, int se
         }
         String congestion = j.getValue("congestion") instanceof String s ? s : null;
         return new Iperf3Params(reverse, bidir, parallel, seconds, omit, bytes, blocks, len, window,
-                j.containsKey("nodelay"), congestion, j.containsKey("get_server_output"));
+                j.containsKey("nodelay"), congestion, j.containsKey("get_server_output"), j.containsKey("repeating_payload"));
     }
 
     /** A whole number in [min, max]; cJSON writes every number as a double, so 1e+10 is a number too. */

@@ -17,7 +17,10 @@ final class Iperf3Test {
     final byte[] cookie;
     final Iperf3Params params;
     final List<Iperf3Stream> streams = new ArrayList<>();
-    /** What every sending stream writes, random like upstream's (iperf_api.c iperf_new_stream). */
+    /**
+     * What every sending stream writes: random like upstream's, or its repeating digits
+     * (iperf_api.c iperf_new_stream, iperf_util.c fill_with_repeating_pattern).
+     */
     private byte[] block;
     /** Blocks begun since the start (or the end of the omitted seconds): the -n / -k limit. */
     private long blocksClaimed;
@@ -49,7 +52,13 @@ final class Iperf3Test {
         boolean sender = n >= params.receiveStreams();
         if (sender && block == null) {
             block = new byte[params.blockSize()];
-            ThreadLocalRandom.current().nextBytes(block);
+            if (params.repeatingPayload()) {
+                for (int i = 0; i < block.length; i++) {
+                    block[i] = (byte) ('0' + i % 10);
+                }
+            } else {
+                ThreadLocalRandom.current().nextBytes(block);
+            }
         }
         s.admit(n == 0 ? 1 : n + 2, sender, block);
         streams.add(s);

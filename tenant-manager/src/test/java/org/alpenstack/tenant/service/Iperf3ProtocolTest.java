@@ -48,12 +48,13 @@ class Iperf3ProtocolTest {
         assertEquals(131072, p.blockSize());
         assertNull(p.congestion());
         assertFalse(p.serverOutput());
+        assertFalse(p.repeatingPayload());
     }
 
     @Test
     void directionsAndLimits() throws Exception {
         Iperf3Params r = params("{\"tcp\":true,\"reverse\":true,\"num\":1e+10,\"parallel\":4,\"len\":1000,\"nodelay\":true,"
-                + "\"window\":1048576,\"congestion\":\"reno\",\"get_server_output\":1}");
+                + "\"window\":1048576,\"congestion\":\"reno\",\"get_server_output\":1,\"repeating_payload\":1}");
         assertEquals(0, r.receiveStreams());
         assertEquals(4, r.sendStreams());
         assertEquals(10_000_000_000L, r.bytes(), "cJSON may write a number with an exponent");
@@ -61,6 +62,7 @@ class Iperf3ProtocolTest {
         assertEquals(1048576, r.window());
         assertEquals("reno", r.congestion());
         assertTrue(r.serverOutput());
+        assertTrue(r.repeatingPayload());
         Iperf3Params b = params("{\"tcp\":true,\"bidirectional\":true,\"time\":1,\"parallel\":2}");
         assertEquals(2, b.receiveStreams());
         assertEquals(2, b.sendStreams());

@@ -184,10 +184,15 @@ class Iperf3ServerTest {
 
     @Test
     void bidirectionalStreamsReceiveFirstThenSend() throws Exception {
-        TcpSocket ctl = control("{\"tcp\":true,\"bidirectional\":true,\"blockcount\":3,\"parallel\":1,\"len\":1000}");
+        TcpSocket ctl = control("{\"tcp\":true,\"bidirectional\":true,\"blockcount\":3,\"parallel\":1,\"len\":1000,"
+                + "\"repeating_payload\":1}");
         TcpSocket[] s = streams(ctl, 2);
         c.send(s[0], 5000);
-        assertEquals(3000, c.receive(s[1], 3000), "-k 3: three blocks");
+        byte[] got = c.read(s[1], 3000);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals('0' + i % 1000 % 10, got[i], "--repeating-payload: 0123456789 ... from each block's start, at " + i);
+        }
+        assertEquals(0, c.readable(s[1]), "-k 3: three blocks, no more");
         JsonObject r = finish(ctl, s);
         assertEquals(5000, bytes(r, 0), "the client's first stream is its sender: the server's receiver");
         assertEquals(3000, bytes(r, 1));
