@@ -99,7 +99,7 @@ final class Iperf3Stream {
         endNanos = now;
         if (sender) {
             long total = totalRetrans();
-            retransmits = total < 0 ? 0 : total - retransBase;
+            retransmits = total < 0 || retransBase < 0 ? 0 : total - retransBase;
         }
         close();
     }
