@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.TenantManager;
 import org.alpenstack.tenant.config.ConfigParser;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +92,11 @@ class Iperf3ServiceTest {
         System.out.printf("iperf3 %s: %.2f Gbit/s%n", j.getJsonObject("start").getJsonObject("test_start").encode(), bps / 1e9);
     }
 
+    static String describe() throws Exception {
+        Tenant t = manager.tenant("perf");
+        return t.instance().query(s -> t.services().get(0).describe()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void normalTestTheInstanceReceives() {
         JsonObject j = iperf3("-t", "1");
@@ -148,10 +154,15 @@ class Iperf3ServiceTest {
     void aSecondClientIsToldTheServerIsBusy() throws Exception {
         Thread first = new Thread(() -> iperf3("-t", "3"));
         first.start();
-        Thread.sleep(1000);
+        // Until the first client's test runs (its describe() says so), on a loaded machine too.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!describe().contains("state running") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         Sh.Result busy = lab.inPeer(30, "iperf3", "-c", PERF, "-t", "1");
         first.join(30_000);
         assertNotEquals(0, busy.exit());
         assertTrue(busy.output().contains("the server is busy running a test"), busy.output());
+        assertTrue(describe().contains("denied 1"), describe());
     }
 }
