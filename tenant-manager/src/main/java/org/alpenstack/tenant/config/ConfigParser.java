@@ -23,7 +23,7 @@ import org.alpenstack.tenant.service.ServiceSpec;
  *   "instances": [ { "name": "a", "link": "lan", "mode": "mac", "mac": "02:00:00:00:00:0a",
  *                    "addresses": ["192.0.2.10/24"], "gateway": "192.0.2.1",
  *                    "routes": [ { "destination": "198.51.100.0/24", "via": "192.0.2.254" } ],
- *                    "services": ["echo", "discard", "chargen", "http"], "lossPercent": 0 } ] }
+ *                    "services": ["echo", "discard", "chargen", "http", "iperf3"], "lossPercent": 0 } ] }
  * }</pre>
  *
  * Every error names the field ({@code instances[0].addresses[1]}); unknown fields are errors

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import org.alpenstack.kernel.wire.Ipv4Address;
 import org.alpenstack.kernel.wire.MacAddress;
-import org.alpenstack.tenant.service.Kind;
 import org.alpenstack.tenant.service.ServiceSpec;
 
 /**
@@ -131,7 +130,7 @@ public final class ConfigValidator {
             Set<String> ports = new HashSet<>();
             for (int k = 0; k < s.services().size(); k++) {
                 ServiceSpec svc = s.services().get(k);
-                boolean udp = svc.kind() != Kind.HTTP;
+                boolean udp = svc.kind().udp;
                 boolean dup = !ports.add("tcp/" + svc.port()) || (udp && !ports.add("udp/" + svc.port()));
                 if (dup) {
                     throw new ConfigException(at + ".services[" + k + "]", "port " + svc.port() + " is already used by another service");

@@ -1,8 +1,8 @@
 package org.alpenstack.tenant.service;
 
 /**
- * A service to run on an instance: "echo", "discard", "chargen" (UDP and TCP, RFC 862-864) or
- * "http" (TCP), each on its well-known port unless written "name:port".
+ * A service to run on an instance: "echo", "discard", "chargen" (UDP and TCP, RFC 862-864),
+ * "http" or "iperf3" (TCP), each on its well-known port unless written "name:port".
  */
 public record ServiceSpec(Kind kind, int port) {
     public ServiceSpec {
@@ -19,7 +19,7 @@ public record ServiceSpec(Kind kind, int port) {
         try {
             kind = Kind.valueOf(name.trim().toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown service '" + name + "' (known: echo, discard, chargen, http)");
+            throw new IllegalArgumentException("unknown service '" + name + "' (known: echo, discard, chargen, http, iperf3)");
         }
         int port = kind.defaultPort;
         if (colon >= 0) {

@@ -7,7 +7,7 @@ import org.alpenstack.tenant.StackInstance;
 
 /**
  * Starts an instance's in-process services, like inetd's internal ones: echo, discard and
- * chargen on UDP and TCP, and the HTTP responder on TCP.
+ * chargen on UDP and TCP, the HTTP responder and the iperf3 server on TCP.
  */
 public final class Services {
     private Services() {
@@ -21,7 +21,7 @@ public final class Services {
         List<InstanceService> started = new ArrayList<>();
         for (ServiceSpec spec : specs) {
             int r = 0;
-            if (spec.kind() != Kind.HTTP) {
+            if (spec.kind().udp) {
                 r = UdpService.start(spec.kind(), instance, spec.port(), started);
             }
             if (r >= 0) {

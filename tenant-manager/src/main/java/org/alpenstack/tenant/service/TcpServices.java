@@ -3,7 +3,7 @@ package org.alpenstack.tenant.service;
 import java.util.List;
 import org.alpenstack.tenant.StackInstance;
 
-/** The TCP side of the in-process services: echo, discard, chargen and the HTTP responder. */
+/** The TCP side of the in-process services: echo, discard, chargen, the HTTP responder and iperf3. */
 final class TcpServices {
     private TcpServices() {
     }
@@ -16,6 +16,7 @@ final class TcpServices {
             case DISCARD -> TcpServer.start(name, instance, spec.port(), TcpDiscard::new, out);
             case CHARGEN -> TcpServer.start(name, instance, spec.port(), TcpChargen::new, out);
             case HTTP -> TcpServer.start(name, instance, spec.port(), HttpResponder::new, out);
+            case IPERF3 -> Iperf3Server.start(instance, spec.port(), out);
         };
     }
 }

@@ -92,6 +92,16 @@ class ConfigTest {
     }
 
     @Test
+    void iperf3IsATcpServiceOnPort5201() {
+        // TCP only: it shares no port with a UDP service, but echo on 5201 takes its TCP port.
+        assertEquals("instances[0].services[1]", refusedField("{ \"name\": \"a\", \"link\": \"lan\", \"addresses\": [\"192.0.2.10/24\"], \"services\": [\"iperf3\", \"echo:5201\"] }"));
+        assertEquals("instances[0].services[1]", refusedField("{ \"name\": \"a\", \"link\": \"lan\", \"addresses\": [\"192.0.2.10/24\"], \"services\": [\"iperf3:80\", \"http\"] }"));
+        TenantConfig ok = parse("{ \"name\": \"a\", \"link\": \"lan\", \"addresses\": [\"192.0.2.10/24\"], \"services\": [\"echo\", \"discard\", \"chargen\", \"http\", \"iperf3\", \"iperf3:5202\"] }");
+        assertEquals(5201, ok.instances().get(0).services().get(4).port());
+        assertEquals("iperf3:5202", ok.instances().get(0).services().get(5).toString());
+    }
+
+    @Test
     void linkMistakesNameTheirField() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigParser.parse("{ \"links\": [ { \"name\": \"lan\", \"type\": \"afpacket\" } ] }"));
