@@ -32,7 +32,7 @@ int fdkind_get(int fd) {
 
 static int verify(int fd, uint64_t *token) {
     char type;
-    if (stack_fd(fd, token, &type) && type != AS_TYPE_STREAM) {
+    if (stack_fd(fd, token, &type) && (type == AS_TYPE_DGRAM || type == AS_TYPE_PING)) {
         fdkind_set(fd, 2);
         return 1;
     }
