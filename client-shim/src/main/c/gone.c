@@ -10,11 +10,14 @@
  *   fails with EAGAIN when non-blocking or waits (signals, SO_RCVTIMEO), natively, as a Linux
  *   listener that nothing reaches any more;
  * - a connection becomes one end of a socketpair whose other end is closed: EOF, POLLHUP and
- *   EPIPE, like a reset connection's tombstone; the read that finds it reports ECONNRESET.
+ *   EPIPE, like a reset connection's tombstone; the read that finds it reports ECONNRESET;
+ * - a datagram socket (its doorbells at EOF) becomes an AF_UNIX datagram socket nobody sends
+ *   to: never readable, a receive fails with EAGAIN or waits, natively.
  *
- * Both are bound to "\0alpenstack:x:<16 hex digits>", so every process that holds one (fork,
- * exec, SCM_RIGHTS) knows it for a stack socket whose server is gone (stack_fd: type
- * AS_TYPE_GONE, token 0) and calls that need the server fail with ENETDOWN without asking.
+ * They are bound to "\0alpenstack:x:<16 hex digits>" ('y' for the datagram one), so every
+ * process that holds one (fork, exec, SCM_RIGHTS) knows it for a stack socket whose server is
+ * gone (stack_fd: type AS_TYPE_GONE or AS_TYPE_GONE_DGRAM, token 0), and calls that need the
+ * server (sendto, getsockname, setsockopt ...) fail with ENETDOWN without asking (rpc).
  *
  * The swap replaces the file behind the number in this process only: another process sharing
  * the data socket (nginx's master and sibling workers) swaps its own when it notices. An epoll
@@ -67,14 +70,15 @@ int gone_answer(int r) {
     return r == -ENETDOWN || r == -EBADF;
 }
 
-int listener_gone(int fd, uint64_t token) {
+int socket_gone(int fd, uint64_t token) {
     uint64_t t;
     char type;
-    if (stack_fd(fd, &t, &type) && type == AS_TYPE_GONE) {
+    if (stack_fd(fd, &t, &type) && (type == AS_TYPE_GONE || type == AS_TYPE_GONE_DGRAM)) {
         return 1; /* another thread swapped it meanwhile */
     }
-    /* A live server never closes a listener's data socket while the program holds it: a
-     * hang-up there is a shutdown of the program's (it answers STATUS) or the server's end. */
+    /* A live server never closes the data socket of a listener or a datagram socket while the
+     * program holds it: a hang-up there is the program's shutdown (the server answers STATUS)
+     * or the server's end. */
     if (!eof_may_carry_error(fd)) {
         return 0;
     }
@@ -160,13 +164,13 @@ static int find_watches(int fd, unsigned long ino, struct watch *w) {
     return n;
 }
 
-/* A new AF_UNIX stream socket's name: a gone stack socket's, unique for the process. */
-static int bind_gone(int s) {
+/* A new AF_UNIX socket's name: a gone stack socket's, unique for the process. */
+static int bind_gone(int s, char type) {
     static unsigned counter;
     for (int i = 0; i < 8; i++) {
         uint64_t id = (uint64_t) getpid() << 32 | __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
         struct sockaddr_un a;
-        socklen_t len = data_socket_name(&a, AS_TYPE_GONE, id);
+        socklen_t len = data_socket_name(&a, type, id);
         if (real.bind(s, (struct sockaddr *) &a, len) == 0) {
             return 0;
         }
@@ -178,7 +182,7 @@ static int bind_gone(int s) {
 }
 
 /* Puts `repl` (bound) under fd's number with fd's O_NONBLOCK, FD_CLOEXEC and epoll registrations. */
-static int swap_in(int fd, int repl) {
+static int swap_in(int fd, int repl, int kind) {
     struct stat st;
     int fdflags = real.fcntl(fd, F_GETFD);
     int flags = real.fcntl(fd, F_GETFL);
@@ -205,7 +209,7 @@ static int swap_in(int fd, int repl) {
         ev.data.u64 = w[i].data;
         epoll_ctl(w[i].epfd, EPOLL_CTL_ADD, fd, &ev);
     }
-    fdkind_set(fd, 1);
+    fdkind_set(fd, kind); /* dgram.c: 2 routes read/recv/write to the datagram calls */
     return 0;
 }
 
@@ -227,11 +231,11 @@ int gone_swap_listener(int fd) {
     if (real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, &tvlen) == 0) {
         real.setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, tv, tvlen);
     }
-    if (bind_gone(s) < 0 || real.listen(s, 0) < 0) {
+    if (bind_gone(s, AS_TYPE_GONE) < 0 || real.listen(s, 0) < 0) {
         real.close(s);
         return -1;
     }
-    int r = swap_in(fd, s);
+    int r = swap_in(fd, s, 1);
     errno = saved;
     return r;
 }
@@ -264,12 +268,39 @@ int gone_swap_connection(int fd) {
         return -ECONNRESET;
     }
     /* Bound before its peer goes: EOF, POLLHUP and EPIPE from then on. */
-    if (bind_gone(sv[0]) < 0) {
+    if (bind_gone(sv[0], AS_TYPE_GONE) < 0) {
         real.close(sv[0]);
     } else {
-        swap_in(fd, sv[0]);
+        swap_in(fd, sv[0], 1);
     }
     real.close(sv[1]);
     errno = saved;
     return -ECONNRESET;
+}
+
+int gone_swap_datagram(int fd) {
+    uint64_t t;
+    char type;
+    if (stack_fd(fd, &t, &type) && type == AS_TYPE_GONE_DGRAM) {
+        return 0; /* another thread of ours was first */
+    }
+    gone_notice();
+    int saved = errno;
+    int s = real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) {
+        return -1;
+    }
+    /* A blocking receive keeps its timeout, which the native wait for a doorbell honours. */
+    char tv[32];
+    socklen_t tvlen = sizeof tv;
+    if (real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, &tvlen) == 0) {
+        real.setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, tv, tvlen);
+    }
+    if (bind_gone(s, AS_TYPE_GONE_DGRAM) < 0) {
+        real.close(s);
+        return -1;
+    }
+    int r = swap_in(fd, s, 2);
+    errno = saved;
+    return r;
 }

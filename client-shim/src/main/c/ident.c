@@ -52,7 +52,7 @@ int stack_fd(int fd, uint64_t *token, char *type) {
         t = t << 4 | (uint64_t) v;
     }
     /* A gone socket's digits are only unique, not a token: 0 names nothing (rpc). */
-    *token = p[0] == AS_TYPE_GONE ? 0 : t;
+    *token = p[0] == AS_TYPE_GONE || p[0] == AS_TYPE_GONE_DGRAM ? 0 : t;
     *type = p[0];
     errno = saved;
     return 1;

@@ -95,14 +95,16 @@ int eof_may_carry_error(int fd);
 void gone_notice(void);
 /* 1 for an RPC result that means the server of the socket is gone (ENETDOWN, EBADF). */
 int gone_answer(int r);
-/* 1 when a listener's data socket hung up because its server went away (asks STATUS). */
-int listener_gone(int fd, uint64_t token);
+/* 1 when a data socket hung up because its server went away (asks STATUS). */
+int socket_gone(int fd, uint64_t token);
 /* Swaps the listener's data socket for an idle listener of the process's own; 0 or -1. */
 int gone_swap_listener(int fd);
 /* accept on a swapped listener: EAGAIN, or waits (signals, SO_RCVTIMEO), natively. */
 int gone_accept(int fd, int flags);
 /* Swaps a connection's data socket for a dead one (EOF, EPIPE); -ECONNRESET the first time, then 0. */
 int gone_swap_connection(int fd);
+/* Swaps a datagram socket's data socket for one no doorbell ever rings on; 0 or -1. */
+int gone_swap_datagram(int fd);
 
 /* ---- datagram sockets (dgram.c) ---- */
 /* Remembers what kind of fd a number holds: 0 unknown, 1 not a datagram socket, 2 datagram. */

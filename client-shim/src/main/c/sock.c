@@ -135,7 +135,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     }
     if (n == 0) {
         /* The listener was shut down (EINVAL, as Linux), or its server went away. */
-        return listener_gone(fd, token) ? accept_gone(fd, flags) : fail(-EINVAL);
+        return socket_gone(fd, token) ? accept_gone(fd, flags) : fail(-EINVAL);
     }
     while ((size_t) n < sizeof rec) {
         ssize_t m = real.read(fd, (char *) &rec + n, sizeof rec - (size_t) n);
@@ -150,7 +150,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
         n += m;
     }
     int nfd = open_data_socket(rec.token, AS_TYPE_STREAM, flags);
-    if (nfd == -ENETDOWN && listener_gone(fd, token)) {
+    if (nfd == -ENETDOWN && socket_gone(fd, token)) {
         return accept_gone(fd, flags); /* what is still queued went with the server */
     }
     if (nfd < 0) {
@@ -331,11 +331,13 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len) {
     if (level == SOL_SOCKET) {
         switch (name) {
             case SO_TYPE:
-                return put_int(val, len, type == AS_TYPE_DGRAM || type == AS_TYPE_PING ? SOCK_DGRAM : SOCK_STREAM);
+                return put_int(val, len, type == AS_TYPE_DGRAM || type == AS_TYPE_PING || type == AS_TYPE_GONE_DGRAM
+                                       ? SOCK_DGRAM : SOCK_STREAM);
             case SO_DOMAIN:
                 return put_int(val, len, AF_INET);
             case SO_PROTOCOL:
-                return put_int(val, len, type == AS_TYPE_PING ? IPPROTO_ICMP : type == AS_TYPE_DGRAM ? IPPROTO_UDP : IPPROTO_TCP);
+                return put_int(val, len, type == AS_TYPE_PING ? IPPROTO_ICMP
+                                       : type == AS_TYPE_DGRAM || type == AS_TYPE_GONE_DGRAM ? IPPROTO_UDP : IPPROTO_TCP);
             default:
                 break;
         }

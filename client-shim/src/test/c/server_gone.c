@@ -5,7 +5,8 @@
  * the listener's data socket is at EOF neither process may spin: the test measures their CPU
  * time while they loop (epoll_wait with a 100 ms timeout, accept4 on each event), then sends
  * SIGUSR1 to both, and each checks what its calls say now: epoll_wait times out (the listener
- * is not ready), accept4 fails with EAGAIN, socket() with ENETDOWN; the master also reads the
+ * is not ready), accept4 fails with EAGAIN, socket() with ENETDOWN; the master also has a UDP
+ * socket in its epoll set (never ready again, recv EAGAIN, sendto ENETDOWN), reads the
  * connection's bytes, then ECONNRESET once, then EOF, EPIPE on write, and its blocking accept
  * waits until a signal interrupts it (EINTR), as Linux's accept on an idle listener.
  */
@@ -27,8 +28,8 @@ static void on_alarm(int sig) {
     (void) sig;
 }
 
-/* The event loop until SIGUSR1; returns how many times epoll_wait reported the listener. */
-static long serve(int ep, int ls, long *accept_errors) {
+/* The event loop until SIGUSR1; returns how many times epoll_wait reported a socket ready. */
+static long serve(int ep, int ls, long *errors) {
     long events = 0;
     while (!go) {
         struct epoll_event ev;
@@ -37,13 +38,19 @@ static long serve(int ep, int ls, long *accept_errors) {
             continue;
         }
         CHECK(n >= 0);
-        if (n == 1) {
+        if (n == 1 && ev.data.fd == ls) {
             events++;
             int s = accept4(ls, NULL, NULL, SOCK_NONBLOCK);
             if (s >= 0) {
                 close(s);
             } else if (errno != EAGAIN) {
-                ++*accept_errors;
+                ++*errors;
+            }
+        } else if (n == 1) { /* the UDP socket */
+            events++;
+            char buf[16];
+            if (recv(ev.data.fd, buf, sizeof buf, MSG_DONTWAIT) < 0 && errno != EAGAIN) {
+                ++*errors;
             }
         }
     }
@@ -72,7 +79,7 @@ static void check_listener(const char *who, int ep, int ls, long events, long er
     int ae = errno;
     int x = socket(AF_INET, SOCK_STREAM, 0);
     int xe = errno;
-    printf("%s: %ld events, %ld accept errors; then epoll_wait %d, poll %d, accept4 %s, socket %s\n", who,
+    printf("%s: %ld events, %ld errors; then epoll_wait %d, poll %d, accept4 %s, socket %s\n", who,
            events, errors, n, polled, a < 0 ? errname(ae) : "an fd", x < 0 ? errname(xe) : "an fd");
     fflush(stdout);
     CHECK(n == 0 && polled == 0 && a < 0 && ae == EAGAIN && x < 0 && xe == ENETDOWN);
@@ -113,10 +120,25 @@ int main(void) {
         return 0;
     }
     CHECK(read(sync[0], buf, 1) == 1);
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK(u >= 0);
+    struct sockaddr_in ua = addr_of("127.0.0.1", 8302);
+    CHECK(bind(u, (struct sockaddr *) &ua, sizeof ua) == 0);
+    ev.data.fd = u;
+    CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, u, &ev) == 0);
     printf("ready worker=%d\n", (int) worker);
     fflush(stdout);
     long events = serve(ep, ls, &errors);
     check_listener("master", ep, ls, events, errors);
+
+    /* The UDP socket: never ready, EAGAIN, and sends ENETDOWN. */
+    ssize_t ur = recv(u, buf, sizeof buf, MSG_DONTWAIT);
+    int ure = errno;
+    ssize_t us = sendto(u, "x", 1, 0, (struct sockaddr *) &ua, sizeof ua);
+    int use = errno;
+    printf("udp: recv %s, sendto %s\n", ur < 0 ? errname(ure) : "data?", us < 0 ? errname(use) : "sent?");
+    fflush(stdout);
+    CHECK(ur < 0 && ure == EAGAIN && us < 0 && use == ENETDOWN);
 
     /* The connection: what arrived before, then the reset once, then EOF; writes EPIPE. */
     ssize_t n1 = read(c, buf, sizeof buf);
