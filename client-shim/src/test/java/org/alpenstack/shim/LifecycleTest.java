@@ -130,6 +130,34 @@ class LifecycleTest {
         }
     }
 
+    /** A server restarted at the same path: old sockets stay as the vanished server left them, new ones attach. */
+    @Test
+    void aNewServerAtTheSamePathTakesNewSocketsWhileTheOldListenerStaysIdle() throws Exception {
+        try (ShimTestStack t = ShimTestStack.start("restart")) {
+            Process p = t.spawn(ShimTestStack.compile("server_restart").toString());
+            awaitReady(t, p);
+            t.endpoint.close();
+            for (int i = 0; i < 100 && Files.exists(t.endpoint.socketPath()); i++) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300); // the program notices while no server is there
+            TenantEndpoint again = TenantEndpoint.start(t.loop, "restart", t.stack, t.stack::openTcp,
+                    t.endpoint.socketPath().getParent(), AccessPolicy.serverUserOnly(), t::kick).get(10, TimeUnit.SECONDS);
+            try {
+                Thread.sleep(300);
+                new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS), () -> "the program hung: " + readQuietly(t));
+                String out = readQuietly(t);
+                assertEquals(0, p.exitValue(), out);
+                assertTrue(out.contains("then epoll_wait 0, accept4 EAGAIN"), out);
+                assertTrue(out.contains("new server: listen, connect, accept, a byte each way"), out);
+                assertEquals(1, out.lines().filter(l -> l.startsWith("alpenstack: the server for tenant restart went away")).count(), out);
+            } finally {
+                again.close();
+            }
+        }
+    }
+
     @Test
     void aSocketClosedAfterItsHalfCloseIsFreedWhileThePeerStaysSilent() throws Exception {
         try (ShimTestStack t = ShimTestStack.start("halfclose")) {
