@@ -79,10 +79,22 @@ static void check_listener(const char *who, int ep, int ls, long events, long er
     int ae = errno;
     int x = socket(AF_INET, SOCK_STREAM, 0);
     int xe = errno;
-    printf("%s: %ld events, %ld errors; then epoll_wait %d, poll %d, accept4 %s, socket %s\n", who,
-           events, errors, n, polled, a < 0 ? errname(ae) : "an fd", x < 0 ? errname(xe) : "an fd");
+    int soerr = -1;
+    int sotype = -1;
+    socklen_t len = sizeof soerr;
+    CHECK(getsockopt(ls, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0);
+    CHECK(getsockopt(ls, SOL_SOCKET, SO_TYPE, &sotype, &len) == 0);
+    struct sockaddr_in name;
+    socklen_t namelen = sizeof name;
+    int g = getsockname(ls, (struct sockaddr *) &name, &namelen);
+    int ge = errno;
+    printf("%s: %ld events, %ld errors; then epoll_wait %d, poll %d, accept4 %s, socket %s;"
+           " SO_ERROR %d, SO_TYPE %s, getsockname %s\n", who, events, errors, n, polled,
+           a < 0 ? errname(ae) : "an fd", x < 0 ? errname(xe) : "an fd", soerr,
+           sotype == SOCK_STREAM ? "SOCK_STREAM" : "?", g < 0 ? errname(ge) : "a name");
     fflush(stdout);
     CHECK(n == 0 && polled == 0 && a < 0 && ae == EAGAIN && x < 0 && xe == ENETDOWN);
+    CHECK(soerr == 0 && sotype == SOCK_STREAM && g < 0 && ge == ENETDOWN);
 }
 
 int main(void) {
@@ -148,12 +160,16 @@ int main(void) {
     ssize_t n3 = read(c, buf, sizeof buf);
     ssize_t w = write(c, "x", 1);
     int we = errno;
+    int soerr = -1;
+    socklen_t len = sizeof soerr;
+    CHECK(getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0); /* not read yet: no server to ask */
     ssize_t r = recv(s, buf, sizeof buf, 0);
     int re = errno;
-    printf("connection: 4 bytes, then %s, then %zd; write %s; the other end %s\n", n2 < 0 ? errname(e2) : "data?",
-           n3, w < 0 ? errname(we) : "written?", r < 0 ? errname(re) : "EOF?");
+    printf("connection: 4 bytes, then %s, then %zd; write %s; the other end SO_ERROR %s, recv %s\n",
+           n2 < 0 ? errname(e2) : "data?", n3, w < 0 ? errname(we) : "written?", errname(soerr),
+           r < 0 ? errname(re) : "EOF?");
     fflush(stdout);
-    CHECK(n2 < 0 && e2 == ECONNRESET && n3 == 0 && w < 0 && we == EPIPE && r < 0 && re == ECONNRESET);
+    CHECK(n2 < 0 && e2 == ECONNRESET && n3 == 0 && w < 0 && we == EPIPE && soerr == ENETDOWN && r < 0 && re == ECONNRESET);
 
     /* A blocking accept on a listener of the vanished server waits, interruptibly. */
     struct timespec t0, t1;

@@ -115,13 +115,13 @@ class LifecycleTest {
                     "CPU ticks over 2 s: master " + masterTicks + ", worker " + workerTicks + "\n" + out);
             for (String who : List.of("master", "worker")) {
                 Matcher e = Pattern.compile(who + ": (\\d+) events, 0 errors; then epoll_wait 0, poll 0,"
-                        + " accept4 EAGAIN, socket ENETDOWN").matcher(out);
+                        + " accept4 EAGAIN, socket ENETDOWN; SO_ERROR 0, SO_TYPE SOCK_STREAM, getsockname ENETDOWN").matcher(out);
                 assertTrue(e.find(), out);
                 // One event tells each process about each socket; it then never sees them ready again.
                 assertTrue(Long.parseLong(e.group(1)) <= 3, out);
             }
             assertTrue(out.contains("udp: recv EAGAIN, sendto ENETDOWN"), out);
-            assertTrue(out.contains("connection: 4 bytes, then ECONNRESET, then 0; write EPIPE; the other end ECONNRESET"), out);
+            assertTrue(out.contains("connection: 4 bytes, then ECONNRESET, then 0; write EPIPE; the other end SO_ERROR ENETDOWN, recv ECONNRESET"), out);
             assertTrue(out.contains("blocking accept: EINTR after"), out);
             assertTrue(out.contains("both done"), out);
             // One line per process on stderr, the first time it notices.
