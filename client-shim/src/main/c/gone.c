@@ -41,8 +41,10 @@
 
 void gone_notice(void) {
     static int told;
-    if (__atomic_exchange_n(&told, 1, __ATOMIC_RELAXED)) {
-        return;
+    uint64_t t;
+    char type;
+    if (__atomic_exchange_n(&told, 1, __ATOMIC_RELAXED) || stack_fd(2, &t, &type)) {
+        return; /* told already, or stderr is a stack socket (inetd style): dead, or the peer's */
     }
     /* The tenant's name is the endpoint's file name without ".sock" (alpenstack-run --tenant). */
     const char *ep = shim_endpoint() != NULL ? shim_endpoint() : "?";

@@ -23,6 +23,9 @@ int main(void) {
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
+        /* Its stderr is the connection, as an inetd-style server's: the shim's line about the
+         * server must not go there (SIGPIPE on the dead socket would kill the child). */
+        CHECK(dup2(c, 2) == 2);
         char buf[16];
         ssize_t n = read(c, buf, sizeof buf);
         printf("read returned %zd (%s)\n", n, n < 0 ? strerror(errno) : "EOF");
