@@ -1,20 +1,22 @@
 /*
  * The server goes away under an event-loop server shaped like nginx: a master holding a
- * non-blocking listener and a worker it forked, each accepting from its own level-triggered
- * epoll set, plus a connection with bytes not yet read and a second, blocking listener. Once
+ * non-blocking listener and a worker it forked and exec'd onto it (as after nginx's binary
+ * upgrade), each accepting from its own level-triggered epoll set, plus a connection with bytes not yet read and a second, blocking listener. Once
  * the listener's data socket is at EOF neither process may spin: the test measures their CPU
  * time while they loop (epoll_wait with a 100 ms timeout, accept4 on each event), then sends
  * SIGUSR1 to both, and each checks what its calls say now: epoll_wait times out (the listener
  * is not ready), accept4 fails with EAGAIN, socket() with ENETDOWN; the master also has a UDP
  * socket in its epoll set (never ready again, recv EAGAIN, sendto ENETDOWN), reads the
  * connection's bytes, then ECONNRESET once, then EOF, EPIPE on write, and its blocking accept
- * waits until a signal interrupts it (EINTR), as Linux's accept on an idle listener.
+ * waits until a signal interrupts it (EINTR) or its SO_RCVTIMEO ends (EAGAIN), as Linux's
+ * accept on an idle listener.
  */
 #include "testutil.h"
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/time.h>
 #include <time.h>
 
 static volatile sig_atomic_t go;
@@ -97,7 +99,21 @@ static void check_listener(const char *who, int ep, int ls, long events, long er
     CHECK(soerr == 0 && sotype == SOCK_STREAM && g < 0 && ge == ENETDOWN);
 }
 
-int main(void) {
+/* The worker: exec'd onto the inherited listener (argv: worker LISTENER SYNC), so the shim has
+ * never seen this fd listen and must tell its vanished server from its accept's STATUS. */
+static int worker_main(int ls, int sync) {
+    int ep = epoll_create1(0);
+    CHECK(ep >= 0);
+    struct epoll_event ev = { .events = EPOLLIN, .data.fd = ls };
+    CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev) == 0);
+    CHECK(write(sync, "w", 1) == 1);
+    long errors = 0;
+    long events = serve(ep, ls, &errors);
+    check_listener("worker", ep, ls, events, errors);
+    return 0;
+}
+
+int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -105,9 +121,15 @@ int main(void) {
     CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
     sa.sa_handler = on_alarm; /* no SA_RESTART: the blocking accept must return EINTR */
     CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+    if (argc == 4 && strcmp(argv[1], "worker") == 0) {
+        return worker_main(atoi(argv[2]), atoi(argv[3]));
+    }
 
     int ls = tcp_listen("127.0.0.1", 8300);
     int bl = tcp_listen("127.0.0.1", 8301);
+    int tl = tcp_listen("127.0.0.1", 8303);
+    struct timeval tv = { 0, 300000 };
+    CHECK(setsockopt(tl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
     int c = tcp_connect("127.0.0.1", 8300);
     int s = accept(ls, NULL, NULL);
     CHECK(s >= 0);
@@ -120,17 +142,18 @@ int main(void) {
     CHECK(pipe(sync) == 0);
     pid_t worker = fork();
     CHECK(worker >= 0);
+    if (worker == 0) {
+        char lsarg[16], syncarg[16];
+        snprintf(lsarg, sizeof lsarg, "%d", ls);
+        snprintf(syncarg, sizeof syncarg, "%d", sync[1]);
+        execl("/proc/self/exe", argv[0], "worker", lsarg, syncarg, (char *) NULL);
+        CHECK(!"exec");
+    }
     int ep = epoll_create1(0);
     CHECK(ep >= 0);
     struct epoll_event ev = { .events = EPOLLIN, .data.fd = ls };
     CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev) == 0);
     long errors = 0;
-    if (worker == 0) {
-        CHECK(write(sync[1], "w", 1) == 1);
-        long events = serve(ep, ls, &errors);
-        check_listener("worker", ep, ls, events, errors);
-        return 0;
-    }
     CHECK(read(sync[0], buf, 1) == 1);
     int u = socket(AF_INET, SOCK_DGRAM, 0);
     CHECK(u >= 0);
@@ -182,6 +205,15 @@ int main(void) {
     printf("blocking accept: %s after %.1f s\n", b < 0 ? errname(be) : "an fd", waited);
     fflush(stdout);
     CHECK(b < 0 && be == EINTR && waited > 0.8);
+    /* ... and one with SO_RCVTIMEO times out as Linux's does: EAGAIN. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    b = accept(tl, NULL, NULL);
+    be = errno;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    waited = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("accept with SO_RCVTIMEO 0.3 s: %s after %.1f s\n", b < 0 ? errname(be) : "an fd", waited);
+    fflush(stdout);
+    CHECK(b < 0 && be == EAGAIN && waited > 0.25);
     wait_child(worker);
     printf("both done\n");
     return 0;

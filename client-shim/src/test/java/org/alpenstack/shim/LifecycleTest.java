@@ -90,9 +90,10 @@ class LifecycleTest {
     }
 
     /**
-     * The nginx case: a master and a worker accepting from epoll on a listener shared across
-     * fork. Once the server is gone neither spins (the shim swaps the listener's dead data socket
-     * for one that never becomes ready), and the program's calls say what Linux would.
+     * The nginx case: a master and a worker (forked and exec'd) accepting from epoll on a
+     * listener shared across fork. Once the server is gone neither spins (the shim swaps the
+     * listener's dead data socket for one that never becomes ready), and the program's calls
+     * say what Linux would.
      */
     @Test
     void aServerThatWentAwayLeavesIdleListenersAndResetConnectionsAndNobodySpins() throws Exception {
@@ -132,6 +133,7 @@ class LifecycleTest {
                 assertTrue(out.contains("udp: recv EAGAIN, sendto ENETDOWN"), out);
                 assertTrue(out.contains("connection: 4 bytes, then ECONNRESET, then 0; write EPIPE; the other end SO_ERROR ENETDOWN, recv ECONNRESET"), out);
                 assertTrue(out.contains("blocking accept: EINTR after"), out);
+                assertTrue(out.contains("accept with SO_RCVTIMEO 0.3 s: EAGAIN after"), out);
                 assertTrue(out.contains("both done"), out);
                 // One line per process on stderr, the first time it notices.
                 long notices = out.lines().filter(l -> l.startsWith("alpenstack: the server for tenant gone went away")).count();
