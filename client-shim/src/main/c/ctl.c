@@ -357,6 +357,10 @@ int rpc(uint16_t op, uint64_t token, const void *payload, size_t len,
     if (len > AS_MAX_PAYLOAD) {
         return -EINVAL;
     }
+    /* The endpoint never draws token 0: it stands for a socket whose server went away (gone.c). */
+    if (token == 0 && op != AS_SOCKET && op != AS_GETIFADDRS && op != AS_RESOLVER) {
+        return -ENETDOWN;
+    }
     int saved = errno;
     pthread_mutex_lock(&ctl_lock);
     int r = ensure_ctl();
@@ -388,6 +392,7 @@ int rpc(uint16_t op, uint64_t token, const void *payload, size_t len,
         real.close(ctl_fd);
         ctl_fd = -1;
         pthread_mutex_unlock(&ctl_lock);
+        gone_notice();
         errno = saved;
         return -ENETDOWN;
     }
@@ -409,6 +414,7 @@ int rpc(uint16_t op, uint64_t token, const void *payload, size_t len,
         real.close(ctl_fd);
         ctl_fd = -1;
         pthread_mutex_unlock(&ctl_lock);
+        gone_notice();
         errno = saved;
         return -ENETDOWN;
     }

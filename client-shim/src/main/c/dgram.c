@@ -32,7 +32,8 @@ int fdkind_get(int fd) {
 
 static int verify(int fd, uint64_t *token) {
     char type;
-    if (stack_fd(fd, token, &type) && type != AS_TYPE_STREAM) {
+    /* A gone one (token 0) too: it waits natively for nothing, and what needs the server fails. */
+    if (stack_fd(fd, token, &type) && (type == AS_TYPE_DGRAM || type == AS_TYPE_PING || type == AS_TYPE_GONE_DGRAM)) {
         fdkind_set(fd, 2);
         return 1;
     }
@@ -191,7 +192,13 @@ again:
             return -1;
         }
         if (n == 0) {
-            return fail(-ENOTCONN); /* the endpoint closed this socket */
+            /* The endpoint closed this socket: its server went away, and from now on the
+             * socket waits for datagrams that never come, as on Linux once the network is gone. */
+            if (socket_gone(fd, token) && gone_swap_datagram(fd) == 0) {
+                token = 0;
+                goto again;
+            }
+            return fail(-ENOTCONN);
         }
     }
     clock_gettime(CLOCK_REALTIME, &arrived);

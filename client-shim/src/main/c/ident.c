@@ -51,21 +51,27 @@ int stack_fd(int fd, uint64_t *token, char *type) {
         }
         t = t << 4 | (uint64_t) v;
     }
-    *token = t;
+    /* A gone socket's digits are only unique, not a token: 0 names nothing (rpc). */
+    *token = p[0] == AS_TYPE_GONE || p[0] == AS_TYPE_GONE_DGRAM ? 0 : t;
     *type = p[0];
     errno = saved;
     return 1;
 }
 
-int open_data_socket(uint64_t token, char type, int flags) {
-    struct sockaddr_un name;
-    memset(&name, 0, sizeof name);
-    name.sun_family = AF_UNIX;
+socklen_t data_socket_name(struct sockaddr_un *sa, char type, uint64_t token) {
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
     char text[NAME_LEN + 1];
     snprintf(text, sizeof text, "%c" AS_NAME_PREFIX "%c:%016llx", 'X', type, (unsigned long long) token);
-    memcpy(name.sun_path, text, NAME_LEN);
-    name.sun_path[0] = '\0';
-    int fd = shim_connect_endpoint_bound(0, &name, offsetof(struct sockaddr_un, sun_path) + NAME_LEN);
+    memcpy(sa->sun_path, text, NAME_LEN);
+    sa->sun_path[0] = '\0';
+    return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + NAME_LEN);
+}
+
+int open_data_socket(uint64_t token, char type, int flags) {
+    struct sockaddr_un name;
+    socklen_t namelen = data_socket_name(&name, type, token);
+    int fd = shim_connect_endpoint_bound(0, &name, namelen);
     if (fd < 0) {
         return errno == EADDRINUSE || errno == ENOMEM || errno == EMFILE || errno == ENFILE ? -errno : -ENETDOWN;
     }

@@ -43,6 +43,11 @@ static ssize_t eof_or_error(int fd, ssize_t n, size_t asked) {
     if (r >= 0 && got >= sizeof st && st[2] > 0) {
         return fail(-st[2]);
     }
+    if (r == -ENETDOWN) {
+        /* The server went away: reset once, then the swapped socket's EOF (gone.c). */
+        int e = gone_swap_connection(fd);
+        return e < 0 ? fail(e) : 0;
+    }
     return 0;
 }
 
@@ -186,7 +191,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
         struct iovec iov = { (void *) buf, len };
         return dgram_send(fd, token, &iov, 1, flags, to, tolen);
     }
-    if (to != NULL && stack_fd(fd, &token, &type) && type == AS_TYPE_STREAM) {
+    if (to != NULL && stack_fd(fd, &token, &type) && (type == AS_TYPE_STREAM || type == AS_TYPE_GONE)) {
         /* Linux TCP ignores the address of sendto on a connected socket. */
         to = NULL;
         tolen = 0;
@@ -201,7 +206,8 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     if (msg != NULL && dgram_checked(fd, &token)) {
         return dgram_send(fd, token, msg->msg_iov, msg->msg_iovlen, flags, msg->msg_name, msg->msg_namelen);
     }
-    if (msg != NULL && msg->msg_name != NULL && stack_fd(fd, &token, &type) && type == AS_TYPE_STREAM) {
+    if (msg != NULL && msg->msg_name != NULL && stack_fd(fd, &token, &type)
+            && (type == AS_TYPE_STREAM || type == AS_TYPE_GONE)) {
         struct msghdr copy = *msg;
         copy.msg_name = NULL;
         copy.msg_namelen = 0;

@@ -96,6 +96,9 @@ struct as_ifrecord {
 #define AS_TYPE_STREAM 's'
 #define AS_TYPE_DGRAM 'd'
 #define AS_TYPE_PING 'p'
+/* Never sent to the endpoint: the shim's stand-ins for sockets whose server went away (gone.c). */
+#define AS_TYPE_GONE 'x'       /* a TCP listener or connection */
+#define AS_TYPE_GONE_DGRAM 'y' /* a datagram socket */
 
 _Static_assert(sizeof(struct as_hello) == 16, "hello");
 _Static_assert(sizeof(struct as_header) == AS_HEADER, "header");

@@ -23,6 +23,9 @@ static int recorded_error(int fd) {
     int32_t st[3] = { 0, 0, 0 };
     size_t got = 0;
     int r = rpc(AS_STATUS, token, NULL, 0, st, sizeof st, &got, NULL);
+    if (r == -ENETDOWN) {
+        return -gone_swap_connection(fd); /* the server went away: reset once (gone.c) */
+    }
     return r >= 0 && got >= sizeof st && st[2] > 0 ? st[2] : 0;
 }
 

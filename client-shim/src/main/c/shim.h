@@ -82,11 +82,29 @@ int rpc(uint16_t op, uint64_t token, const void *payload, size_t len,
 int stack_fd(int fd, uint64_t *token, char *type);
 /* Opens the data socket for `token`: bound to its abstract name, connected, hello sent. */
 int open_data_socket(uint64_t token, char type, int flags);
+/* Fills in a data socket's abstract name; returns its length. */
+socklen_t data_socket_name(struct sockaddr_un *sa, char type, uint64_t token);
 /* Remembers that a token is a listening socket (so accept knows without an RPC). */
 void note_listening(uint64_t token);
 int is_listening(uint64_t token);
 /* After EOF on a stack stream: 0 when it cannot stand for a recorded error (no POLLHUP), io.c. */
 int eof_may_carry_error(int fd);
+
+/* ---- a server that went away (gone.c) ---- */
+/* One line on stderr, the first time the process notices. */
+void gone_notice(void);
+/* 1 for an RPC result that means the server of the socket is gone (ENETDOWN, EBADF). */
+int gone_answer(int r);
+/* 1 when a data socket hung up because its server went away (asks STATUS). */
+int socket_gone(int fd, uint64_t token);
+/* Swaps the listener's data socket for an idle listener of the process's own; 0 or -1. */
+int gone_swap_listener(int fd);
+/* accept on a swapped listener: EAGAIN, or waits (signals, SO_RCVTIMEO), natively. */
+int gone_accept(int fd, int flags);
+/* Swaps a connection's data socket for a dead one (EOF, EPIPE); -ECONNRESET the first time, then 0. */
+int gone_swap_connection(int fd);
+/* Swaps a datagram socket's data socket for one no doorbell ever rings on; 0 or -1. */
+int gone_swap_datagram(int fd);
 
 /* ---- datagram sockets (dgram.c) ---- */
 /* Remembers what kind of fd a number holds: 0 unknown, 1 not a datagram socket, 2 datagram. */

@@ -69,7 +69,7 @@ int listen(int fd, int backlog) {
         return real.listen(fd, backlog);
     }
     if (type != AS_TYPE_STREAM) {
-        return fail(-EOPNOTSUPP);
+        return fail(type == AS_TYPE_GONE ? -ENETDOWN : -EOPNOTSUPP);
     }
     int32_t b = backlog;
     int r = rpc(AS_LISTEN, token, &b, sizeof b, NULL, 0, NULL, NULL);
@@ -88,6 +88,17 @@ static void fill_sockaddr(struct sockaddr *addr, socklen_t *len, const void *sa,
     }
 }
 
+/*
+ * A listener whose server went away: from now on an idle listener of the process's own, so that
+ * it is never ready and accept answers as Linux's with nothing pending (gone.c).
+ */
+static int accept_gone(int fd, int flags) {
+    if (gone_swap_listener(fd) < 0) {
+        return fail(-ENETDOWN);
+    }
+    return gone_accept(fd, flags);
+}
+
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     uint64_t token;
     char type;
@@ -98,6 +109,9 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
         return fail(-EINVAL);
     }
+    if (type == AS_TYPE_GONE) {
+        return gone_accept(fd, flags);
+    }
     if (type != AS_TYPE_STREAM) {
         return fail(-EOPNOTSUPP);
     }
@@ -105,7 +119,8 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
         int32_t st[3] = { 0, 0, 0 };
         int r = rpc(AS_STATUS, token, NULL, 0, st, sizeof st, NULL, NULL);
         if (r < 0) {
-            return fail(r);
+            /* Its server went away (an nginx worker after a binary upgrade has never seen it listen). */
+            return gone_answer(r) && eof_may_carry_error(fd) ? accept_gone(fd, flags) : fail(r);
         }
         if (!(st[1] & AS_ST_LISTENING)) {
             return fail(-EINVAL);
@@ -119,7 +134,8 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
         return -1;
     }
     if (n == 0) {
-        return fail(-EINVAL); /* the listener was shut down */
+        /* The listener was shut down (EINVAL, as Linux), or its server went away. */
+        return socket_gone(fd, token) ? accept_gone(fd, flags) : fail(-EINVAL);
     }
     while ((size_t) n < sizeof rec) {
         ssize_t m = real.read(fd, (char *) &rec + n, sizeof rec - (size_t) n);
@@ -134,6 +150,9 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
         n += m;
     }
     int nfd = open_data_socket(rec.token, AS_TYPE_STREAM, flags);
+    if (nfd == -ENETDOWN && socket_gone(fd, token)) {
+        return accept_gone(fd, flags); /* what is still queued went with the server */
+    }
     if (nfd < 0) {
         return fail(nfd);
     }
@@ -312,11 +331,13 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len) {
     if (level == SOL_SOCKET) {
         switch (name) {
             case SO_TYPE:
-                return put_int(val, len, type == AS_TYPE_STREAM ? SOCK_STREAM : SOCK_DGRAM);
+                return put_int(val, len, type == AS_TYPE_DGRAM || type == AS_TYPE_PING || type == AS_TYPE_GONE_DGRAM
+                                       ? SOCK_DGRAM : SOCK_STREAM);
             case SO_DOMAIN:
                 return put_int(val, len, AF_INET);
             case SO_PROTOCOL:
-                return put_int(val, len, type == AS_TYPE_STREAM ? IPPROTO_TCP : type == AS_TYPE_PING ? IPPROTO_ICMP : IPPROTO_UDP);
+                return put_int(val, len, type == AS_TYPE_PING ? IPPROTO_ICMP
+                                       : type == AS_TYPE_DGRAM || type == AS_TYPE_GONE_DGRAM ? IPPROTO_UDP : IPPROTO_TCP);
             default:
                 break;
         }
@@ -324,10 +345,19 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len) {
     if (len == NULL || (val == NULL && *len > 0)) {
         return fail(-EFAULT);
     }
+    /* SO_ERROR never fails on Linux: once the server is gone, it is the error an event loop
+     * waiting for a connect must see; a swapped socket reported its error when it was found. */
+    int so_error = level == SOL_SOCKET && name == SO_ERROR;
+    if (so_error && (type == AS_TYPE_GONE || type == AS_TYPE_GONE_DGRAM)) {
+        return put_int(val, len, 0);
+    }
     int32_t req[3] = { level, name, (int32_t) *len };
     char out[512];
     size_t n = 0;
     int r = rpc(AS_GETSOCKOPT, token, req, sizeof req, out, sizeof out, &n, NULL);
+    if (r == -ENETDOWN && so_error) {
+        return put_int(val, len, ENETDOWN);
+    }
     if (r < 0) {
         return fail(r);
     }
