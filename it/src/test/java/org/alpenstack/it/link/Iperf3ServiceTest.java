@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.TenantManager;
-import org.alpenstack.tenant.config.ConfigParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,34 +21,25 @@ import org.junit.jupiter.api.Test;
 class Iperf3ServiceTest {
     static final String PERF = "192.0.2.41";
 
+    static TenantsOnLab tenants;
     static Lab lab;
-    static Vertx vertx;
     static TenantManager manager;
 
     @BeforeAll
     static void start() throws Exception {
         Lab.assumeRoot();
         org.junit.jupiter.api.Assumptions.assumeTrue(Sh.onPath("iperf3"), "iperf3 is needed (bin/install-deps installs it)");
-        lab = Lab.create("ip3");
-        vertx = Vertx.vertx();
-        manager = new TenantManager(vertx);
-        String config = """
-                { "links": [ { "name": "lan", "type": "afpacket", "device": "%s", "netns": "%s" } ],
-                  "instances": [ { "name": "perf", "link": "lan", "addresses": ["%s/24"], "services": ["iperf3"] } ] }
-                """.formatted(lab.srvDev, lab.srv, PERF);
-        manager.apply(ConfigParser.parse(config)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        tenants = TenantsOnLab.start("ip3", """
+                [ { "name": "perf", "link": "lan", "addresses": ["%s/24"], "services": ["iperf3"] } ]
+                """.formatted(PERF));
+        lab = tenants.lab;
+        manager = tenants.manager;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (manager != null) {
-            manager.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (lab != null) {
-            lab.close();
+        if (tenants != null) {
+            tenants.close();
         }
     }
 

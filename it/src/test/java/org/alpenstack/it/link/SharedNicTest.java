@@ -3,7 +3,6 @@ package org.alpenstack.it.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.alpenstack.kernel.socket.InetEndpoint;
@@ -13,7 +12,6 @@ import org.alpenstack.link.afpacket.NetDevice;
 import org.alpenstack.link.afpacket.NetNamespace;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.TenantManager;
-import org.alpenstack.tenant.config.ConfigParser;
 import org.alpenstack.tenant.link.NicAttachment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,37 +33,28 @@ class SharedNicTest {
     static final String I2 = "192.0.2.22";
     static final String M1_MAC = "02:a1:00:00:00:11";
 
+    static TenantsOnLab tenants;
     static Lab lab;
-    static Vertx vertx;
     static TenantManager manager;
 
     @BeforeAll
     static void start() throws Exception {
         Lab.assumeRoot();
-        lab = Lab.create("nic");
-        vertx = Vertx.vertx();
-        manager = new TenantManager(vertx);
-        String config = """
-                { "links": [ { "name": "lan", "type": "afpacket", "device": "%s", "netns": "%s" } ],
-                  "instances": [
+        tenants = TenantsOnLab.start("nic", """
+                [
                     { "name": "m1", "link": "lan", "mode": "mac", "mac": "%s", "addresses": ["%s/24"], "services": ["echo", "discard", "chargen"] },
                     { "name": "m2", "link": "lan", "mode": "mac", "addresses": ["%s/24"], "services": ["echo"] },
                     { "name": "i1", "link": "lan", "mode": "ip", "addresses": ["%s/24"], "services": ["echo", "discard"] },
-                    { "name": "i2", "link": "lan", "mode": "ip", "addresses": ["%s/24"], "services": ["echo"] } ] }
-                """.formatted(lab.srvDev, lab.srv, M1_MAC, M1, M2, I1, I2);
-        manager.apply(ConfigParser.parse(config)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    { "name": "i2", "link": "lan", "mode": "ip", "addresses": ["%s/24"], "services": ["echo"] } ]
+                """.formatted(M1_MAC, M1, M2, I1, I2));
+        lab = tenants.lab;
+        manager = tenants.manager;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (manager != null) {
-            manager.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (lab != null) {
-            lab.close();
+        if (tenants != null) {
+            tenants.close();
         }
     }
 

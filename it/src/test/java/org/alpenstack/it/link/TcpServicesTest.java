@@ -3,13 +3,11 @@ package org.alpenstack.it.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.alpenstack.tenant.Tenant;
 import org.alpenstack.tenant.TenantManager;
-import org.alpenstack.tenant.config.ConfigParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,36 +23,27 @@ class TcpServicesTest {
     static final String WEB_IP_MODE = "192.0.2.32";
     static final long BIG = 256L << 20;
 
+    static TenantsOnLab tenants;
     static Lab lab;
-    static Vertx vertx;
     static TenantManager manager;
 
     @BeforeAll
     static void start() throws Exception {
         Lab.assumeRoot();
         org.junit.jupiter.api.Assumptions.assumeTrue(Sh.onPath("curl"), "curl is needed (bin/install-deps installs it)");
-        lab = Lab.create("tcp");
-        vertx = Vertx.vertx();
-        manager = new TenantManager(vertx);
-        String config = """
-                { "links": [ { "name": "lan", "type": "afpacket", "device": "%s", "netns": "%s" } ],
-                  "instances": [
+        tenants = TenantsOnLab.start("tcp", """
+                [
                     { "name": "web", "link": "lan", "addresses": ["%s/24"], "services": ["echo", "discard", "chargen", "http"] },
-                    { "name": "webip", "link": "lan", "mode": "ip", "addresses": ["%s/24"], "services": ["echo", "http"] } ] }
-                """.formatted(lab.srvDev, lab.srv, WEB, WEB_IP_MODE);
-        manager.apply(ConfigParser.parse(config)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    { "name": "webip", "link": "lan", "mode": "ip", "addresses": ["%s/24"], "services": ["echo", "http"] } ]
+                """.formatted(WEB, WEB_IP_MODE));
+        lab = tenants.lab;
+        manager = tenants.manager;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (manager != null) {
-            manager.shutdown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (lab != null) {
-            lab.close();
+        if (tenants != null) {
+            tenants.close();
         }
     }
 
