@@ -215,6 +215,30 @@ static int swap_in(int fd, int repl, int kind) {
     return 0;
 }
 
+/*
+ * A socket of our own of SOCK_STREAM or SOCK_DGRAM that nobody will ever talk to, bound to the
+ * "gone" name of gone_type and with the SO_RCVTIMEO of fd, so that a blocking
+ * call on the swapped fd keeps its timeout. -1 with errno on failure.
+ */
+static int idle_socket(int fd, int type, char gone_type) {
+    int s = real.socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    if (s < 0) {
+        return -1;
+    }
+    char tv[32];
+    socklen_t tvlen = sizeof tv;
+    if (real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, &tvlen) == 0) {
+        real.setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, tv, tvlen);
+    }
+    if (bind_gone(s, gone_type) < 0) {
+        int e = errno;
+        real.close(s);
+        errno = e;
+        return -1;
+    }
+    return s;
+}
+
 int gone_swap_listener(int fd) {
     uint64_t t;
     char type;
@@ -223,18 +247,12 @@ int gone_swap_listener(int fd) {
     }
     gone_notice();
     int saved = errno;
-    int s = real.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0) {
-        return -1;
-    }
     /* A blocking accept keeps its timeout (SO_RCVTIMEO bounds accept on Linux and here). */
-    char tv[32];
-    socklen_t tvlen = sizeof tv;
-    if (real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, &tvlen) == 0) {
-        real.setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, tv, tvlen);
-    }
-    if (bind_gone(s, AS_TYPE_GONE) < 0 || real.listen(s, 0) < 0) {
-        real.close(s);
+    int s = idle_socket(fd, SOCK_STREAM, AS_TYPE_GONE);
+    if (s < 0 || real.listen(s, 0) < 0) {
+        if (s >= 0) {
+            real.close(s);
+        }
         return -1;
     }
     int r = swap_in(fd, s, 1);
@@ -288,18 +306,9 @@ int gone_swap_datagram(int fd) {
     }
     gone_notice();
     int saved = errno;
-    int s = real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0) {
-        return -1;
-    }
     /* A blocking receive keeps its timeout, which the native wait for a doorbell honours. */
-    char tv[32];
-    socklen_t tvlen = sizeof tv;
-    if (real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, &tvlen) == 0) {
-        real.setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, tv, tvlen);
-    }
-    if (bind_gone(s, AS_TYPE_GONE_DGRAM) < 0) {
-        real.close(s);
+    int s = idle_socket(fd, SOCK_DGRAM, AS_TYPE_GONE_DGRAM);
+    if (s < 0) {
         return -1;
     }
     int r = swap_in(fd, s, 2);
