@@ -84,15 +84,10 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
 
     static int start(StackInstance instance, int port, Timeouts timeouts, List<InstanceService> out) {
         TcpSocket s = instance.stack().openTcp();
-        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
         // Nothing else on the listener: data connections keep buffer autotuning and Nagle, as
         // upstream's do unless the client asks for -w or -N (set per connection in Iperf3Test).
-        int r = s.bind(new InetEndpoint(0, port));
-        if (r == 0) {
-            r = s.listen(BACKLOG);
-        }
+        int r = TcpServer.listen(s, port, BACKLOG);
         if (r < 0) {
-            s.close();
             return r;
         }
         Iperf3Server server = new Iperf3Server(instance, s, timeouts);

@@ -33,22 +33,34 @@ final class TcpServer implements InstanceService {
         this.handlers = handlers;
     }
 
+    /**
+     * Makes {@code s} a service's listener on 0.0.0.0:{@code port} (SO_REUSEADDR, as inetd and
+     * most daemons set it, so a restart finds its port free while old connections sit in
+     * TIME-WAIT). Returns 0, or -errno after closing {@code s}.
+     */
+    static int listen(TcpSocket s, int port, int backlog) {
+        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
+        int r = s.bind(new InetEndpoint(0, port));
+        if (r == 0) {
+            r = s.listen(backlog);
+        }
+        if (r < 0) {
+            s.close();
+        }
+        return r;
+    }
+
     /** On the instance's context. Returns 0 or -errno (EADDRINUSE ...). */
     static int start(String name, StackInstance instance, int port, Supplier<TcpConnectionHandler> handlers,
             java.util.List<InstanceService> out) {
         TcpSocket s = instance.stack().openTcp();
-        s.setOption(TcpSocket.SOL_SOCKET, TcpSocket.SO_REUSEADDR, 1);
         // No SO_SNDBUF/SO_RCVBUF: as on Linux, setting them turns buffer autotuning off, and a
         // busy connection's rings grow to their full size, so fixed large buffers would cost
         // megabytes per connection (200 parallel clients once ran the heap out).
         // Accepted connections inherit TCP_NODELAY: responses go out without waiting for ACKs.
         s.setOption(TcpSocket.SOL_TCP, TcpSocket.TCP_NODELAY, 1);
-        int r = s.bind(new InetEndpoint(0, port));
-        if (r == 0) {
-            r = s.listen(BACKLOG);
-        }
+        int r = listen(s, port, BACKLOG);
         if (r < 0) {
-            s.close();
             return r;
         }
         TcpServer server = new TcpServer(name, instance, s, handlers);
