@@ -36,6 +36,11 @@ final class Rack {
     private static final byte LOST = 4;
     /** RFC 8985 6.2 step 4: how many recoveries free of D-SACKs before the window shrinks back. */
     private static final int REO_WND_PERSIST = 16;
+    /**
+     * Until the first transmission: an idle connection keeps no list or run arrays (the idle
+     * footprint budget of IdleConnectionFootprintTest).
+     */
+    private static final int[] NONE = new int[0];
 
     private int[] start = new int[16];
     private int[] end = new int[16];
@@ -49,19 +54,19 @@ final class Rack {
      * oldest transmission first (-1: none). A record is on the list exactly when its flags have
      * neither SACKED nor LOST.
      */
-    private int[] older = new int[16];
-    private int[] newer = new int[16];
+    private int[] older = NONE;
+    private int[] newer = NONE;
     private int oldest = -1;
     private int newest = -1;
     /**
      * The maximal runs of consecutive SACKED records as sequence ranges [runStart, runEnd),
      * ascending: a few per SACK hole, so a block walk can jump over what is SACKed already.
      */
-    private int[] runStart = new int[8];
-    private int[] runEnd = new int[8];
+    private int[] runStart = NONE;
+    private int[] runEnd = NONE;
     private int runs;
     /** forgetSacks() scratch: the waiting records to sort into transmission order. */
-    private int[] scratch = new int[0];
+    private int[] scratch = NONE;
 
     /** RACK.xmit_ts, RACK.end_seq, RACK.rtt: the most recently sent segment delivered so far. */
     private long rackXmitTs = Long.MIN_VALUE;
@@ -156,6 +161,10 @@ final class Rack {
     private void append(int seq, int seqEnd, long now) {
         if (size == start.length) {
             grow();
+        }
+        if (older.length != start.length) {
+            older = new int[start.length]; // the first record ever (grow() keeps them in step)
+            newer = new int[start.length];
         }
         int at = slot(size++);
         start[at] = seq;
@@ -433,8 +442,8 @@ final class Rack {
             runStart[p] = s;
         } else {
             if (runs == runStart.length) {
-                runStart = java.util.Arrays.copyOf(runStart, 2 * runs);
-                runEnd = java.util.Arrays.copyOf(runEnd, 2 * runs);
+                runStart = java.util.Arrays.copyOf(runStart, Math.max(8, 2 * runs));
+                runEnd = java.util.Arrays.copyOf(runEnd, Math.max(8, 2 * runs));
             }
             System.arraycopy(runStart, p, runStart, p + 1, runs - p);
             System.arraycopy(runEnd, p, runEnd, p + 1, runs - p);
