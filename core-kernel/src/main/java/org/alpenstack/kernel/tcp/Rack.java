@@ -22,9 +22,10 @@ package org.alpenstack.kernel.tcp;
  * and stops at the first record sent after RACK.segment, since everything behind it is newer; the
  * overdue records it marks leave the list, so it costs the marked records plus those still inside
  * the reordering window, not the flight (Linux's tcp_rack_detect_loss() walks its
- * tsorted_sent_queue the same way, tcp_recovery.c). {@link #onAck} jumps over runs of records
- * already SACKed (kept as sequence ranges), so a SACK block repeated on every ACK costs its
- * newly SACKed records, not its length.
+ * tsorted_sent_queue the same way, tcp_recovery.c). {@link #onAck} jumps over the runs of
+ * records already SACKed ({@link RecordRuns}), so a SACK block repeated on every ACK costs its
+ * newly SACKed records, not its length; the runs of LOST records answer {@link #firstLost} and
+ * {@link #lostBytesBelow} (asked on every ACK of a recovery) in a few steps per hole.
  *
  * <p>Engine use: {@link #onSent} for every data-bearing (re)transmission, {@link #onAck} for every
  * acceptable ACK (after the scoreboard has seen it), then {@link #detectLoss}; the records it marked
@@ -37,8 +38,8 @@ final class Rack {
     /** RFC 8985 6.2 step 4: how many recoveries free of D-SACKs before the window shrinks back. */
     private static final int REO_WND_PERSIST = 16;
     /**
-     * Until the first transmission: an idle connection keeps no list or run arrays (the idle
-     * footprint budget of IdleConnectionFootprintTest).
+     * Until the first transmission: an idle connection keeps no list arrays (the idle footprint
+     * budget of IdleConnectionFootprintTest).
      */
     private static final int[] NONE = new int[0];
 
@@ -58,13 +59,13 @@ final class Rack {
     private int[] newer = NONE;
     private int oldest = -1;
     private int newest = -1;
+    /** The runs of SACKED records: a SACK block walk jumps over what is SACKed already. */
+    private final RecordRuns sackedRuns = new RecordRuns();
     /**
-     * The maximal runs of consecutive SACKED records as sequence ranges [runStart, runEnd),
-     * ascending: a few per SACK hole, so a block walk can jump over what is SACKed already.
+     * The runs of LOST records: what to retransmit first and how much of pipe is lost, without
+     * a walk over the flight (TcpRecovery asks on every ACK of a recovery).
      */
-    private int[] runStart = NONE;
-    private int[] runEnd = NONE;
-    private int runs;
+    private final RecordRuns lostRuns = new RecordRuns();
     /** forgetSacks() scratch: the waiting records to sort into transmission order. */
     private int[] scratch = NONE;
 
@@ -97,7 +98,8 @@ final class Rack {
         size = 0;
         oldest = -1;
         newest = -1;
-        runs = 0;
+        sackedRuns.clear();
+        lostRuns.clear();
         rackValid = false;
         rackXmitTs = Long.MIN_VALUE;
         minRtt = Long.MAX_VALUE;
@@ -140,6 +142,7 @@ final class Rack {
                     }
                     if ((flags[at] & LOST) != 0) {
                         lostBytes -= end[at] - start[at];
+                        lostRuns.remove(start[at], end[at]);
                     }
                     flags[at] = (byte) ((flags[at] & SACKED) | RETRANSMITTED);
                     xmitTs[at] = now;
@@ -261,7 +264,7 @@ final class Rack {
                 scratch[n++] = at;
             }
         }
-        runs = 0;
+        sackedRuns.clear();
         sortBySendTime(scratch, n);
         oldest = -1;
         newest = -1;
@@ -337,7 +340,8 @@ final class Rack {
             }
             start[at] = una;
         }
-        acknowledgeRuns(una);
+        sackedRuns.acknowledge(una);
+        lostRuns.acknowledge(una);
         // SACKed records, block by block in ascending order (for step 3's reordering test).
         int first = dsack ? 1 : 0;
         int done = 0;
@@ -362,7 +366,7 @@ final class Rack {
                 }
                 if ((flags[at] & SACKED) != 0) {
                     // SACKed before (usually by this same block on an earlier ACK): jump the run.
-                    i = indexOf(runEnd[runAt(start[at])]);
+                    i = indexOf(sackedRuns.endOfRunAt(start[at]));
                     continue;
                 }
                 if (SeqNum.geq(start[at], left)) {
@@ -373,8 +377,9 @@ final class Rack {
                     if ((flags[at] & LOST) != 0) {
                         flags[at] &= ~LOST;
                         lostBytes -= end[at] - start[at];
+                        lostRuns.remove(start[at], end[at]);
                     }
-                    addRun(start[at], end[at]);
+                    sackedRuns.add(start[at], end[at]);
                     delivered(at, hasEcho, echoMs, minRtt, now);
                 }
                 i++;
@@ -402,71 +407,6 @@ final class Rack {
 
     private int sndNxtOrTail(int sndNxt) {
         return size == 0 ? sndNxt : SeqNum.max(sndNxt, end(size - 1));
-    }
-
-    // ---- runs of SACKED records ----
-
-    /** Index of the first run starting after {@code seq} (runs if none): binary search. */
-    private int runAfter(int seq) {
-        int lo = 0;
-        int hi = runs;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (SeqNum.leq(runStart[mid], seq)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** Index of the run holding {@code seq}, the start of a SACKED record. */
-    private int runAt(int seq) {
-        return runAfter(seq) - 1;
-    }
-
-    /** The record {@code [s, e)} became SACKED: it joins the runs ending at s and starting at e. */
-    private void addRun(int s, int e) {
-        int p = runAfter(s);
-        boolean joinsLower = p > 0 && runEnd[p - 1] == s;
-        boolean joinsUpper = p < runs && runStart[p] == e;
-        if (joinsLower && joinsUpper) {
-            runEnd[p - 1] = runEnd[p];
-            System.arraycopy(runStart, p + 1, runStart, p, runs - p - 1);
-            System.arraycopy(runEnd, p + 1, runEnd, p, runs - p - 1);
-            runs--;
-        } else if (joinsLower) {
-            runEnd[p - 1] = e;
-        } else if (joinsUpper) {
-            runStart[p] = s;
-        } else {
-            if (runs == runStart.length) {
-                runStart = java.util.Arrays.copyOf(runStart, Math.max(8, 2 * runs));
-                runEnd = java.util.Arrays.copyOf(runEnd, Math.max(8, 2 * runs));
-            }
-            System.arraycopy(runStart, p, runStart, p + 1, runs - p);
-            System.arraycopy(runEnd, p, runEnd, p + 1, runs - p);
-            runStart[p] = s;
-            runEnd[p] = e;
-            runs++;
-        }
-    }
-
-    /** SND.UNA moved to {@code una}: runs below it go, one across it starts there. */
-    private void acknowledgeRuns(int una) {
-        int gone = 0;
-        while (gone < runs && SeqNum.leq(runEnd[gone], una)) {
-            gone++;
-        }
-        if (gone > 0) {
-            System.arraycopy(runStart, gone, runStart, 0, runs - gone);
-            System.arraycopy(runEnd, gone, runEnd, 0, runs - gone);
-            runs -= gone;
-        }
-        if (runs > 0 && SeqNum.lt(runStart[0], una)) {
-            runStart[0] = una;
-        }
     }
 
     /** One record newly delivered: steps 2 (RACK update) and 3 (reordering detection). */
@@ -539,6 +479,7 @@ final class Rack {
                 unlink(at);
                 flags[at] |= LOST;
                 lostBytes += end[at] - start[at];
+                lostRuns.add(start[at], end[at]);
             } else {
                 timeout = Math.max(timeout, remaining);
             }
@@ -615,12 +556,7 @@ final class Rack {
         if (lostBytes <= 0) {
             return -1;
         }
-        for (int i = 0; i < size; i++) {
-            if ((flags[slot(i)] & LOST) != 0) {
-                return i;
-            }
-        }
-        return -1;
+        return lostRuns.isEmpty() ? -1 : indexOf(lostRuns.firstStart());
     }
 
     /** Lost bytes (not retransmitted since) below {@code seq}: what RFC 6675's pipe counts once too often. */
@@ -628,17 +564,7 @@ final class Rack {
         if (lostBytes <= 0) {
             return 0;
         }
-        long n = 0;
-        for (int i = 0; i < size; i++) {
-            int at = slot(i);
-            if (!SeqNum.lt(start[at], seq)) {
-                break;
-            }
-            if ((flags[at] & LOST) != 0) {
-                n += SeqNum.min(end[at], seq) - start[at];
-            }
-        }
-        return n;
+        return lostRuns.bytesBelow(seq);
     }
 
     int start(int i) {
