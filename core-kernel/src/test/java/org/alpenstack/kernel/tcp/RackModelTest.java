@@ -1,7 +1,10 @@
 package org.alpenstack.kernel.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
+import java.util.BitSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +121,93 @@ class RackModelTest {
                     rack.reorderingWindow(inRecovery, sacked, 3, 2 * MS, srtt), where + ": reo_wnd");
             same(ref, rack, una + rnd.nextInt(tail - una + 1), where);
         }
+    }
+
+    /**
+     * The engine's use at scale: 2,000 segments in flight, 2% of transmissions (and 20% of
+     * retransmissions) dropped, deliveries two steps after sending, the receiver SACKing the four
+     * highest ranges, and what RACK marks lost retransmitted lowest first, so that lost
+     * retransmissions and a window sliding across the sequence wrap are in the mix.
+     */
+    @Test
+    void decidesExactlyAsTheFullWalkOnALargeFlight() {
+        Random rnd = new Random(6937);
+        Rack rack = new Rack();
+        RackReference ref = new RackReference();
+        int base = -1000 * MSS; // SND.UNA crosses the wrap after 1,000 segments
+        rack.reset(base);
+        ref.reset(base);
+        BitSet delivered = new BitSet();
+        ArrayDeque<long[]> inNetwork = new ArrayDeque<>(); // {segment, step it arrives}
+        int unaK = 0;
+        int tailK = 0;
+        long now = 0;
+        int[] blocks = new int[8];
+        final int DELAY = 500; // steps of 10 us: 5 ms, 2,000 segments at 4 a step
+        int maxFlight = 0;
+        int marks = 0;
+        int timers = 0;
+        long blocked = 0;
+        for (int step = 0; step < 4000; step++) {
+            String where = "step " + step;
+            now += 10 * US;
+            for (int burst = 0; burst < 4 && tailK - unaK < 2000; burst++) {
+                rack.onSent(base + tailK * MSS, base + (tailK + 1) * MSS, now);
+                ref.onSent(base + tailK * MSS, base + (tailK + 1) * MSS, now);
+                if (rnd.nextInt(50) != 0) {
+                    inNetwork.add(new long[] {tailK, step + DELAY + rnd.nextInt(3)});
+                }
+                tailK++;
+            }
+            for (int burst = 0; burst < 4 && rack.firstLost() >= 0; burst++) {
+                int k = (rack.start(rack.firstLost()) - base) / MSS;
+                rack.onSent(base + k * MSS, base + (k + 1) * MSS, now);
+                ref.onSent(base + k * MSS, base + (k + 1) * MSS, now);
+                if (rnd.nextInt(5) != 0) {
+                    inNetwork.add(new long[] {k, step + DELAY});
+                }
+            }
+            // Arrivals a little out of order (the jitter above): look past the head of the queue.
+            for (var it = inNetwork.iterator(); it.hasNext(); ) {
+                long[] d = it.next();
+                if (d[1] > step + 2) {
+                    break;
+                }
+                if (d[1] <= step) {
+                    delivered.set((int) d[0]);
+                    it.remove();
+                }
+            }
+            unaK = Math.max(unaK, delivered.nextClearBit(unaK));
+            int n = 0;
+            int right = delivered.previousSetBit(tailK - 1) + 1;
+            while (n < 4 && right > unaK) {
+                int left = delivered.previousClearBit(right - 1) + 1;
+                blocks[2 * n] = base + left * MSS;
+                blocks[2 * n + 1] = base + right * MSS;
+                n++;
+                right = delivered.previousSetBit(left - 1) + 1;
+            }
+            int una = base + unaK * MSS;
+            rack.onAck(una, blocks, n, false, true, (int) (now / MS), MS, base + tailK * MSS, now);
+            ref.onAck(una, blocks, n, false, true, (int) (now / MS), MS, base + tailK * MSS, now);
+            long reoWnd = rnd.nextBoolean() ? 0 : 15 * US;
+            long lostBefore = rack.lostBytes();
+            long timeout = rack.detectLoss(reoWnd, now);
+            assertEquals(ref.detectLoss(reoWnd, now), timeout, where + ": timeout");
+            same(ref, rack, una + rnd.nextInt((tailK - unaK) * MSS + 1), where);
+            marks += rack.lostBytes() > lostBefore ? 1 : 0;
+            timers += timeout > 0 ? 1 : 0;
+            for (int k = 0; k < n; k++) {
+                blocked += blocks[2 * k + 1] - blocks[2 * k];
+            }
+            maxFlight = Math.max(maxFlight, rack.records());
+        }
+        assertEquals(2000, maxFlight, "the flight reached 2,000 segments");
+        assertTrue(unaK > 1000, "SND.UNA went across the wrap: " + unaK + " segments acknowledged");
+        assertTrue(marks > 100 && timers > 100, marks + " ACKs marked losses, " + timers + " armed the timer");
+        System.out.println("RackModelTest large flight: " + marks + " ACKs marked losses, " + timers
+                + " armed the RACK timer, " + blocked / MSS / 4000 + " SACKed segments in the blocks of an ACK on average");
     }
 
     private static void same(RackReference ref, Rack rack, int probe, String where) {
