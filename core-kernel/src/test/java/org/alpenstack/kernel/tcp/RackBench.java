@@ -8,7 +8,8 @@ package org.alpenstack.kernel.tcp;
  * never SACKed (a hole, marked lost by RACK and never repaired until SND.UNA reaches it). Each
  * {@link #ack} sends one new segment, then takes the ACK that moves SND.UNA one segment and SACKs
  * the segment sent before it (up to four blocks, the newest first as RFC 2018 asks), then runs
- * RFC 8985 step 5: the per-ACK work of a sender in recovery with a large window.
+ * RFC 8985 step 5 and asks what TcpRecovery asks (firstLost, lostBytesBelow): the per-ACK work of
+ * a sender in recovery with a large window.
  */
 public final class RackBench {
     private static final int MSS = 1448;
@@ -87,12 +88,14 @@ public final class RackBench {
             n++;
             rightK = hole;
         }
+        // Then what TcpRecovery asks on such an ACK: step 5, the lowest lost record to resend
+        // and the lost bytes below HighRxt for pipe (HighRxt taken as high as it gets).
         if (rack != null) {
             rack.onAck(una, blocks, n, false, false, 0, RTT, tail, now);
-            return rack.detectLoss(0, now);
+            return rack.detectLoss(0, now) + rack.firstLost() + rack.lostBytesBelow(tail);
         }
         ref.onAck(una, blocks, n, false, false, 0, RTT, tail, now);
-        return ref.detectLoss(0, now);
+        return ref.detectLoss(0, now) + ref.firstLost() + ref.lostBytesBelow(tail);
     }
 
     /** The sequence number of segment {@code k} (wrapping, as sequence numbers do). */
