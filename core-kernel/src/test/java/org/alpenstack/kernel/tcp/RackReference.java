@@ -2,8 +2,9 @@ package org.alpenstack.kernel.tcp;
 
 /**
  * The straightforward RACK of before the transmission-ordered list (a walk over every record per
- * ACK), kept verbatim apart from its name: the reference {@link RackModelTest} holds {@link Rack}
- * to, decision for decision (RFC 8985 6.1-6.3). Test code only.
+ * ACK) as of commit 759b35f, verbatim apart from its name and the lost()/sacked() accessors:
+ * the reference {@link RackModelTest} holds {@link Rack} to, decision for decision (RFC 8985
+ * 6.1-6.3), and the "walk" side of RackBenchmark. Test code only.
  */
 final class RackReference {
     private static final byte RETRANSMITTED = 1;
