@@ -14,6 +14,19 @@ package org.alpenstack.kernel.tcp;
  * follow whatever the output path sends (MSS segments or larger ones). The arrays grow with the
  * flight (never shrink) and are reused: no allocation per segment in the steady state.
  *
+ * <p>Cost per ACK. Step 5 only concerns records neither SACKed nor marked lost that were sent
+ * before RACK.segment (RFC 8985 6.2 step 5, 6.3). Those "waiting" records are also kept on a
+ * second, intrusive list in transmission order ((xmit_ts, end) ascending, RFC 8985's
+ * RACK_sent_after order): a new record and a restamped retransmission go to its tail, a SACKed,
+ * acknowledged or lost one leaves it. {@link #detectLoss} walks it from the oldest transmission
+ * and stops at the first record sent after RACK.segment, since everything behind it is newer; the
+ * overdue records it marks leave the list, so it costs the marked records plus those still inside
+ * the reordering window, not the flight (Linux's tcp_rack_detect_loss() walks its
+ * tsorted_sent_queue the same way, tcp_recovery.c). {@link #onAck} jumps over the runs of
+ * records already SACKed ({@link RecordRuns}), so a SACK block repeated on every ACK costs its
+ * newly SACKed records, not its length; the runs of LOST records answer {@link #firstLost} and
+ * {@link #lostBytesBelow} (asked on every ACK of a recovery) in a few steps per hole.
+ *
  * <p>Engine use: {@link #onSent} for every data-bearing (re)transmission, {@link #onAck} for every
  * acceptable ACK (after the scoreboard has seen it), then {@link #detectLoss}; the records it marked
  * lost are retransmitted from {@link #firstLost()} on, before anything RFC 6675's NextSeg() names.
@@ -24,6 +37,11 @@ final class Rack {
     private static final byte LOST = 4;
     /** RFC 8985 6.2 step 4: how many recoveries free of D-SACKs before the window shrinks back. */
     private static final int REO_WND_PERSIST = 16;
+    /**
+     * Until the first transmission: an idle connection keeps no list arrays (the idle footprint
+     * budget of IdleConnectionFootprintTest).
+     */
+    private static final int[] NONE = new int[0];
 
     private int[] start = new int[16];
     private int[] end = new int[16];
@@ -32,6 +50,24 @@ final class Rack {
     /** Ring: the record of logical index i lives at (head + i) & (capacity - 1). */
     private int head;
     private int size;
+    /**
+     * The waiting records (neither SACKED nor LOST) in transmission order, linked by slot: the
+     * oldest transmission first (-1: none). A record is on the list exactly when its flags have
+     * neither SACKED nor LOST.
+     */
+    private int[] older = NONE;
+    private int[] newer = NONE;
+    private int oldest = -1;
+    private int newest = -1;
+    /** The runs of SACKED records: a SACK block walk jumps over what is SACKed already. */
+    private final RecordRuns sackedRuns = new RecordRuns();
+    /**
+     * The runs of LOST records: what to retransmit first and how much of pipe is lost, without
+     * a walk over the flight (TcpRecovery asks on every ACK of a recovery).
+     */
+    private final RecordRuns lostRuns = new RecordRuns();
+    /** forgetSacks() scratch: the waiting records to sort into transmission order. */
+    private int[] scratch = NONE;
 
     /** RACK.xmit_ts, RACK.end_seq, RACK.rtt: the most recently sent segment delivered so far. */
     private long rackXmitTs = Long.MIN_VALUE;
@@ -60,6 +96,10 @@ final class Rack {
     void reset(int sndUna) {
         head = 0;
         size = 0;
+        oldest = -1;
+        newest = -1;
+        sackedRuns.clear();
+        lostRuns.clear();
         rackValid = false;
         rackXmitTs = Long.MIN_VALUE;
         minRtt = Long.MAX_VALUE;
@@ -97,11 +137,20 @@ final class Rack {
                 int j = split(stop);
                 for (int k = i; k < j; k++) {
                     int at = slot(k);
+                    if (waiting(at)) {
+                        unlink(at);
+                    }
                     if ((flags[at] & LOST) != 0) {
                         lostBytes -= end[at] - start[at];
+                        lostRuns.remove(start[at], end[at]);
                     }
                     flags[at] = (byte) ((flags[at] & SACKED) | RETRANSMITTED);
                     xmitTs[at] = now;
+                    // Now the newest transmission; in sequence order within this one, which is
+                    // RACK_sent_after's tie-break for records of the same time.
+                    if (waiting(at)) {
+                        link(at);
+                    }
                 }
             }
             seq = stop;
@@ -116,11 +165,16 @@ final class Rack {
         if (size == start.length) {
             grow();
         }
+        if (older.length != start.length) {
+            older = new int[start.length]; // the first record ever (grow() keeps them in step)
+            newer = new int[start.length];
+        }
         int at = slot(size++);
         start[at] = seq;
         end[at] = seqEnd;
         xmitTs[at] = now;
         flags[at] = 0;
+        link(at); // the newest transmission, and the highest sequence of this one
     }
 
     /** Makes {@code seq} a record boundary; returns the logical index of the record starting there (or size). */
@@ -139,12 +193,7 @@ final class Rack {
         }
         // Open a slot at i + 1 by moving the records after i one place up.
         for (int k = size; k > i + 1; k--) {
-            int to = slot(k);
-            int from = slot(k - 1);
-            start[to] = start[from];
-            end[to] = end[from];
-            xmitTs[to] = xmitTs[from];
-            flags[to] = flags[from];
+            move(slot(k - 1), slot(k));
         }
         size++;
         int next = slot(i + 1);
@@ -153,7 +202,37 @@ final class Rack {
         xmitTs[next] = xmitTs[at];
         flags[next] = flags[at];
         end[at] = seq;
+        if (waiting(next)) {
+            // Same time as its lower half and the next end above it: no other record of that
+            // transmission lies between the two in RACK_sent_after order.
+            linkAfter(at, next);
+        }
         return i + 1;
+    }
+
+    /** Moves the record at slot {@code from} to the free slot {@code to}, list links included. */
+    private void move(int from, int to) {
+        start[to] = start[from];
+        end[to] = end[from];
+        xmitTs[to] = xmitTs[from];
+        flags[to] = flags[from];
+        if (!waiting(to)) {
+            return;
+        }
+        int o = older[from];
+        int n = newer[from];
+        older[to] = o;
+        newer[to] = n;
+        if (o >= 0) {
+            newer[o] = to;
+        } else {
+            oldest = to;
+        }
+        if (n >= 0) {
+            older[n] = to;
+        } else {
+            newest = to;
+        }
     }
 
     /** Logical index of the first record whose end is after {@code seq} (size if none): binary search. */
@@ -173,8 +252,53 @@ final class Rack {
 
     /** The receiver reneged (RFC 2018 section 8): nothing above SND.UNA counts as delivered any more. */
     void forgetSacks() {
+        // Rare (RFC 2018 section 8): rebuild the waiting list, sorting by RACK_sent_after.
+        if (scratch.length < size) {
+            scratch = new int[start.length];
+        }
+        int n = 0;
         for (int i = 0; i < size; i++) {
-            flags[slot(i)] &= ~SACKED;
+            int at = slot(i);
+            flags[at] &= ~SACKED;
+            if (waiting(at)) {
+                scratch[n++] = at;
+            }
+        }
+        sackedRuns.clear();
+        sortBySendTime(scratch, n);
+        oldest = -1;
+        newest = -1;
+        for (int k = 0; k < n; k++) {
+            link(scratch[k]);
+        }
+    }
+
+    /** Heap sort of record slots by RACK_sent_after (oldest first): no allocation. */
+    private void sortBySendTime(int[] a, int n) {
+        for (int k = n / 2 - 1; k >= 0; k--) {
+            siftDown(a, k, n);
+        }
+        for (int last = n - 1; last > 0; last--) {
+            int t = a[0];
+            a[0] = a[last];
+            a[last] = t;
+            siftDown(a, 0, last);
+        }
+    }
+
+    private void siftDown(int[] a, int k, int n) {
+        while (2 * k + 1 < n) {
+            int c = 2 * k + 1;
+            if (c + 1 < n && sentAfter(xmitTs[a[c + 1]], end[a[c + 1]], xmitTs[a[c]], end[a[c]])) {
+                c++;
+            }
+            if (!sentAfter(xmitTs[a[c]], end[a[c]], xmitTs[a[k]], end[a[k]])) {
+                return;
+            }
+            int t = a[k];
+            a[k] = a[c];
+            a[c] = t;
+            k = c;
         }
     }
 
@@ -203,6 +327,9 @@ final class Rack {
             if ((flags[at] & LOST) != 0) {
                 lostBytes -= end[at] - start[at];
             }
+            if (waiting(at)) {
+                unlink(at);
+            }
             head = (head + 1) & (start.length - 1);
             size--;
         }
@@ -213,6 +340,8 @@ final class Rack {
             }
             start[at] = una;
         }
+        sackedRuns.acknowledge(una);
+        lostRuns.acknowledge(una);
         // SACKed records, block by block in ascending order (for step 3's reordering test).
         int first = dsack ? 1 : 0;
         int done = 0;
@@ -229,19 +358,31 @@ final class Rack {
             if (!SeqNum.lt(left, right) || SeqNum.leq(right, una) || SeqNum.gt(right, sndNxtOrTail(sndNxt))) {
                 continue;
             }
-            for (int i = indexOf(SeqNum.max(left, una)); i < size; i++) {
+            int i = indexOf(SeqNum.max(left, una));
+            while (i < size) {
                 int at = slot(i);
                 if (SeqNum.gt(end[at], right)) {
                     break;
                 }
-                if (SeqNum.geq(start[at], left) && (flags[at] & SACKED) == 0) {
+                if ((flags[at] & SACKED) != 0) {
+                    // SACKed before (usually by this same block on an earlier ACK): jump the run.
+                    i = indexOf(sackedRuns.endOfRunAt(start[at]));
+                    continue;
+                }
+                if (SeqNum.geq(start[at], left)) {
+                    if (waiting(at)) {
+                        unlink(at);
+                    }
                     flags[at] |= SACKED;
                     if ((flags[at] & LOST) != 0) {
                         flags[at] &= ~LOST;
                         lostBytes -= end[at] - start[at];
+                        lostRuns.remove(start[at], end[at]);
                     }
+                    sackedRuns.add(start[at], end[at]);
                     delivered(at, hasEcho, echoMs, minRtt, now);
                 }
+                i++;
             }
         }
         if (ackNewest) {
@@ -328,23 +469,69 @@ final class Rack {
             return 0;
         }
         long timeout = 0;
-        for (int i = 0; i < size; i++) {
-            int at = slot(i);
-            if ((flags[at] & (SACKED | LOST)) != 0) {
-                continue;
-            }
-            if (!sentAfter(rackXmitTs, rackEndSeq, xmitTs[at], end[at])) {
-                continue;
-            }
+        // Only waiting records can qualify, oldest transmission first: once one was sent after
+        // RACK.segment, so were all the rest (RFC 8985 6.2 step 5; Linux tcp_rack_detect_loss()).
+        int at = oldest;
+        while (at >= 0 && sentAfter(rackXmitTs, rackEndSeq, xmitTs[at], end[at])) {
+            int next = newer[at];
             long remaining = xmitTs[at] + rackRtt + reoWnd - now;
             if (remaining <= 0) {
+                unlink(at);
                 flags[at] |= LOST;
                 lostBytes += end[at] - start[at];
+                lostRuns.add(start[at], end[at]);
             } else {
                 timeout = Math.max(timeout, remaining);
             }
+            at = next;
         }
         return timeout;
+    }
+
+    // ---- the waiting list ----
+
+    private boolean waiting(int at) {
+        return (flags[at] & (SACKED | LOST)) == 0;
+    }
+
+    /** Appends the record at {@code at} as the newest transmission. */
+    private void link(int at) {
+        older[at] = newest;
+        newer[at] = -1;
+        if (newest >= 0) {
+            newer[newest] = at;
+        } else {
+            oldest = at;
+        }
+        newest = at;
+    }
+
+    /** Links {@code at} right after {@code before}, which is on the list. */
+    private void linkAfter(int before, int at) {
+        int n = newer[before];
+        older[at] = before;
+        newer[at] = n;
+        newer[before] = at;
+        if (n >= 0) {
+            older[n] = at;
+        } else {
+            newest = at;
+        }
+    }
+
+    private void unlink(int at) {
+        int o = older[at];
+        int n = newer[at];
+        if (o >= 0) {
+            newer[o] = n;
+        } else {
+            oldest = n;
+        }
+        if (n >= 0) {
+            older[n] = o;
+        } else {
+            newest = o;
+        }
     }
 
     /** RFC 8985 RACK_sent_after: t1 later than t2, or at the same time and higher in sequence. */
@@ -369,12 +556,7 @@ final class Rack {
         if (lostBytes <= 0) {
             return -1;
         }
-        for (int i = 0; i < size; i++) {
-            if ((flags[slot(i)] & LOST) != 0) {
-                return i;
-            }
-        }
-        return -1;
+        return lostRuns.isEmpty() ? -1 : indexOf(lostRuns.firstStart());
     }
 
     /** Lost bytes (not retransmitted since) below {@code seq}: what RFC 6675's pipe counts once too often. */
@@ -382,17 +564,7 @@ final class Rack {
         if (lostBytes <= 0) {
             return 0;
         }
-        long n = 0;
-        for (int i = 0; i < size; i++) {
-            int at = slot(i);
-            if (!SeqNum.lt(start[at], seq)) {
-                break;
-            }
-            if ((flags[at] & LOST) != 0) {
-                n += SeqNum.min(end[at], seq) - start[at];
-            }
-        }
-        return n;
+        return lostRuns.bytesBelow(seq);
     }
 
     int start(int i) {
@@ -405,6 +577,16 @@ final class Rack {
 
     int records() {
         return size;
+    }
+
+    /** Whether record {@code i} is marked lost (and not retransmitted since): for tests. */
+    boolean lost(int i) {
+        return (flags[slot(i)] & LOST) != 0;
+    }
+
+    /** Whether record {@code i} was SACKed: for tests. */
+    boolean sacked(int i) {
+        return (flags[slot(i)] & SACKED) != 0;
     }
 
     boolean reorderingSeen() {
@@ -421,17 +603,27 @@ final class Rack {
         int[] e = new int[cap];
         long[] t = new long[cap];
         byte[] f = new byte[cap];
+        int[] o = new int[cap];
+        int[] n = new int[cap];
+        int mask = start.length - 1;
         for (int i = 0; i < size; i++) {
             int at = slot(i);
             s[i] = start[at];
             e[i] = end[at];
             t[i] = xmitTs[at];
             f[i] = flags[at];
+            // Slot k moves to logical index (k - head) & mask; -1 (no neighbour) stays.
+            o[i] = older[at] < 0 ? -1 : (older[at] - head) & mask;
+            n[i] = newer[at] < 0 ? -1 : (newer[at] - head) & mask;
         }
+        oldest = oldest < 0 ? -1 : (oldest - head) & mask;
+        newest = newest < 0 ? -1 : (newest - head) & mask;
         start = s;
         end = e;
         xmitTs = t;
         flags = f;
+        older = o;
+        newer = n;
         head = 0;
     }
 

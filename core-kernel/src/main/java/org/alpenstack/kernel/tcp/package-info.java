@@ -27,7 +27,11 @@
  *       windows come from {@link org.alpenstack.kernel.tcp.cc.CongestionControl} (CUBIC default).</li>
  *   <li>{@code Rack}: RFC 8985 section 6 (RACK), time-based loss detection from per-segment
  *       transmission times, with its reordering window and timer; it finds the lost
- *       retransmissions that RFC 6675's rules leave to the RTO. Its marks are retransmitted first.</li>
+ *       retransmissions that RFC 6675's rules leave to the RTO. Its marks are retransmitted first.
+ *       An ACK costs what it changes, not the flight: the records not yet SACKed or lost are also
+ *       kept in transmission order and walked only up to RACK.segment (as Linux's
+ *       tsorted_sent_queue), and the runs of SACKed and of lost records
+ *       ({@link org.alpenstack.kernel.tcp.RecordRuns}) are jumped over or summed per hole.</li>
  *   <li>{@code TailLossProbe}: RFC 8985 section 7 (TLP), Linux-style, for SACK connections.</li>
  *   <li>{@code TcpEcn}: RFC 3168 ECN (tunable {@code ecn}: off, request, accept-only as Linux).</li>
  *   <li>{@code TcpListener}: LISTEN with Linux's SYN queue and accept queue; SYN cookies
