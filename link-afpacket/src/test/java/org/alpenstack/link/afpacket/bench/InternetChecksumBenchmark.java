@@ -2,7 +2,6 @@ package org.alpenstack.link.afpacket.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.alpenstack.kernel.wire.Bytes;
 import org.alpenstack.kernel.wire.Checksum;
 import org.alpenstack.link.afpacket.PartialChecksum;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,7 +50,11 @@ public class InternetChecksumBenchmark {
 
     @Benchmark
     public int segmentSum() {
-        long acc = Checksum.pseudoHeader(Bytes.u32(frame, ETH + 12), Bytes.u32(frame, ETH + 16), 6, TCP + payload);
+        // The pseudo-header as before link-afpacket's InternetChecksum was folded into Checksum:
+        // the address bytes summed in place. Summing them as two ints (Checksum.pseudoHeader)
+        // measured about 40% slower here at 1448 bytes, a JIT artifact of this isolated loop that
+        // the segmenters do not show (SegmentationTiming); kept so the figures stay comparable.
+        long acc = Checksum.partial(frame, ETH + 12, 8) + 6 + TCP + payload;
         return Checksum.finish(acc + Checksum.partial(frame, ETH + IP, TCP + payload));
     }
 
