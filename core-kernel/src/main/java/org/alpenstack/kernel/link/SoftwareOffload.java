@@ -8,8 +8,8 @@ import org.alpenstack.kernel.wire.EtherType;
 import org.alpenstack.kernel.wire.EthernetFrame;
 import org.alpenstack.kernel.wire.IpProtocol;
 import org.alpenstack.kernel.wire.Ipv4Packet;
-import org.alpenstack.kernel.wire.TcpFlags;
 import org.alpenstack.kernel.wire.TcpHeader;
+import org.alpenstack.kernel.wire.TcpSegmentation;
 
 /**
  * Does in software the transmit offloads a packet asked for ({@link PacketBuffer#checksumPartial()},
@@ -21,7 +21,9 @@ import org.alpenstack.kernel.wire.TcpHeader;
  * <p>Segmentation rewrites what a TSO engine rewrites: the IPv4 total length, identification
  * (incremented per segment, as Linux TSO; RFC 6864 4.1 allows any value for atomic datagrams) and
  * header checksum; the TCP sequence number; FIN and PSH on the last segment only and CWR on the
- * first only (RFC 3168 6.1.2); and a complete TCP checksum per segment.
+ * first only (RFC 3168 6.1.2); and a complete TCP checksum per segment. The per-segment rewrite
+ * is {@link TcpSegmentation}'s, shared with link-afpacket's splitting of a peer's GSO frames, so
+ * both cut a super-segment into the same bytes.
  */
 public final class SoftwareOffload {
     /** Where finished packets go; the sink owns each one it is given. */
@@ -127,33 +129,21 @@ public final class SoftwareOffload {
         int destination = Bytes.u32(a, l3 + Ipv4Packet.DESTINATION);
         int id = Bytes.u16(a, l3 + Ipv4Packet.IDENTIFICATION);
         int seq = TcpHeader.sequenceNumber(a, l4);
-        int flags = TcpHeader.flags(a, l4);
+        int flags = Bytes.u8(a, l4 + TcpHeader.FLAGS);
         int ihlOffset = l4 - l3;
         int n = 0;
         try {
             for (int at = 0; at < payload; at += gso) {
                 int len = Math.min(gso, payload - at);
-                boolean last = at + len >= payload;
                 PacketBuffer s = pool.acquire(BufferPool.DEFAULT_HEADROOM, headers + len);
                 byte[] b = s.array();
                 int o = s.append(headers + len);
-                System.arraycopy(a, p.start(), b, o, headers);
-                System.arraycopy(a, p.start() + headers + at, b, o + headers, len);
+                TcpSegmentation.copy(a, p.start(), headers, at, len, b, o);
                 int sl3 = o + l3Offset;
-                int sl4 = sl3 + ihlOffset;
-                Bytes.u16(b, sl3 + Ipv4Packet.TOTAL_LENGTH, ihlOffset + tcpHeader + len);
-                Bytes.u16(b, sl3 + Ipv4Packet.IDENTIFICATION, (id + n) & 0xffff);
-                Ipv4Packet.fillChecksum(b, sl3);
-                TcpHeader.sequenceNumber(b, sl4, seq + at);
-                int f = flags;
-                if (!last) {
-                    f &= ~(TcpFlags.FIN | TcpFlags.PSH);
-                }
-                if (n > 0) {
-                    f &= ~TcpFlags.CWR;
-                }
-                TcpHeader.headerLengthAndFlags(b, sl4, tcpHeader, f);
-                TcpHeader.fillChecksum(b, sl4, tcpHeader + len, source, destination);
+                TcpSegmentation.ipv4(b, sl3, ihlOffset + tcpHeader + len, id + n);
+                TcpSegmentation.tcp(b, sl3 + ihlOffset, tcpHeader + len, seq + at,
+                        TcpSegmentation.flags(flags, n == 0, at + len >= payload),
+                        Checksum.pseudoHeader(source, destination, IpProtocol.TCP, tcpHeader + len));
                 n++;
                 out.accept(s);
             }

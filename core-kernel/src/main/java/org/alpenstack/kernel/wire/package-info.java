@@ -20,5 +20,7 @@
  * Emission is top-down: the payload is placed first, then each layer writes its header into
  * the headroom in front of it ({@code PacketBuffer.prepend}) and checksums what follows.
  * TCP options live in {@code TcpOptions}, a mutable holder the TCP layer reuses per segment.
+ * {@code TcpSegmentation} is the per-segment header rewrite of TCP segmentation (TSO done in
+ * software), shared by the link layer's {@code SoftwareOffload} and link-afpacket's GSO split.
  */
 package org.alpenstack.kernel.wire;

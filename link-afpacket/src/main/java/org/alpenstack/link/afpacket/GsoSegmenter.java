@@ -1,6 +1,8 @@
 package org.alpenstack.link.afpacket;
 
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
+import org.alpenstack.kernel.wire.TcpSegmentation;
 import org.alpenstack.link.afpacket.sys.VirtioNetHdr;
 
 /**
@@ -14,7 +16,10 @@ import org.alpenstack.link.afpacket.sys.VirtioNetHdr;
  * section 4.1 allows it for atomic datagrams) and header checksum; IPv6 payload length; TCP
  * sequence number, FIN and PSH only on the last segment and CWR only on the first (RFC 3168
  * section 6.1.2: CWR marks the first new data after a window reduction); UDP length for UDP GSO;
- * and a complete transport checksum over the RFC 793 / RFC 768 / RFC 8200 pseudo-header.
+ * and a complete transport checksum over the RFC 793 / RFC 768 / RFC 8200 pseudo-header. The
+ * TCP and IPv4 rewrite is core-kernel's {@link TcpSegmentation}, the same code that cuts our own
+ * super-segments for links without TSO, so both produce the same wire segments; the IPv6 and
+ * UDP fields are done here.
  *
  * <p>Not split: UFO ({@link VirtioNetHdr#GSO_UDP}, IPv4 fragmentation, which Linux senders have
  * not produced since 4.14) and IPv6 with extension headers between the fixed header and TCP/UDP.
@@ -26,10 +31,6 @@ public final class GsoSegmenter {
     public static final int MALFORMED = -2;
     /** The batch has no room for all segments; deliver it and try again. */
     public static final int NO_ROOM = -3;
-
-    private static final int TCP_FIN = 0x01;
-    private static final int TCP_PSH = 0x08;
-    private static final int TCP_CWR = 0x80;
 
     private GsoSegmenter() {
     }
@@ -111,6 +112,8 @@ public final class GsoSegmenter {
             return NO_ROOM;
         }
         int ipId = v4 ? Bytes.u16(s, off + l3 + 4) : 0;
+        int source = v4 ? Bytes.u32(s, off + l3 + 12) : 0;
+        int destination = v4 ? Bytes.u32(s, off + l3 + 16) : 0;
         int seq = tcp ? Bytes.u32(s, off + l4 + 4) : 0;
         int tcpFlags = tcp ? s[off + l4 + 13] & 0xff : 0;
         byte[] a = out.array();
@@ -118,40 +121,36 @@ public final class GsoSegmenter {
             int chunk = Math.min(gsoSize, payload - i * gsoSize);
             int segLen = hdrEnd + chunk;
             int o = out.reserve(segLen);
-            System.arraycopy(s, off, a, o, hdrEnd);
-            System.arraycopy(s, off + hdrEnd + i * gsoSize, a, o + hdrEnd, chunk);
+            TcpSegmentation.copy(s, off, hdrEnd, i * gsoSize, chunk, a, o);
+            int l4Len = segLen - l4;
+            long pseudo;
             if (v4) {
-                Bytes.u16(a, o + l3 + 2, segLen - l3);
-                Bytes.u16(a, o + l3 + 4, ipId + i);
-                Bytes.u16(a, o + l3 + 10, 0);
-                Bytes.u16(a, o + l3 + 10, InternetChecksum.finish(InternetChecksum.add(0, a, o + l3, ihl)));
+                TcpSegmentation.ipv4(a, o + l3, segLen - l3, ipId + i);
+                pseudo = Checksum.pseudoHeader(source, destination, protocol, l4Len);
             } else {
                 Bytes.u16(a, o + l3 + 4, segLen - l3 - 40);
+                pseudo = Ipv6PseudoHeader.sum(a, o + l3, protocol, l4Len);
             }
-            int l4Len = segLen - l4;
-            int csumAt;
             if (tcp) {
-                Bytes.u32(a, o + l4 + 4, seq + i * gsoSize);
-                int f = tcpFlags;
-                if (i < n - 1) {
-                    f &= ~(TCP_FIN | TCP_PSH);
-                }
-                if (i > 0) {
-                    f &= ~TCP_CWR;
-                }
-                a[o + l4 + 13] = (byte) f;
-                csumAt = o + l4 + 16;
+                TcpSegmentation.tcp(a, o + l4, l4Len, seq + i * gsoSize,
+                        TcpSegmentation.flags(tcpFlags, i == 0, i == n - 1), pseudo);
             } else {
-                Bytes.u16(a, o + l4 + 4, l4Len);
-                csumAt = o + l4 + 6;
+                udp(a, o + l4, l4Len, pseudo);
             }
-            Bytes.u16(a, csumAt, 0);
-            long sum = v4 ? InternetChecksum.pseudoHeaderV4(a, o + l3, protocol, l4Len)
-                    : InternetChecksum.pseudoHeaderV6(a, o + l3, protocol, l4Len);
-            int c = InternetChecksum.finish(InternetChecksum.add(sum, a, o + l4, l4Len));
-            Bytes.u16(a, csumAt, (!tcp && c == 0) ? 0xffff : c);
             out.commit(segLen, FrameBatch.CHECKSUM_VERIFIED);
         }
         return n;
+    }
+
+    /**
+     * Fixes the copied UDP header at {@code udp} of one {@code length}-byte datagram: the length
+     * field is per datagram, and the checksum is complete, a computed zero sent as all ones
+     * (RFC 768: zero would mean "no checksum").
+     */
+    private static void udp(byte[] a, int udp, int length, long pseudoHeader) {
+        Bytes.u16(a, udp + 4, length);
+        Bytes.u16(a, udp + 6, 0);
+        int c = Checksum.finish(pseudoHeader + Checksum.partial(a, udp, length));
+        Bytes.u16(a, udp + 6, c == 0 ? 0xffff : c);
     }
 }

@@ -1,6 +1,7 @@
 package org.alpenstack.link.afpacket;
 
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
 
 /**
  * Completes a checksum the sender left partial. A Linux sender with checksum offload (a veth or
@@ -24,8 +25,7 @@ public final class PartialChecksum {
         if (csumStart < 14 || csumOffset < 0 || csumStart + csumOffset + 2 > end) {
             return false;
         }
-        long sum = InternetChecksum.add(0, a, off + csumStart, end - csumStart);
-        int c = InternetChecksum.finish(sum);
+        int c = Checksum.compute(a, off + csumStart, end - csumStart);
         Bytes.u16(a, off + csumStart + csumOffset, c == 0 ? 0xffff : c);
         return true;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
 import org.alpenstack.link.afpacket.sys.VirtioNetHdr;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class FrameIngestTest {
 
     static byte[] partialUdp(int payload) {
         byte[] f = Frames.ipv4(2, 1, 0xc0000201, 0xc0000202, 17, 1, Frames.udp(1, 2, Frames.pattern(payload, 3)));
-        Bytes.u16(f, 40, InternetChecksum.fold(InternetChecksum.pseudoHeaderV4(f, 14, 17, 8 + payload)));
+        Bytes.u16(f, 40, Checksum.fold(Frames.pseudoHeaderV4(f, 14, 17, 8 + payload)));
         return f;
     }
 

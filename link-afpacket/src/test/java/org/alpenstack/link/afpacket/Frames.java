@@ -1,6 +1,7 @@
 package org.alpenstack.link.afpacket;
 
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
 
 /** Hand-built Ethernet frames and checks for tests (RFC 826 ARP, RFC 791 IPv4, RFC 792 ICMP). */
 final class Frames {
@@ -78,11 +79,11 @@ final class Frames {
         Bytes.u32(f, ip + 16, src);
         f[ip + 8] = 64;
         Bytes.u16(f, ip + 10, 0);
-        Bytes.u16(f, ip + 10, InternetChecksum.finish(InternetChecksum.add(0, f, ip, ihl)));
+        Bytes.u16(f, ip + 10, Checksum.compute(f, ip, ihl));
         int icmp = ip + ihl;
         f[icmp] = 0;
         Bytes.u16(f, icmp + 2, 0);
-        Bytes.u16(f, icmp + 2, InternetChecksum.finish(InternetChecksum.add(0, f, icmp, ipLen - ihl)));
+        Bytes.u16(f, icmp + 2, Checksum.compute(f, icmp, ipLen - ihl));
         return f;
     }
 
@@ -99,7 +100,7 @@ final class Frames {
         f[ip + 9] = (byte) protocol;
         Bytes.u32(f, ip + 12, src);
         Bytes.u32(f, ip + 16, dst);
-        Bytes.u16(f, ip + 10, InternetChecksum.finish(InternetChecksum.add(0, f, ip, 20)));
+        Bytes.u16(f, ip + 10, Checksum.compute(f, ip, 20));
         System.arraycopy(l4, 0, f, 34, l4.length);
         return f;
     }
@@ -156,14 +157,19 @@ final class Frames {
         int l4 = l4Offset(f, off);
         int len = l4Length(f, off);
         int proto = ipProtocol(f, off);
-        long sum = etherType(f, off) == ETH_IPV4 ? InternetChecksum.pseudoHeaderV4(f, off + 14, proto, len)
-                : InternetChecksum.pseudoHeaderV6(f, off + 14, proto, len);
-        return InternetChecksum.fold(InternetChecksum.add(sum, f, l4, len)) == 0xffff;
+        long sum = etherType(f, off) == ETH_IPV4 ? pseudoHeaderV4(f, off + 14, proto, len)
+                : Ipv6PseudoHeader.sum(f, off + 14, proto, len);
+        return Checksum.fold(sum + Checksum.partial(f, l4, len)) == 0xffff;
+    }
+
+    /** The IPv4 pseudo-header sum of the IPv4 header at {@code ip}. */
+    static long pseudoHeaderV4(byte[] f, int ip, int proto, int len) {
+        return Checksum.pseudoHeader(Bytes.u32(f, ip + 12), Bytes.u32(f, ip + 16), proto, len);
     }
 
     static boolean ipv4HeaderChecksumOk(byte[] f, int off) {
         int ihl = (f[off + 14] & 0x0f) * 4;
-        return InternetChecksum.fold(InternetChecksum.add(0, f, off + 14, ihl)) == 0xffff;
+        return Checksum.verify(f, off + 14, ihl);
     }
 
     static byte[] pattern(int n, int seed) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.alpenstack.kernel.wire.Bytes;
+import org.alpenstack.kernel.wire.Checksum;
 import org.junit.jupiter.api.Test;
 
 /** Completing CHECKSUM_PARTIAL frames as skb_checksum_help() does. */
@@ -14,7 +15,7 @@ class PartialChecksumTest {
     static byte[] partialUdp(byte[] payload) {
         byte[] f = Frames.ipv4(2, 1, 0xc0000201, 0xc0000202, 17, 1, Frames.udp(1111, 2222, payload));
         int len = 8 + payload.length;
-        Bytes.u16(f, 34 + 6, InternetChecksum.fold(InternetChecksum.pseudoHeaderV4(f, 14, 17, len)));
+        Bytes.u16(f, 34 + 6, Checksum.fold(Frames.pseudoHeaderV4(f, 14, 17, len)));
         return f;
     }
 

@@ -2,7 +2,7 @@ package org.alpenstack.link.afpacket.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.alpenstack.link.afpacket.InternetChecksum;
+import org.alpenstack.kernel.wire.Checksum;
 import org.alpenstack.link.afpacket.PartialChecksum;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The RX thread's checksum work on one Ethernet/IPv4/TCP frame carrying {@code payload} bytes:
- * summing the segment with its pseudo-header ({@link InternetChecksum}, as for each segment of
+ * summing the segment with its pseudo-header (core-kernel's {@link Checksum}, as for each segment of
  * a split GSO frame), and completing a partial checksum a veth peer with tx-checksumming left
  * ({@link PartialChecksum#complete}, the kernel's skb_checksum_help).
  */
@@ -50,9 +50,12 @@ public class InternetChecksumBenchmark {
 
     @Benchmark
     public int segmentSum() {
-        long acc = InternetChecksum.pseudoHeaderV4(frame, ETH, 6, TCP + payload);
-        acc = InternetChecksum.add(acc, frame, ETH + IP, TCP + payload);
-        return InternetChecksum.finish(acc);
+        // The pseudo-header as before link-afpacket's InternetChecksum was folded into Checksum:
+        // the address bytes summed in place. Summing them as two ints (Checksum.pseudoHeader)
+        // measured about 40% slower here at 1448 bytes, a JIT artifact of this isolated loop that
+        // the segmenters do not show (SegmentationTiming); kept so the figures stay comparable.
+        long acc = Checksum.partial(frame, ETH + 12, 8) + 6 + TCP + payload;
+        return Checksum.finish(acc + Checksum.partial(frame, ETH + IP, TCP + payload));
     }
 
     @Benchmark
