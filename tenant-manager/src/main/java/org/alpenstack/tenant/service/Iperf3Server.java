@@ -106,15 +106,7 @@ final class Iperf3Server implements InstanceService, Iperf3Stream.Owner {
         if ((events & Readiness.POLLIN) == 0) {
             return;
         }
-        while (true) {
-            TcpSocket c = listener.accept();
-            if (c == null) {
-                int e = listener.acceptError();
-                if (e != -Errno.EAGAIN && e != 0) {
-                    continue; // one aborted connection; the listener goes on
-                }
-                return;
-            }
+        for (TcpSocket c; (c = TcpServer.acceptNext(listener)) != null; ) {
             if (scratch == null) {
                 scratch = new byte[Iperf3Protocol.DEFAULT_TCP_BLKSIZE];
             }

@@ -50,6 +50,23 @@ final class TcpServer implements InstanceService {
         return r;
     }
 
+    /**
+     * The next established connection of {@code listener}, or null when none is waiting.
+     * ECONNABORTED and the like concern one connection: it is skipped and the listener goes on.
+     */
+    static TcpSocket acceptNext(TcpSocket listener) {
+        while (true) {
+            TcpSocket c = listener.accept();
+            if (c != null) {
+                return c;
+            }
+            int e = listener.acceptError();
+            if (e == -Errno.EAGAIN || e == 0) {
+                return null;
+            }
+        }
+    }
+
     /** On the instance's context. Returns 0 or -errno (EADDRINUSE ...). */
     static int start(String name, StackInstance instance, int port, Supplier<TcpConnectionHandler> handlers,
             java.util.List<InstanceService> out) {
@@ -73,16 +90,7 @@ final class TcpServer implements InstanceService {
         if ((events & Readiness.POLLIN) == 0) {
             return;
         }
-        while (true) {
-            TcpSocket c = listener.accept();
-            if (c == null) {
-                int e = listener.acceptError();
-                if (e != -Errno.EAGAIN && e != 0) {
-                    // ECONNABORTED and the like concern one connection; the listener goes on.
-                    continue;
-                }
-                return;
-            }
+        for (TcpSocket c; (c = acceptNext(listener)) != null; ) {
             accepted++;
             open++;
             TcpConnectionHandler h = handlers.get();
