@@ -1,6 +1,5 @@
 package org.alpenstack.kernel.tcp;
 
-import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,30 +14,11 @@ import org.junit.jupiter.api.Test;
  * max(1, gso_segs)).
  */
 class CoalescedSegmentTest {
-    private final ScriptedPeer peer = new ScriptedPeer(bigReceiveBuffer());
-
-    private static TcpTunables bigReceiveBuffer() {
-        TcpTunables t = new TcpTunables();
-        t.setRmemMax(4 << 20);
-        t.setRmemDefault(4 << 20);
-        return t;
-    }
+    private final ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.bigReceiveBuffers());
 
     @AfterEach
     void noLeaks() {
         peer.close();
-    }
-
-    private TcpSocket established() {
-        TcpSocket s = peer.accepted(Wire.seg(SYN).seq(1000).win(65535).mss(1000).wscale(7).sackOk());
-        // Past the quick-ACK start, so that only the byte rule can make an ACK immediate.
-        for (int i = 0; i < 20; i++) {
-            peer.sendData(1000);
-        }
-        drain(s);
-        peer.advance(200);
-        peer.emitted.clear();
-        return s;
     }
 
     private static int drain(TcpSocket s) {
@@ -49,7 +29,7 @@ class CoalescedSegmentTest {
 
     @Test
     void a64KiBSuperSegmentIsTakenWholeAckedAtOnceAndCountedAsWireSegments() {
-        TcpSocket s = established();
+        TcpSocket s = peer.acceptedPastQuickAcks();
         long segsBefore = s.info().segsIn();
         long layerBefore = peer.tcp.counters().segmentsIn;
         peer.receivedGsoSize = 1000;
@@ -67,7 +47,7 @@ class CoalescedSegmentTest {
 
     @Test
     void aPartialLastWireSegmentCountsToo() {
-        TcpSocket s = established();
+        TcpSocket s = peer.acceptedPastQuickAcks();
         long segsBefore = s.info().segsIn();
         peer.receivedGsoSize = 1000;
         peer.sendData(2_500);
@@ -78,7 +58,7 @@ class CoalescedSegmentTest {
 
     @Test
     void aSuperSegmentBeyondAHoleIsHeldAndSackedThenJoinsUp() {
-        TcpSocket s = established();
+        TcpSocket s = peer.acceptedPastQuickAcks();
         int hole = peer.peerNext;
         peer.peerNext += 1000; // the peer's first 1000 bytes are "lost"
         peer.receivedGsoSize = 1000;
@@ -98,7 +78,7 @@ class CoalescedSegmentTest {
 
     @Test
     void plainSegmentsAreStillOneEach() {
-        TcpSocket s = established();
+        TcpSocket s = peer.acceptedPastQuickAcks();
         long segsBefore = s.info().segsIn();
         for (int i = 0; i < 4; i++) {
             peer.sendData(1000);

@@ -1,7 +1,6 @@
 package org.alpenstack.kernel.tcp;
 
 import static org.alpenstack.kernel.wire.TcpFlags.ACK;
-import static org.alpenstack.kernel.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,36 +12,16 @@ import org.junit.jupiter.api.Test;
  * most 64 KiB apart; out-of-order segments are answered at once with their duplicate ACK.
  */
 class InputBatchAckTest {
-    private final ScriptedPeer peer = new ScriptedPeer(bigReceiveBuffer());
-
-    private static TcpTunables bigReceiveBuffer() {
-        TcpTunables t = new TcpTunables();
-        t.setRmemMax(4 << 20);
-        t.setRmemDefault(4 << 20);
-        return t;
-    }
+    private final ScriptedPeer peer = new ScriptedPeer(ScriptedPeer.bigReceiveBuffers());
 
     @AfterEach
     void noLeaks() {
         peer.close();
     }
 
-    private TcpSocket established() {
-        TcpSocket s = peer.accepted(Wire.seg(SYN).seq(1000).win(65535).mss(1000).wscale(7).sackOk());
-        // Past Linux's quick-ACK start, so that outside a batch every second segment is ACKed.
-        for (int i = 0; i < 20; i++) {
-            peer.sendData(1000);
-        }
-        byte[] sink = new byte[1 << 16];
-        s.read(sink, 0, sink.length);
-        peer.advance(200);
-        peer.emitted.clear();
-        return s;
-    }
-
     @Test
     void withoutABatchEverySecondFullSegmentIsAcked() {
-        established();
+        peer.acceptedPastQuickAcks();
         for (int i = 0; i < 10; i++) {
             peer.sendData(1000);
         }
@@ -52,7 +31,7 @@ class InputBatchAckTest {
 
     @Test
     void aBatchOfInOrderSegmentsIsAnsweredByOneAckAtItsEnd() {
-        established();
+        peer.acceptedPastQuickAcks();
         peer.tcp.beginInputBatch();
         for (int i = 0; i < 10; i++) {
             peer.sendData(1000);
@@ -65,7 +44,7 @@ class InputBatchAckTest {
 
     @Test
     void aCoalescedAckNeverCoversMoreThan64KiB() {
-        established();
+        peer.acceptedPastQuickAcks();
         peer.tcp.beginInputBatch();
         for (int i = 0; i < 100; i++) {
             peer.sendData(1000);
@@ -81,7 +60,7 @@ class InputBatchAckTest {
 
     @Test
     void anOutOfOrderSegmentInABatchIsAnsweredAtOnceWithItsSack() {
-        established();
+        peer.acceptedPastQuickAcks();
         peer.tcp.beginInputBatch();
         peer.sendData(1000);
         int hole = peer.peerNext;

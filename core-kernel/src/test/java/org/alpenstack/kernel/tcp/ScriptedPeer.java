@@ -54,6 +54,31 @@ final class ScriptedPeer implements IpOutput {
         this.tcp = new TcpLayer(this, pool, wheel, clock, tunables, ids::getAndIncrement, 42L);
     }
 
+    /** Tunables with 4 MiB receive buffers (default and maximum), for peers that send a lot at once. */
+    static TcpTunables bigReceiveBuffers() {
+        TcpTunables t = new TcpTunables();
+        t.setRmemMax(4 << 20);
+        t.setRmemDefault(4 << 20);
+        return t;
+    }
+
+    /**
+     * An accepted MSS-1000 connection (window scale 7, SACK) past Linux's quick-ACK start: 20
+     * segments sent and read, 200 ms gone by, nothing left to see. From here only the steady
+     * state's ACK rules apply (every second full-sized segment, the delayed-ACK timer).
+     */
+    TcpSocket acceptedPastQuickAcks() {
+        TcpSocket s = accepted(Wire.seg(TcpFlags.SYN).seq(1000).win(65535).mss(1000).wscale(7).sackOk());
+        for (int i = 0; i < 20; i++) {
+            sendData(1000);
+        }
+        byte[] sink = new byte[1 << 16];
+        s.read(sink, 0, sink.length);
+        advance(200);
+        emitted.clear();
+        return s;
+    }
+
     // ---- IpOutput: what the stack sends ----
 
     @Override
